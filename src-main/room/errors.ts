@@ -1,0 +1,57 @@
+/**
+ * Stable error codes with a sentence a person can act on. The code is for programs
+ * (CLI --json, IPC, tests); the message is for people.
+ */
+export type ErrorCode =
+  | 'invite-invalid'
+  | 'host-unreachable'
+  | 'identity-mismatch'
+  | 'wrong-secret'
+  | 'version-mismatch'
+  | 'not-a-porthole-host'
+  | 'room-full'
+  | 'name-taken'
+  | 'name-invalid'
+  | 'text-invalid'
+  | 'bad-json'
+  | 'unknown-type'
+  | 'invalid-message'
+  | 'binary-not-expected'
+  | 'hello-first'
+  | 'already-joined'
+  | 'hello-timeout'
+  | 'rate-limited'
+  | 'too-many-errors'
+  | 'frame-too-large'
+  | 'session-replaced'
+  | 'room-closed'
+  | 'connection-lost'
+  | 'not-connected'
+  | 'bad-host-message'
+  | 'internal';
+
+export interface AppError {
+  code: ErrorCode;
+  message: string;
+}
+
+/** An Error that carries an AppError's stable code. */
+export class PortholeError extends Error implements AppError {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'PortholeError';
+    this.code = code;
+  }
+
+  toJSON(): AppError {
+    return { code: this.code, message: this.message };
+  }
+}
+
+/** Turns anything thrown into an AppError without losing a PortholeError's code. */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof PortholeError) return { code: err.code, message: err.message };
+  const text = err instanceof Error ? err.message : String(err);
+  return { code: 'internal', message: `Something went wrong inside Porthole: ${text}` };
+}

@@ -1,0 +1,139 @@
+import { isIP } from 'node:net';
+import type { IncomingMessage } from 'node:http';
+import { WebSocket } from 'ws';
+import { PortholeError, type ErrorCode } from './errors';
+import { decodeTextFrame } from './frame-decoder';
+import type { Invite } from './invite';
+import { pinnedConnect } from './pinned-connect';
+import { CloseCode, LIMITS, PROTOCOL, ROOM_PATH, hostMessageSchema, type Welcome } from './protocol';
+
+/** Host message types a guest understands. */
+export const HOST_MESSAGE_TYPES: ReadonlySet<string> = new Set(['welcome', 'chat', 'joined', 'left', 'error']);
+
+/** Failures after which trying again cannot help. */
+const FINAL_CODES: ReadonlySet<ErrorCode> = new Set([
+  'identity-mismatch',
+  'wrong-secret',
+  'version-mismatch',
+  'not-a-porthole-host',
+  'name-taken',
+  'room-full',
+  'name-invalid',
+  'room-closed',
+  'session-replaced',
+]);
+
+export function isFinal(err: unknown): boolean {
+  return err instanceof PortholeError && FINAL_CODES.has(err.code);
+}
+
+export interface LinkRequest {
+  invite: Invite;
+  name: string;
+  resume?: { token: string; lastSeq: number };
+  timeoutMs: number;
+}
+
+/**
+ * One connection attempt: pinned TLS, the authenticated upgrade, hello, and the welcome.
+ * Resolves with the open socket and the welcome, or rejects with a PortholeError.
+ */
+export async function openHostLink(request: LinkRequest): Promise<{ ws: WebSocket; welcome: Welcome }> {
+  const { invite, timeoutMs } = request;
+  const socket = await pinnedConnect({ host: invite.host, port: invite.port, fingerprint: invite.fingerprint, timeoutMs });
+  const hostPart = isIP(invite.host) === 6 ? `[${invite.host}]` : invite.host;
+  const ws = new WebSocket(`wss://${hostPart}:${invite.port}${ROOM_PATH}`, [PROTOCOL], {
+    createConnection: () => socket,
+    headers: { Authorization: `Bearer ${invite.secret}` },
+    perMessageDeflate: false,
+    maxPayload: LIMITS.maxFrameBytes,
+    handshakeTimeout: timeoutMs,
+  });
+  return new Promise((resolve, reject) => {
+    const fail = (err: PortholeError) => {
+      clearTimeout(timer);
+      ws.removeAllListeners();
+      ws.on('error', () => {});
+      ws.terminate();
+      reject(err);
+    };
+    const timer = setTimeout(() => fail(lost('the host did not answer in time')), timeoutMs);
+    ws.once('unexpected-response', (_req, res) => readRefusal(res).then(fail));
+    ws.once('error', (err) => fail(lost(err.message)));
+    let refusal: { code: string; message: string } | undefined;
+    ws.once('close', (code, reason) => fail(closedBeforeWelcome(code, reason.toString(), request.name, refusal)));
+    ws.once('open', () => {
+      ws.send(JSON.stringify({ type: 'hello', name: request.name, ...(request.resume ? { resume: request.resume } : {}) }));
+    });
+    ws.on('message', (data, isBinary) => {
+      const decoded = decodeTextFrame(hostMessageSchema, HOST_MESSAGE_TYPES, data as Buffer, isBinary);
+      if (!decoded.ok) return fail(new PortholeError('bad-host-message', `The host sent something invalid: ${decoded.error.message}`));
+      if (decoded.message.type === 'error') {
+        refusal = decoded.message; // the close that follows gives the verdict; this says why
+        return;
+      }
+      if (decoded.message.type !== 'welcome') return fail(new PortholeError('bad-host-message', 'The host did not start with a welcome.'));
+      clearTimeout(timer);
+      ws.removeAllListeners();
+      resolve({ ws, welcome: decoded.message });
+    });
+  });
+}
+
+function lost(why: string): PortholeError {
+  return new PortholeError('connection-lost', `The connection to the host broke (${why}). Porthole will try again.`);
+}
+
+async function readRefusal(res: IncomingMessage): Promise<PortholeError> {
+  let body = '';
+  res.setEncoding('utf8');
+  for await (const chunk of res) {
+    body += chunk;
+    if (body.length > 4096) break;
+  }
+  let supported = '';
+  try {
+    const parsed = JSON.parse(body) as { supported?: unknown };
+    if (Array.isArray(parsed.supported)) supported = parsed.supported.filter((v) => typeof v === 'string').join(', ').slice(0, 100);
+  } catch {
+    // Not from a Porthole host, or a truncated body: the status code is enough.
+  }
+  switch (res.statusCode) {
+    case 401:
+      return new PortholeError('wrong-secret', "The host did not accept this invite's secret. Ask the host for a new invite.");
+    case 426:
+      return new PortholeError(
+        'version-mismatch',
+        `The host runs a Porthole version that speaks ${supported || 'another protocol'}, and this one speaks ${PROTOCOL}. Update both to the same version.`,
+      );
+    case 503:
+      return new PortholeError('room-full', 'The room is not taking new people right now. Ask the host to make room.');
+    case 404:
+      return new PortholeError('not-a-porthole-host', 'The address in the invite answers, but not as a Porthole room. Ask for a new invite.');
+    default:
+      return new PortholeError('not-a-porthole-host', `The host answered with HTTP ${res.statusCode} instead of opening the room.`);
+  }
+}
+
+function closedBeforeWelcome(
+  code: number,
+  reason: string,
+  name: string,
+  refusal: { code: string; message: string } | undefined,
+): PortholeError {
+  switch (code) {
+    case CloseCode.nameTaken:
+      return new PortholeError('name-taken', `Someone in the room is already called "${name}". Pick another name.`);
+    case CloseCode.roomFull:
+      return new PortholeError('room-full', 'The room is full. Ask the host to make room.');
+    case CloseCode.badHello:
+      if (refusal?.code === 'name-invalid') {
+        return new PortholeError('name-invalid', `The host refused the name. ${refusal.message.slice(0, 200)} Pick another name.`);
+      }
+      return new PortholeError('version-mismatch', `The host refused to let this app in (${(refusal?.message ?? reason).slice(0, 200)}). Update both apps to the same version.`);
+    case CloseCode.roomClosed:
+      return new PortholeError('room-closed', 'The host closed the room.');
+    default:
+      return lost(reason || `closed with code ${code}`);
+  }
+}

@@ -1,0 +1,157 @@
+import { EventEmitter } from 'node:events';
+import type { WebSocket } from 'ws';
+import type { AppError } from './errors';
+import { decodeTextFrame } from './frame-decoder';
+import {
+  CLIENT_MESSAGE_TYPES,
+  CloseCode,
+  clientMessageSchema,
+  type ClientMessage,
+  type HostMessage,
+  type LeaveReason,
+} from './protocol';
+import { RateLimiter } from './rate-limiter';
+
+export interface PeerPolicy {
+  heartbeat: { intervalMs: number; timeoutMs: number };
+  rate: { capacity: number; refillPerSecond: number };
+  /** Invalid frames tolerated before the connection is closed. */
+  maxOffenses: number;
+  /** Frames dropped for exceeding the rate before the connection is closed. */
+  maxDropped: number;
+  helloTimeoutMs: number;
+  /** Outgoing bytes allowed to pile up for a peer that does not read. */
+  maxBufferedBytes: number;
+}
+
+type PeerEvents = {
+  message: [message: ClientMessage];
+  offense: [error: AppError];
+  gone: [reason: LeaveReason];
+};
+
+/**
+ * One guest's connection on the host: turns frames into validated messages, enforces the rate
+ * limit and offense budget, and runs the ping/pong heartbeat. Room logic lives in RoomHost.
+ */
+export class PeerConnection extends EventEmitter<PeerEvents> {
+  joined = false;
+  private offenses = 0;
+  private dropped = 0;
+  private leaveReason: LeaveReason | undefined;
+  private readonly limiter: RateLimiter;
+  private readonly pingTimer: NodeJS.Timeout;
+  private pongTimer: NodeJS.Timeout | undefined;
+  private helloTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly policy: PeerPolicy,
+  ) {
+    super();
+    this.limiter = new RateLimiter(policy.rate.capacity, policy.rate.refillPerSecond);
+    ws.on('message', (data, isBinary) => this.onFrame(data as Buffer, isBinary));
+    ws.on('pong', () => this.onPong());
+    ws.on('error', () => {}); // 'close' always follows and does the cleanup
+    ws.on('close', (code) => this.onClose(code));
+    this.pingTimer = setInterval(() => this.ping(), policy.heartbeat.intervalMs);
+    this.helloTimer = setTimeout(
+      () => this.close(CloseCode.helloTimeout, 'No hello arrived in time.'),
+      policy.helloTimeoutMs,
+    );
+  }
+
+  /** Marks the hello as done, so the hello timer stops. */
+  markJoined(): void {
+    this.joined = true;
+    clearTimeout(this.helloTimer);
+  }
+
+  send(message: HostMessage): void {
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    if (this.ws.bufferedAmount > this.policy.maxBufferedBytes) {
+      this.leaveReason = 'disconnected';
+      this.ws.terminate();
+      return;
+    }
+    this.ws.send(JSON.stringify(message));
+  }
+
+  sendError(error: AppError, ref?: string): void {
+    this.send({ type: 'error', code: error.code, message: error.message, ...(ref ? { ref } : {}) });
+  }
+
+  /** Closes with a close frame; the reason is a short sentence (≤ 123 bytes). */
+  close(code: number, reason: string, leaveReason: LeaveReason = 'removed'): void {
+    this.leaveReason ??= leaveReason;
+    if (this.ws.readyState === this.ws.OPEN) this.ws.close(code, Buffer.from(reason).subarray(0, 123).toString());
+    else this.ws.terminate();
+  }
+
+  /** Drops the connection at once, without a close handshake. */
+  terminate(): void {
+    this.ws.terminate();
+  }
+
+  /** Resolves once the connection is fully closed. */
+  closed(): Promise<void> {
+    if (this.ws.readyState === this.ws.CLOSED) return Promise.resolve();
+    return new Promise((resolve) => this.ws.once('close', () => resolve()));
+  }
+
+  private onFrame(data: Buffer, isBinary: boolean): void {
+    if (!this.limiter.take()) {
+      this.dropped += 1;
+      if (this.dropped === 1) {
+        this.sendError({ code: 'rate-limited', message: 'You are sending too fast; some messages were dropped.' });
+      }
+      if (this.dropped > this.policy.maxDropped) this.close(CloseCode.rateLimited, 'Too many messages too fast.');
+      return;
+    }
+    const decoded = decodeTextFrame(clientMessageSchema, CLIENT_MESSAGE_TYPES, data, isBinary);
+    if (!decoded.ok) {
+      if (this.joined) this.offend(decoded.error);
+      else this.refuse(decoded.error);
+      return;
+    }
+    this.emit('message', decoded.message);
+  }
+
+  /** Counts a protocol violation, tells the peer, and disconnects a repeat offender. */
+  offend(error: AppError, ref?: string): void {
+    this.offenses += 1;
+    this.emit('offense', error);
+    this.sendError(error, ref);
+    if (this.offenses >= this.policy.maxOffenses) {
+      this.close(CloseCode.tooManyErrors, 'Too many invalid messages.');
+    }
+  }
+
+  /** Turns away a connection whose first message was not a valid hello. */
+  refuse(error: AppError): void {
+    this.emit('offense', error);
+    this.sendError(error);
+    this.close(CloseCode.badHello, 'The hello was not valid.');
+  }
+
+  private ping(): void {
+    if (this.pongTimer || this.ws.readyState !== this.ws.OPEN) return;
+    this.ws.ping();
+    this.pongTimer = setTimeout(() => {
+      this.leaveReason = 'timeout';
+      this.ws.terminate();
+    }, this.policy.heartbeat.timeoutMs);
+  }
+
+  private onPong(): void {
+    clearTimeout(this.pongTimer);
+    this.pongTimer = undefined;
+  }
+
+  private onClose(code: number): void {
+    clearInterval(this.pingTimer);
+    clearTimeout(this.pongTimer);
+    clearTimeout(this.helloTimer);
+    this.emit('gone', this.leaveReason ?? (code === CloseCode.normal ? 'left' : 'disconnected'));
+  }
+}

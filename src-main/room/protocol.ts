@@ -1,0 +1,148 @@
+import { z } from 'zod';
+
+/** WebSocket subprotocol naming the wire-protocol version; see docs/PROTOCOL.md. */
+export const PROTOCOL = 'porthole.v1';
+export const SUPPORTED_PROTOCOLS: readonly string[] = [PROTOCOL];
+export const ROOM_PATH = '/room';
+
+export const LIMITS = {
+  nameMaxChars: 32,
+  textMaxChars: 4000,
+  clientMessageIdMaxChars: 64,
+  /** Largest frame accepted (ws `maxPayload`); larger frames close the connection with 1009. */
+  maxFrameBytes: 64 * 1024,
+  historySize: 500,
+  maxMembers: 16,
+} as const;
+
+/** WebSocket close codes used by Porthole (4000–4999 is the application range). */
+export const CloseCode = {
+  normal: 1000,
+  roomClosed: 1001,
+  frameTooLarge: 1009,
+  badHello: 4000,
+  nameTaken: 4001,
+  roomFull: 4002,
+  tooManyErrors: 4003,
+  helloTimeout: 4004,
+  sessionReplaced: 4005,
+  rateLimited: 4008,
+  heartbeatTimeout: 4009,
+} as const;
+
+/** Close codes after which a client must not reconnect on its own. */
+export const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
+  CloseCode.normal,
+  CloseCode.roomClosed,
+  CloseCode.badHello,
+  CloseCode.nameTaken,
+  CloseCode.roomFull,
+  CloseCode.tooManyErrors,
+  CloseCode.sessionReplaced,
+  CloseCode.rateLimited,
+]);
+
+// Control characters (except tab and newline in chat text), bidi overrides/isolates and
+// zero-width characters can disguise who said what, so names refuse them outright.
+const UNSAFE_NAME_CHARS = /[\p{Cc}\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/u;
+const UNSAFE_TEXT_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F\u202A-\u202E\u2066-\u2069]/u;
+
+const charCount = (s: string) => [...s].length;
+
+export const nameSchema = z
+  .string()
+  .transform((s) => s.normalize('NFC').trim())
+  .refine((s) => s.length > 0, 'The name is empty.')
+  .refine((s) => charCount(s) <= LIMITS.nameMaxChars, `The name is longer than ${LIMITS.nameMaxChars} characters.`)
+  .refine((s) => !UNSAFE_NAME_CHARS.test(s), 'The name contains invisible or control characters.');
+
+export const textSchema = z
+  .string()
+  .refine((s) => s.trim().length > 0, 'The message is empty.')
+  .refine((s) => charCount(s) <= LIMITS.textMaxChars, `The message is longer than ${LIMITS.textMaxChars} characters.`)
+  .refine((s) => !UNSAFE_TEXT_CHARS.test(s), 'The message contains control or direction-override characters.');
+
+const tokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
+const idSchema = z.string().min(1).max(LIMITS.clientMessageIdMaxChars).regex(/^[A-Za-z0-9_.:-]+$/);
+const seqSchema = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
+// ---- client → host ----------------------------------------------------------------
+
+export const helloSchema = z.strictObject({
+  type: z.literal('hello'),
+  name: nameSchema,
+  resume: z.strictObject({ token: tokenSchema, lastSeq: seqSchema }).optional(),
+});
+
+export const chatSendSchema = z.strictObject({
+  type: z.literal('chat'),
+  id: idSchema,
+  text: textSchema,
+});
+
+export const clientMessageSchema = z.discriminatedUnion('type', [helloSchema, chatSendSchema]);
+export type ClientMessage = z.infer<typeof clientMessageSchema>;
+export const CLIENT_MESSAGE_TYPES: ReadonlySet<string> = new Set(['hello', 'chat']);
+
+// ---- host → client ----------------------------------------------------------------
+
+export const memberSchema = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/),
+  name: nameSchema,
+  host: z.boolean(),
+});
+export type Member = z.infer<typeof memberSchema>;
+
+const eventBase = { seq: seqSchema, ts: z.number().int().nonnegative() };
+
+export const chatEventSchema = z.strictObject({
+  type: z.literal('chat'),
+  ...eventBase,
+  from: memberSchema,
+  id: idSchema,
+  text: textSchema,
+});
+export const joinedEventSchema = z.strictObject({ type: z.literal('joined'), ...eventBase, member: memberSchema });
+export const leftEventSchema = z.strictObject({
+  type: z.literal('left'),
+  ...eventBase,
+  member: memberSchema,
+  reason: z.enum(['left', 'timeout', 'disconnected', 'removed']),
+});
+
+export const roomEventSchema = z.discriminatedUnion('type', [chatEventSchema, joinedEventSchema, leftEventSchema]);
+export type RoomEvent = z.infer<typeof roomEventSchema>;
+export type ChatEvent = z.infer<typeof chatEventSchema>;
+export type LeaveReason = z.infer<typeof leftEventSchema>['reason'];
+
+export const welcomeSchema = z.strictObject({
+  type: z.literal('welcome'),
+  protocol: z.string(),
+  /** Changes every time the host starts a room: sequence numbers only compare within one. */
+  room: tokenSchema,
+  you: memberSchema,
+  resumeToken: tokenSchema,
+  members: z.array(memberSchema).max(1000),
+  history: z.array(roomEventSchema).max(10_000),
+  historyGap: z.boolean(),
+  lastSeq: seqSchema,
+  heartbeat: z.strictObject({ intervalMs: z.number().int().positive(), timeoutMs: z.number().int().positive() }),
+  limits: z.strictObject({ nameMaxChars: z.number().int(), textMaxChars: z.number().int(), maxFrameBytes: z.number().int() }),
+});
+
+export const errorFrameSchema = z.strictObject({
+  type: z.literal('error'),
+  code: z.string().max(64),
+  message: z.string().max(1000),
+  ref: idSchema.optional(),
+});
+
+export const hostMessageSchema = z.discriminatedUnion('type', [
+  welcomeSchema,
+  chatEventSchema,
+  joinedEventSchema,
+  leftEventSchema,
+  errorFrameSchema,
+]);
+export type HostMessage = z.infer<typeof hostMessageSchema>;
+export type Welcome = z.infer<typeof welcomeSchema>;

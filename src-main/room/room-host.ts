@@ -1,0 +1,234 @@
+import { EventEmitter } from 'node:events';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { WebSocketServer } from 'ws';
+import { PortholeError } from './errors';
+import { History, type Unstamped } from './history';
+import type { HostIdentity } from './host-identity';
+import { PeerConnection, type PeerPolicy } from './peer-connection';
+import {
+  CloseCode,
+  LIMITS,
+  PROTOCOL,
+  textSchema,
+  type ChatEvent,
+  type ClientMessage,
+  type LeaveReason,
+  type Member,
+  type RoomEvent,
+} from './protocol';
+import { MemberRegistry } from './member-registry';
+import type { RoomSession, SessionEvents } from './session-events';
+import { checkUpgrade, refuseUpgrade } from './upgrade-gate';
+
+export interface RoomHostOptions {
+  identity: HostIdentity;
+  /** The room secret guests present (base64url, 32 random bytes). */
+  secret: string;
+  /** The host's own display name in the room. */
+  hostName: string;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Default '::' (every IPv6 and IPv4 interface); falls back to '0.0.0.0' without IPv6. */
+  listenHost?: string;
+  maxMembers?: number;
+  historySize?: number;
+  policy?: Partial<PeerPolicy>;
+  /** Closing handshakes longer than this are cut at shutdown. */
+  closeTimeoutMs?: number;
+}
+
+export const DEFAULT_POLICY: PeerPolicy = {
+  heartbeat: { intervalMs: 20_000, timeoutMs: 20_000 },
+  rate: { capacity: 30, refillPerSecond: 10 },
+  maxOffenses: 5,
+  maxDropped: 50,
+  helloTimeoutMs: 10_000,
+  maxBufferedBytes: 8 * 1024 * 1024,
+};
+
+const MAX_PENDING = 32;
+
+/** Creates a fresh room secret: 32 random bytes, base64url. */
+export function createRoomSecret(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** The host side of a room: a wss server, the member list, numbered history, broadcast. */
+export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession {
+  readonly me: Member;
+  /** Changes on every start, so guests never compare sequence numbers across rooms. */
+  readonly roomId = randomBytes(32).toString('base64url');
+  readonly stats = { refusedUpgrades: 0, offenses: 0 };
+  private readonly history: History;
+  private readonly registry: MemberRegistry;
+  private readonly policy: PeerPolicy;
+  private readonly pending = new Set<PeerConnection>();
+  private readonly wss = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: false,
+    maxPayload: LIMITS.maxFrameBytes,
+    handleProtocols: () => PROTOCOL,
+  });
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    private readonly server: Server,
+    private readonly options: RoomHostOptions,
+  ) {
+    super();
+    this.policy = { ...DEFAULT_POLICY, ...options.policy };
+    this.history = new History(options.historySize ?? LIMITS.historySize);
+    this.me = { id: randomBytes(6).toString('base64url'), name: options.hostName, host: true };
+    this.registry = new MemberRegistry(this.me, options.maxMembers ?? LIMITS.maxMembers);
+    server.on('upgrade', (req, socket, head) => {
+      socket.on('error', () => {});
+      const gate = checkUpgrade(req, options.secret);
+      if (!gate.ok) {
+        this.stats.refusedUpgrades += 1;
+        refuseUpgrade(socket, gate.status, gate.error, gate.extra);
+        return;
+      }
+      if (this.closing || this.pending.size >= MAX_PENDING) {
+        refuseUpgrade(socket, 503, { code: 'room-full', message: 'The room is not taking new connections.' });
+        return;
+      }
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.adopt(new PeerConnection(ws, this.policy)));
+    });
+    server.on('request', (_req, res) => {
+      res.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket' });
+      res.end('This is a Porthole room. Join it with the Porthole app and an invite.\n');
+    });
+  }
+
+  /** Starts listening; resolves once the port is open. */
+  static async start(options: RoomHostOptions): Promise<RoomHost> {
+    const server = createServer({ cert: options.identity.certPem, key: options.identity.keyPem, minVersion: 'TLSv1.2' });
+    const host = new RoomHost(server, options);
+    await listen(server, options.port ?? 0, options.listenHost);
+    return host;
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  members(): Member[] {
+    return this.registry.members();
+  }
+
+  /** The host's own chat message. */
+  send(text: string): string {
+    const parsed = textSchema.safeParse(text);
+    if (!parsed.success) throw new PortholeError('text-invalid', parsed.error.issues[0]?.message ?? 'Invalid message.');
+    const id = randomBytes(9).toString('base64url');
+    this.publish<ChatEvent>({ type: 'chat', from: this.me, id, text: parsed.data });
+    return id;
+  }
+
+  /** Closes every connection with a close frame, then the listening socket. */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    const peers = [...this.pending, ...this.registry.peers()];
+    for (const peer of peers) peer.close(CloseCode.roomClosed, 'The host closed the room.');
+    const cut = setTimeout(() => peers.forEach((p) => p.terminate()), this.options.closeTimeoutMs ?? 2000);
+    await Promise.all(peers.map((p) => p.closed()));
+    clearTimeout(cut);
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.emit('status', { state: 'closed' });
+  }
+
+  private adopt(peer: PeerConnection): void {
+    this.pending.add(peer);
+    peer.on('message', (message) => this.onMessage(peer, message));
+    peer.on('offense', () => (this.stats.offenses += 1));
+    peer.on('gone', (reason) => this.onGone(peer, reason));
+  }
+
+  private onMessage(peer: PeerConnection, message: ClientMessage): void {
+    const session = this.registry.sessionOf(peer);
+    if (message.type === 'hello') {
+      if (session) return peer.offend({ code: 'already-joined', message: 'You already said hello.' });
+      return this.onHello(peer, message);
+    }
+    if (!session) return peer.refuse({ code: 'hello-first', message: 'Send hello before anything else.' });
+    const earlier = session.seen.get(message.id);
+    if (earlier !== undefined) {
+      // A resend after a reconnect: show the sender the original instead of posting twice.
+      const original = this.history.since(earlier - 1).events.find((e) => e.seq === earlier);
+      if (original) peer.send(original);
+      return;
+    }
+    const event = this.publish<ChatEvent>({ type: 'chat', from: session.member, id: message.id, text: message.text });
+    this.registry.remember(session, message.id, event.seq);
+  }
+
+  private onHello(peer: PeerConnection, hello: Extract<ClientMessage, { type: 'hello' }>): void {
+    const outcome = this.registry.admit(peer, hello.name, hello.resume?.token);
+    if (!outcome.ok) {
+      const code = outcome.error.code === 'room-full' ? CloseCode.roomFull : CloseCode.nameTaken;
+      peer.sendError(outcome.error);
+      peer.close(code, outcome.error.message);
+      return;
+    }
+    const { session, replaced, announce, resumed } = outcome;
+    this.pending.delete(peer);
+    peer.markJoined();
+    if (replaced) replaced.close(CloseCode.sessionReplaced, 'You connected again from elsewhere.');
+    // The newcomer learns of its own arrival from the welcome's history, so it is skipped here.
+    if (announce) this.publish({ type: 'joined', member: session.member }, peer);
+    const { events, gap } = this.history.since(resumed ? (hello.resume?.lastSeq ?? 0) : 0);
+    peer.send({
+      type: 'welcome',
+      protocol: PROTOCOL,
+      room: this.roomId,
+      you: session.member,
+      resumeToken: session.token,
+      members: this.registry.members(),
+      history: events,
+      historyGap: gap,
+      lastSeq: this.history.lastSeq,
+      heartbeat: this.policy.heartbeat,
+      limits: { nameMaxChars: LIMITS.nameMaxChars, textMaxChars: LIMITS.textMaxChars, maxFrameBytes: LIMITS.maxFrameBytes },
+    });
+    this.emit('members', this.registry.members());
+  }
+
+  private onGone(peer: PeerConnection, reason: LeaveReason): void {
+    this.pending.delete(peer);
+    const session = this.registry.release(peer);
+    if (!session || this.closing) return;
+    this.publish({ type: 'left', member: session.member, reason });
+    this.emit('members', this.registry.members());
+  }
+
+  /** Numbers an event, keeps it in history, and sends it to every member. */
+  private publish<E extends RoomEvent>(event: Unstamped<E>, except?: PeerConnection): E {
+    const stamped = this.history.append<E>(event);
+    for (const peer of this.registry.peers()) if (peer !== except) peer.send(stamped);
+    this.emit('room-event', stamped, false);
+    return stamped;
+  }
+
+}
+
+function listen(server: Server, port: number, host: string | undefined): Promise<void> {
+  const attempt = (h: string) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ port, host: h, ipv6Only: false }, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  if (host) return attempt(host);
+  return attempt('::').catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'EAFNOSUPPORT' || err.code === 'EADDRNOTAVAIL') return attempt('0.0.0.0');
+    throw err;
+  });
+}
