@@ -27,6 +27,7 @@ export type ErrorCode =
   | 'room-closed'
   | 'connection-lost'
   | 'not-connected'
+  | 'already-posted'
   | 'bad-host-message'
   | 'internal';
 

@@ -1,7 +1,7 @@
 // @peculiar/x509 uses tsyringe, which needs the Reflect metadata polyfill loaded first.
 import 'reflect-metadata';
-import { KeyObject, X509Certificate, createHash, randomBytes, webcrypto } from 'node:crypto';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { KeyObject, X509Certificate, createHash, createPrivateKey, randomBytes, webcrypto } from 'node:crypto';
+import { link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as x509 from '@peculiar/x509';
 
@@ -13,8 +13,7 @@ export interface HostIdentity {
   fingerprint: string;
 }
 
-const CERT_FILE = 'host-cert.pem';
-const KEY_FILE = 'host-key.pem';
+const IDENTITY_FILE = 'host-identity.pem';
 const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const VALIDITY_YEARS = 20;
 
@@ -48,21 +47,63 @@ export async function createHostIdentity(): Promise<HostIdentity> {
   return { certPem, keyPem, fingerprint: fingerprintOf(Buffer.from(cert.rawData)) };
 }
 
-/** Loads the identity kept in `dir`, creating and saving one on first use. */
-export async function loadOrCreateHostIdentity(dir: string): Promise<HostIdentity> {
+export interface StoredIdentity {
+  identity: HostIdentity;
+  /** Set when a damaged identity file was set aside and a new identity made. */
+  replacedDamaged?: string;
+}
+
+/**
+ * Loads the identity kept in `dir`, creating it on first use. Key and certificate live in one
+ * file (mode 0600), published with a hard link so that it appears whole or not at all, and two
+ * first starts at once agree on one identity.
+ */
+export async function loadOrCreateHostIdentity(dir: string): Promise<StoredIdentity> {
+  const path = join(dir, IDENTITY_FILE);
+  let text: string | undefined;
   try {
-    const [certPem, keyPem] = await Promise.all([
-      readFile(join(dir, CERT_FILE), 'utf8'),
-      readFile(join(dir, KEY_FILE), 'utf8'),
-    ]);
-    return { certPem, keyPem, fingerprint: fingerprintOf(new X509Certificate(certPem).raw) };
+    text = await readFile(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
+  if (text !== undefined) {
+    const identity = parseIdentity(text);
+    if (identity) return { identity };
+    const aside = `${path}.damaged-${Date.now()}`;
+    await rename(path, aside);
+    return { ...(await createAndPublish(dir, path)), replacedDamaged: aside };
+  }
+  return createAndPublish(dir, path);
+}
+
+async function createAndPublish(dir: string, path: string): Promise<StoredIdentity> {
   const identity = await createHostIdentity();
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  await writeFile(join(dir, KEY_FILE), identity.keyPem, { mode: 0o600, flag: 'wx' });
-  await chmod(join(dir, KEY_FILE), 0o600);
-  await writeFile(join(dir, CERT_FILE), identity.certPem, { mode: 0o644, flag: 'wx' });
-  return identity;
+  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  await writeFile(temp, identity.keyPem + identity.certPem, { mode: 0o600, flag: 'wx' });
+  try {
+    await link(temp, path);
+    return { identity };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    // Another start published first: use its identity, so both print the same invites.
+    const winner = parseIdentity(await readFile(path, 'utf8'));
+    if (!winner) throw err;
+    return { identity: winner };
+  } finally {
+    await unlink(temp);
+  }
+}
+
+function parseIdentity(text: string): HostIdentity | undefined {
+  const keyPem = text.match(/-----BEGIN PRIVATE KEY-----[^-]+-----END PRIVATE KEY-----\n?/)?.[0];
+  const certPem = text.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----\n?/)?.[0];
+  if (!keyPem || !certPem) return undefined;
+  try {
+    const cert = new X509Certificate(certPem);
+    if (!cert.checkPrivateKey(createPrivateKey(keyPem))) return undefined;
+    return { certPem, keyPem, fingerprint: fingerprintOf(cert.raw) };
+  } catch {
+    return undefined;
+  }
 }

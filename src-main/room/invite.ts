@@ -64,6 +64,7 @@ function parseAuthority(authority: string): { host: string; port: number } {
     }
     [host = '', portText] = authority.split(':');
     if (host === '') bad('The invite has no host address.');
+    if (isIP(host) === 0 && /^[\d.]+$/.test(host)) bad(`"${host}" is not a valid IPv4 address.`);
     if (isIP(host) === 0 && !DNS_NAME.test(host)) bad(`"${host}" is not a valid host address.`);
   }
   if (portText === undefined || !/^\d{1,5}$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535) {

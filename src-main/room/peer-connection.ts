@@ -52,7 +52,12 @@ export class PeerConnection extends EventEmitter<PeerEvents> {
     this.limiter = new RateLimiter(policy.rate.capacity, policy.rate.refillPerSecond);
     ws.on('message', (data, isBinary) => this.onFrame(data as Buffer, isBinary));
     ws.on('pong', () => this.onPong());
-    ws.on('error', () => {}); // 'close' always follows and does the cleanup
+    ws.on('error', (err: Error & { code?: string }) => {
+      // 'close' always follows and does the cleanup; a frame over maxPayload is worth counting.
+      if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+        this.emit('offense', { code: 'frame-too-large', message: 'A frame was larger than the protocol allows.' });
+      }
+    });
     ws.on('close', (code) => this.onClose(code));
     this.pingTimer = setInterval(() => this.ping(), policy.heartbeat.intervalMs);
     this.helloTimer = setTimeout(
@@ -100,6 +105,8 @@ export class PeerConnection extends EventEmitter<PeerEvents> {
   }
 
   private onFrame(data: Buffer, isBinary: boolean): void {
+    // Once closing, later frames must not close again: that would cut the close frame short.
+    if (this.ws.readyState !== this.ws.OPEN) return;
     if (!this.limiter.take()) {
       this.dropped += 1;
       if (this.dropped === 1) {

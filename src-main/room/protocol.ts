@@ -42,10 +42,10 @@ export const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
   CloseCode.rateLimited,
 ]);
 
-// Control characters (except tab and newline in chat text), bidi overrides/isolates and
+// Control characters (C0, DEL, C1; chat text keeps tab and newline), bidi overrides/isolates and
 // zero-width characters can disguise who said what, so names refuse them outright.
 const UNSAFE_NAME_CHARS = /[\p{Cc}\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/u;
-const UNSAFE_TEXT_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F\u202A-\u202E\u2066-\u2069]/u;
+const UNSAFE_TEXT_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/u;
 
 const charCount = (s: string) => [...s].length;
 

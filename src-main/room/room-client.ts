@@ -143,7 +143,8 @@ export class RoomClient extends EventEmitter<SessionEvents> implements RoomSessi
       return;
     }
     const message = decoded.message;
-    if (message.type === 'error') this.emit('warning', { code: asWarningCode(message.code), message: message.message });
+    if (message.type === 'error' && message.code === 'already-posted' && message.ref) this.outbox.delete(message.ref);
+    else if (message.type === 'error') this.emit('warning', { code: asWarningCode(message.code), message: message.message });
     else if (message.type !== 'welcome') this.apply(message, false);
   }
 

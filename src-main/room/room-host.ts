@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { WebSocketServer } from 'ws';
 import { PortholeError } from './errors';
@@ -65,6 +66,8 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
   private readonly registry: MemberRegistry;
   private readonly policy: PeerPolicy;
   private readonly pending = new Set<PeerConnection>();
+  /** Every TCP connection, so that shutdown can drop those that never became a peer. */
+  private readonly sockets = new Set<Duplex>();
   private readonly wss = new WebSocketServer({
     noServer: true,
     perMessageDeflate: false,
@@ -82,6 +85,10 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
     this.history = new History(options.historySize ?? LIMITS.historySize);
     this.me = { id: randomBytes(6).toString('base64url'), name: options.hostName, host: true };
     this.registry = new MemberRegistry(this.me, options.maxMembers ?? LIMITS.maxMembers);
+    server.on('connection', (socket: Duplex) => {
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+    });
     server.on('upgrade', (req, socket, head) => {
       socket.on('error', () => {});
       const gate = checkUpgrade(req, options.secret);
@@ -139,7 +146,11 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
     const cut = setTimeout(() => peers.forEach((p) => p.terminate()), this.options.closeTimeoutMs ?? 2000);
     await Promise.all(peers.map((p) => p.closed()));
     clearTimeout(cut);
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const stopped = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    // A connection stuck in its TLS handshake or idle after a plain request would otherwise
+    // keep close() waiting for minutes (the handshake and keep-alive timeouts).
+    for (const socket of this.sockets) socket.destroy();
+    await stopped;
     this.emit('status', { state: 'closed' });
   }
 
@@ -162,6 +173,7 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
       // A resend after a reconnect: show the sender the original instead of posting twice.
       const original = this.history.since(earlier - 1).events.find((e) => e.seq === earlier);
       if (original) peer.send(original);
+      else peer.sendError({ code: 'already-posted', message: 'This message was posted earlier.' }, message.id);
       return;
     }
     const event = this.publish<ChatEvent>({ type: 'chat', from: session.member, id: message.id, text: message.text });
