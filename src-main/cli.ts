@@ -1,0 +1,72 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { defaultConfigDir } from './config/config-dir';
+import { toAppError } from './room/errors';
+import { humanOutput, jsonOutput, type CliOutput } from './cli/cli-output';
+import { hostCommand } from './cli/host-command';
+import { joinCommand } from './cli/join-command';
+
+function portNumber(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port < 1 || port > 65535) throw new InvalidArgumentError('Use a port number from 1 to 65535.');
+  return port;
+}
+
+function outputFor(json: boolean): CliOutput {
+  const write = (line: string) => void process.stdout.write(line);
+  return json ? jsonOutput(write) : humanOutput(write, (line) => void process.stderr.write(line));
+}
+
+/** Runs a command and turns its outcome into an exit code, printing errors as sentences. */
+async function run(json: boolean, body: (output: CliOutput) => Promise<number>): Promise<void> {
+  const output = outputFor(json);
+  try {
+    process.exitCode = await body(output);
+  } catch (err) {
+    output.error(toAppError(err));
+    process.exitCode = 1;
+  }
+  // Open handles (stdin, timers of a closed room) must not keep a finished CLI alive.
+  setImmediate(() => process.exit());
+}
+
+// Installed first thing, so a signal during start-up still ends in a clean close and exit 0.
+const shutdown = new AbortController();
+process.once('SIGINT', () => shutdown.abort());
+process.once('SIGTERM', () => shutdown.abort());
+const io = { input: process.stdin, shutdown: shutdown.signal };
+process.stdout.on('error', () => process.exit(0)); // the reader went away (a closed pipe)
+
+const program = new Command('porthole')
+  .description('Chat and swap files directly, machine to machine: no account, no cloud.')
+  .option('--config-dir <dir>', 'where settings, the host certificate and the room secret live', defaultConfigDir())
+  .showHelpAfterError();
+
+program
+  .command('host')
+  .description('host a room on this machine and print the invites to share')
+  .option('--port <n>', 'port to listen on (default: the last one used, else a free one)', portNumber)
+  .option('--name <name>', 'your display name in the room')
+  .option('--no-upnp', 'do not ask the router to forward the port')
+  .option('--new-invite', 'make a new room secret, so earlier invites stop working')
+  .option('--json', 'print one JSON object per line (for other programs)')
+  .action((opts: { port?: number; name?: string; upnp: boolean; newInvite?: boolean; json?: boolean }) =>
+    run(!!opts.json, (output) =>
+      hostCommand(
+        { port: opts.port, name: opts.name, upnp: opts.upnp, newInvite: !!opts.newInvite, configDir: program.opts().configDir },
+        output,
+        io,
+      ),
+    ),
+  );
+
+program
+  .command('join')
+  .description('join a room with the invite its host sent you')
+  .argument('<invite>', 'the porthole://… invite')
+  .option('--name <name>', 'your display name in the room')
+  .option('--json', 'print one JSON object per line (for other programs)')
+  .action((invite: string, opts: { name?: string; json?: boolean }) =>
+    run(!!opts.json, (output) => joinCommand({ invite, name: opts.name, configDir: program.opts().configDir }, output, io)),
+  );
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,74 @@
+import { userInfo } from 'node:os';
+import { lanAddresses } from '../nat/local-addresses';
+import { loadOrCreateHostIdentity, type HostIdentity } from '../room/host-identity';
+import { formatInvite } from '../room/invite';
+import { RoomHost, createRoomSecret } from '../room/room-host';
+import { nameSchema } from '../room/protocol';
+import { PortholeError } from '../room/errors';
+import { roomSecretStore, settingsStore } from '../config/settings';
+import type { CliOutput, InviteLine } from './cli-output';
+import { runSessionLoop, type LoopIo } from './session-loop';
+
+export interface HostCommandOptions {
+  port?: number;
+  name?: string;
+  upnp: boolean;
+  newInvite: boolean;
+  configDir: string;
+}
+
+/** `porthole host`: runs a room until /quit or a signal. Resolves with the exit code. */
+export async function hostCommand(options: HostCommandOptions, output: CliOutput, io: LoopIo): Promise<number> {
+  const settings = settingsStore(options.configDir);
+  const secrets = roomSecretStore(options.configDir);
+  const [{ value: saved, problem }, { value: kept }] = await Promise.all([settings.load(), secrets.load()]);
+  if (problem) output.warning({ code: 'internal', message: problem });
+  const name = chooseName(options.name ?? saved.displayName);
+  const { identity, replacedDamaged } = await loadOrCreateHostIdentity(options.configDir);
+  if (replacedDamaged) {
+    output.warning({
+      code: 'internal',
+      message: `The saved host identity was damaged (kept as ${replacedDamaged}); a new one was made, so invites sent earlier no longer work.`,
+    });
+  }
+  const secret = !options.newInvite && kept.secret ? kept.secret : createRoomSecret();
+  const host = await startOnPort(options.port, saved.port, { identity, secret, hostName: name });
+  await Promise.all([
+    settings.save({ ...saved, displayName: name, port: host.port, upnp: options.upnp }),
+    secrets.save({ secret }),
+  ]);
+
+  const invites: InviteLine[] = (await lanAddresses()).map((address) => ({
+    kind: 'lan',
+    address,
+    invite: formatInvite({ host: address, port: host.port, fingerprint: identity.fingerprint, secret }),
+  }));
+  host.on('room-event', (event, replayed) => output.roomEvent(event, replayed));
+  host.on('members', (members) => output.members(members));
+  output.ready({ role: 'host', me: host.me, members: host.members(), port: host.port, fingerprint: identity.fingerprint, invites });
+  return runSessionLoop(host, output, io);
+}
+
+function chooseName(wanted: string | undefined): string {
+  const candidate = nameSchema.safeParse(wanted ?? userInfo().username);
+  if (candidate.success) return candidate.data;
+  if (wanted !== undefined) throw new PortholeError('name-invalid', `${candidate.error.issues[0]?.message} Pick another name.`);
+  return 'Host';
+}
+
+/** A port the person asked for must be used; a remembered one is given up if it is taken. */
+async function startOnPort(
+  asked: number | undefined,
+  remembered: number | undefined,
+  base: { identity: HostIdentity; secret: string; hostName: string },
+): Promise<RoomHost> {
+  try {
+    return await RoomHost.start({ ...base, port: asked ?? remembered ?? 0 });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' && asked === undefined && remembered) return RoomHost.start({ ...base, port: 0 });
+    if (code === 'EADDRINUSE') throw new PortholeError('internal', `Port ${asked} is already in use. Choose another with --port, or leave it out to pick a free one.`);
+    if (code === 'EACCES') throw new PortholeError('internal', `Port ${asked} needs administrator rights. Choose a port above 1023.`);
+    throw err;
+  }
+}

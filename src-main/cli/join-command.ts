@@ -1,0 +1,25 @@
+import { userInfo } from 'node:os';
+import { RoomClient } from '../room/room-client';
+import { settingsStore } from '../config/settings';
+import type { CliOutput } from './cli-output';
+import { runSessionLoop, type LoopIo } from './session-loop';
+
+export interface JoinCommandOptions {
+  invite: string;
+  name?: string;
+  configDir: string;
+}
+
+/** `porthole join`: joins a room and chats until /quit, a signal, or the room ends. */
+export async function joinCommand(options: JoinCommandOptions, output: CliOutput, io: LoopIo): Promise<number> {
+  const { value: saved } = await settingsStore(options.configDir).load();
+  const client = RoomClient.create(options.invite, { name: options.name ?? saved.displayName ?? userInfo().username });
+  client.on('room-event', (event, replayed) => output.roomEvent(event, replayed));
+  client.on('members', (members) => output.members(members));
+  client.on('warning', (error) => output.warning(error));
+  client.on('send-failed', (failure) => output.sendFailed(failure));
+  client.on('status', (status) => output.status(status));
+  await client.connect();
+  output.ready({ role: 'guest', me: client.me, members: client.members() });
+  return runSessionLoop(client, output, io);
+}

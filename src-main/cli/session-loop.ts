@@ -1,0 +1,60 @@
+import { createInterface } from 'node:readline';
+import { toAppError } from '../room/errors';
+import type { RoomSession } from '../room/session-events';
+import type { CliOutput } from './cli-output';
+
+export interface LoopIo {
+  input: NodeJS.ReadableStream;
+  /** Aborted on SIGINT/SIGTERM; made when the CLI starts, so an early signal is not lost. */
+  shutdown: AbortSignal;
+}
+
+/**
+ * Reads lines as chat messages and commands until /quit, SIGINT or SIGTERM, then runs
+ * `beforeClose` (e.g. removing the port mapping) and leaves the room with close frames.
+ * Resolves with the exit code.
+ */
+export function runSessionLoop(
+  session: RoomSession & NodeJS.EventEmitter,
+  output: CliOutput,
+  io: LoopIo,
+  beforeClose: () => Promise<void> = async () => {},
+): Promise<number> {
+  return new Promise((resolve) => {
+    const lines = createInterface({ input: io.input, terminal: false });
+    let done = false;
+    const finish = async (code: number) => {
+      if (done) return;
+      done = true;
+      lines.close();
+      io.shutdown.removeEventListener('abort', onSignal);
+      await beforeClose();
+      await session.close();
+      resolve(code);
+    };
+    const onSignal = () => void finish(0);
+    if (io.shutdown.aborted) return void finish(0);
+    io.shutdown.addEventListener('abort', onSignal, { once: true });
+    session.on('status', (status: { state: string; error?: { code: string } }) => {
+      // The room ended under us: a closed room is a normal end, anything else a failure.
+      if (status.state === 'closed' && !done) void finish(!status.error || status.error.code === 'room-closed' ? 0 : 1);
+    });
+    lines.on('line', (raw) => {
+      const text = raw.replace(/\r$/, '');
+      if (text.trim() === '') return;
+      if (text.startsWith('/')) return command(text.trim());
+      try {
+        session.send(text);
+      } catch (err) {
+        output.error(toAppError(err));
+      }
+    });
+    const command = (text: string) => {
+      const [name] = text.split(/\s+/);
+      if (name === '/quit' || name === '/exit') void finish(0);
+      else if (name === '/who') output.note(`In the room: ${session.members().map((m) => m.name).join(', ')}`);
+      else if (name === '/help') output.note('Commands: /who lists who is here, /quit leaves. Anything else is sent as a message.');
+      else output.error({ code: 'invalid-message', message: `Unknown command ${name}. Type /help for the list.` });
+    };
+  });
+}

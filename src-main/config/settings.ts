@@ -1,0 +1,22 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import { nameSchema } from '../room/protocol';
+import { JsonStore } from './json-store';
+
+/** What a person chose and Porthole remembers between runs. */
+export const settingsSchema = z.object({
+  displayName: nameSchema.optional().catch(undefined),
+  /** The port the host listens on; remembered so that invites stay valid across restarts. */
+  port: z.number().int().min(0).max(65535).optional().catch(undefined),
+  upnp: z.boolean().default(true).catch(true),
+  downloadDir: z.string().min(1).optional().catch(undefined),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+
+/** The room secret is kept apart from settings, readable only by its owner. */
+export const roomSecretSchema = z.object({
+  secret: z.string().regex(/^[A-Za-z0-9_-]{43}$/).optional().catch(undefined),
+});
+
+export const settingsStore = (dir: string) => new JsonStore(join(dir, 'settings.json'), settingsSchema, 0o644);
+export const roomSecretStore = (dir: string) => new JsonStore(join(dir, 'room-secret.json'), roomSecretSchema, 0o600);

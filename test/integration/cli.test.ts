@@ -1,0 +1,89 @@
+import { afterEach, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { formatInvite, parseInvite } from '../../src-main/room/invite';
+import { CliProcess } from '../fixtures/cli-process';
+
+const started: CliProcess[] = [];
+afterEach(() => started.splice(0).forEach((p) => p.kill()));
+
+async function cli(args: string[], configDir?: string): Promise<CliProcess> {
+  const p = await CliProcess.start(args, configDir);
+  started.push(p);
+  return p;
+}
+
+/** The host's first invite, pointed at loopback so the test stays on this machine. */
+function loopbackInvite(ready: Record<string, unknown>): string {
+  const invites = ready.invites as Array<{ invite: string }>;
+  assert.ok(invites.length > 0, 'the host reports at least one invite');
+  return formatInvite({ ...parseInvite(invites[0]!.invite), host: '127.0.0.1' });
+}
+
+test('host and join chat both ways; /quit and SIGTERM end cleanly with exit 0', async () => {
+  const host = await cli(['host', '--json', '--name', 'Hosty', '--no-upnp']);
+  const ready = await host.waitFor((e) => e.event === 'ready');
+  assert.equal(ready.role, 'host');
+  for (const line of ready.invites as Array<{ invite: string; address: string }>) {
+    assert.doesNotThrow(() => parseInvite(line.invite));
+    assert.notEqual(line.address, '127.0.0.1', 'a LAN address is offered when one exists');
+  }
+
+  const guest = await cli(['join', loopbackInvite(ready), '--json', '--name', 'Guesty']);
+  await guest.waitFor((e) => e.event === 'ready');
+  await host.waitFor((e) => e.event === 'member-joined' && (e.member as { name: string }).name === 'Guesty');
+
+  guest.type('hello from the guest');
+  await host.waitFor((e) => e.event === 'chat' && e.text === 'hello from the guest');
+  host.type('hello from the host');
+  const got = await guest.waitFor((e) => e.event === 'chat' && e.text === 'hello from the host');
+  assert.equal((got.from as { name: string }).name, 'Hosty');
+
+  guest.type('/quit');
+  assert.deepEqual(await guest.exited, { code: 0, signal: null });
+  const left = await host.waitFor((e) => e.event === 'member-left');
+  assert.equal(left.reason, 'left');
+
+  const second = await cli(['join', loopbackInvite(ready), '--json', '--name', 'Second']);
+  await second.waitFor((e) => e.event === 'ready');
+  host.signal('SIGTERM');
+  assert.deepEqual(await host.exited, { code: 0, signal: null });
+  // The guest was told with a close frame that the room closed, and ends normally too.
+  const closed = await second.waitFor((e) => e.event === 'status' && e.state === 'closed');
+  assert.equal((closed.error as { code: string }).code, 'room-closed');
+  assert.deepEqual(await second.exited, { code: 0, signal: null });
+});
+
+test('SIGINT stops the host with exit 0; the invite survives a restart, --new-invite replaces it', async () => {
+  const first = await cli(['host', '--json', '--name', 'Hosty']);
+  const ready = await first.waitFor((e) => e.event === 'ready');
+  first.signal('SIGINT');
+  assert.deepEqual(await first.exited, { code: 0, signal: null });
+
+  // Same config folder: same certificate, secret and port, so the invite sent earlier still works.
+  const again = await cli(['host', '--json'], first.configDir);
+  const readyAgain = await again.waitFor((e) => e.event === 'ready');
+  assert.deepEqual(readyAgain.invites, ready.invites);
+  assert.equal((readyAgain.me as { name: string }).name, 'Hosty', 'the display name is remembered');
+  const guest = await cli(['join', loopbackInvite(ready), '--json', '--name', 'Guesty']);
+  await guest.waitFor((e) => e.event === 'ready');
+  guest.type('/quit');
+  await guest.exited;
+  again.signal('SIGTERM');
+  assert.deepEqual(await again.exited, { code: 0, signal: null });
+
+  const renewed = await cli(['host', '--json', '--new-invite'], first.configDir);
+  const readyRenewed = await renewed.waitFor((e) => e.event === 'ready');
+  assert.notDeepEqual(readyRenewed.invites, ready.invites);
+  const refused = await cli(['join', loopbackInvite(ready), '--json', '--name', 'Late']);
+  const error = await refused.waitFor((e) => e.event === 'error');
+  assert.equal(error.code, 'wrong-secret');
+  assert.deepEqual(await refused.exited, { code: 1, signal: null });
+});
+
+test('a bad invite is refused with a sentence and exit code 1', async () => {
+  const guest = await cli(['join', 'https://example.invalid/room', '--json']);
+  const error = await guest.waitFor((e) => e.event === 'error');
+  assert.equal(error.code, 'invite-invalid');
+  assert.match(String(error.message), /porthole:\/\//);
+  assert.deepEqual(await guest.exited, { code: 1, signal: null });
+});
