@@ -1,0 +1,78 @@
+// Parent-side connection to one UPnP child: numbered requests, validated replies, deadlines.
+import { mapperResponseSchema, parseMapperResult } from './mapper-messages';
+import type { MapperOp, MapperOutcome, MapperRequest } from './mapper-messages';
+import type { MapperProcess } from './mapper-process';
+
+type Pending = { op: MapperOp; resolve: (outcome: MapperOutcome<MapperOp>) => void; timer: NodeJS.Timeout };
+type RequestBody<K extends MapperOp> = Omit<Extract<MapperRequest, { op: K }>, 'id'>;
+
+/** One live child process; every request resolves (never rejects), even if the child dies. */
+export class MapperClient {
+  private nextId = 0;
+  private readonly pending = new Map<number, Pending>();
+  private alive = true;
+  /** Messages from the child that failed validation (a sign of a bug or compromise). */
+  invalidMessages = 0;
+
+  constructor(private readonly child: MapperProcess, onExit: (code: number | null) => void) {
+    child.onMessage((message) => this.onMessage(message));
+    child.onExit((code) => {
+      this.alive = false;
+      this.failAll('The port-mapping helper process stopped.');
+      onExit(code);
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** Sends one request; a reply that does not come in time kills the (hung) child. */
+  request<K extends MapperOp>(body: RequestBody<K> & { op: K }, timeoutMs: number): Promise<MapperOutcome<K>> {
+    if (!this.alive) {
+      return Promise.resolve({ ok: false, error: { kind: 'internal', message: 'The port-mapping helper process stopped.' } });
+    }
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        resolve({ ok: false, error: { kind: 'bad-gateway', message: 'The router did not answer in time.' } });
+        this.child.kill();
+      }, timeoutMs);
+      this.pending.set(id, { op: body.op, resolve: resolve as Pending['resolve'], timer });
+      this.child.send({ ...body, id });
+    });
+  }
+
+  /** Kills the child; pending requests resolve as failed. */
+  kill(): void {
+    this.child.kill();
+  }
+
+  private onMessage(message: unknown): void {
+    const parsed = mapperResponseSchema.safeParse(message);
+    const pending = parsed.success ? this.pending.get(parsed.data.id) : undefined;
+    if (!parsed.success || !pending) {
+      this.invalidMessages++;
+      return;
+    }
+    this.pending.delete(parsed.data.id);
+    clearTimeout(pending.timer);
+    if (!parsed.data.ok) {
+      pending.resolve({ ok: false, error: parsed.data.error });
+      return;
+    }
+    const result = parseMapperResult(pending.op, parsed.data.result);
+    pending.resolve(result === undefined
+      ? { ok: false, error: { kind: 'internal', message: 'The port-mapping helper sent a malformed reply.' } }
+      : { ok: true, result });
+  }
+
+  private failAll(message: string): void {
+    for (const [id, pending] of this.pending) {
+      clearTimeout(pending.timer);
+      pending.resolve({ ok: false, error: { kind: 'internal', message } });
+      this.pending.delete(id);
+    }
+  }
+}

@@ -1,0 +1,50 @@
+// How the parent starts the UPnP child: plain child_process.fork headless; the Electron app
+// injects its own ForkFn built on utilityProcess.fork.
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** The minimal handle the port mapper needs on its child process. */
+export interface MapperProcess {
+  readonly pid?: number | undefined;
+  send(message: unknown): void;
+  kill(): void;
+  onMessage(listener: (message: unknown) => void): void;
+  onExit(listener: (code: number | null) => void): void;
+}
+
+/** Starts the child running the given module and returns a handle to it. */
+export type ForkFn = (modulePath: string) => MapperProcess;
+
+/** Path of the child entry module next to this file (.ts under tsx, .js once built). */
+export const upnpChildModulePath = fileURLToPath(
+  new URL(`./upnp-child${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
+);
+
+/** Forks the child with Node's child_process, loading tsx when the module is TypeScript. */
+export const forkWithNode: ForkFn = (modulePath) => {
+  const child = fork(modulePath, [], {
+    execArgv: modulePath.endsWith('.ts') ? ['--import', 'tsx'] : [],
+    serialization: 'json',
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  let exited = false;
+  const exitListeners: Array<(code: number | null) => void> = [];
+  const onGone = (code: number | null) => {
+    if (exited) return;
+    exited = true;
+    for (const listener of exitListeners) listener(code);
+  };
+  child.on('exit', (code) => onGone(code));
+  // A failed spawn emits 'error' without 'exit'; treat it as the child being gone.
+  child.on('error', () => { child.kill('SIGKILL'); onGone(null); });
+  return {
+    pid: child.pid,
+    send(message) {
+      if (!child.connected) return;
+      child.send(message as object, (err) => { if (err) child.kill('SIGKILL'); });
+    },
+    kill() { child.kill('SIGKILL'); },
+    onMessage(listener) { child.on('message', listener); },
+    onExit(listener) { exitListeners.push(listener); },
+  };
+};

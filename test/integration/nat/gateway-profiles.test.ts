@@ -1,0 +1,50 @@
+// Status codes for routers that cannot help: CGNAT, a refusing router, no router at all.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { createLab } from '../../fixtures/upnp-lab/lab-network';
+import type { LabOptions } from '../../fixtures/upnp-lab/lab-network';
+import { waitForEvent } from '../../fixtures/upnp-lab/lab-checks';
+import { labSkipReason } from '../../fixtures/upnp-lab/lab-prerequisites';
+
+const runnerPath = fileURLToPath(new URL('../../fixtures/upnp-lab/mapper-runner.ts', import.meta.url));
+const skip = labSkipReason();
+
+async function statusIn(options: LabOptions, discoveryTimeoutMs = 2000) {
+  const lab = await createLab(options);
+  try {
+    const runner = lab.spawnIn(lab.ns.lan, process.execPath, ['--import', 'tsx', runnerPath, '3600', String(discoveryTimeoutMs)]);
+    const begun = Date.now();
+    const started = await waitForEvent(runner, (e) => e['event'] === 'started', 30_000);
+    const elapsed = Date.now() - begun;
+    runner.stdin?.write('stop\n');
+    await waitForEvent(runner, (e) => e['event'] === 'stopped', 10_000);
+    return { status: started['status'], elapsed };
+  } finally {
+    await lab.close();
+  }
+}
+
+describe('router profiles', { skip }, () => {
+  it('a 100.64/10 external address is carrier-grade NAT', async () => {
+    const { status } = await statusIn({ wan: 'cgnat' });
+    assert.equal(status.code, 'cgnat', status.message);
+    assert.equal(status.externalAddress, '100.64.0.2');
+    assert.match(status.message, /ask the guest to host/);
+  });
+
+  it('a router that refuses every mapping yields refused', async () => {
+    const { status } = await statusIn({ wan: 'refusing' });
+    assert.equal(status.code, 'refused', status.message);
+    assert.equal(status.externalPort, undefined);
+    assert.match(status.message, /will not forward.*192\.168\.77\.10/);
+  });
+
+  it('no gateway at all yields no-router within the discovery timeout', async () => {
+    const { status, elapsed } = await statusIn({ gateway: 'none' }, 1500);
+    assert.equal(status.code, 'no-router', status.message);
+    assert.match(status.message, /No UPnP router found/);
+    // Discovery deadline plus process start-up (tsx) — far below the request safety net.
+    assert.ok(elapsed < 1500 + 4000, `took ${elapsed} ms`);
+  });
+});
