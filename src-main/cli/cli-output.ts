@@ -1,3 +1,4 @@
+import type { PortMappingStatus } from '../nat/port-mapping-status';
 import type { AppError } from '../room/errors';
 import type { Member, RoomEvent } from '../room/protocol';
 import type { SendFailure, SessionStatus } from '../room/session-events';
@@ -27,6 +28,8 @@ export interface CliOutput {
   sendFailed(failure: SendFailure): void;
   error(error: AppError): void;
   note(text: string): void;
+  /** The router port-forwarding state, and the public invite once there is one. */
+  portMapping(status: PortMappingStatus, invite?: InviteLine): void;
 }
 
 // Peer text is shown as text: anything a terminal could take as a command (C0/C1 controls,
@@ -50,6 +53,7 @@ export function jsonOutput(write: (line: string) => void): CliOutput {
     sendFailed: (failure) => emit('send-failed', failure),
     error: (error) => emit('error', error),
     note: () => {},
+    portMapping: (status, invite) => emit('port-mapping', { ...status, ...(invite ? { invite: invite.invite } : {}) }),
   };
 }
 
@@ -83,5 +87,10 @@ export function humanOutput(out: (line: string) => void, err: (line: string) => 
     sendFailed: (failure) => err(`Not sent: "${printable(failure.text).slice(0, 60)}" (${failure.error.message})\n`),
     error: (error) => err(`${error.message}\n`),
     note: (text) => line(text),
+    portMapping: (status, invite) => {
+      if (status.code === 'starting' || status.code === 'stopped') return;
+      line(`Port forwarding: ${status.message}`);
+      if (invite) line(`  internet      ${invite.invite}`);
+    },
   };
 }

@@ -1,5 +1,7 @@
 import { userInfo } from 'node:os';
 import { lanAddresses } from '../nat/local-addresses';
+import { createPortMapper, type PortMapper } from '../nat/port-mapper';
+import type { PortMappingStatus } from '../nat/port-mapping-status';
 import { loadOrCreateHostIdentity, type HostIdentity } from '../room/host-identity';
 import { formatInvite } from '../room/invite';
 import { RoomHost, createRoomSecret } from '../room/room-host';
@@ -34,7 +36,7 @@ export async function hostCommand(options: HostCommandOptions, output: CliOutput
   const secret = !options.newInvite && kept.secret ? kept.secret : createRoomSecret();
   const host = await startOnPort(options.port, saved.port, { identity, secret, hostName: name });
   await Promise.all([
-    settings.save({ ...saved, displayName: name, port: host.port, upnp: options.upnp }),
+    settings.save({ ...saved, displayName: name, port: host.port }),
     secrets.save({ secret }),
   ]);
 
@@ -46,7 +48,31 @@ export async function hostCommand(options: HostCommandOptions, output: CliOutput
   host.on('room-event', (event, replayed) => output.roomEvent(event, replayed));
   host.on('members', (members) => output.members(members));
   output.ready({ role: 'host', me: host.me, members: host.members(), port: host.port, fingerprint: identity.fingerprint, invites });
-  return runSessionLoop(host, output, io);
+  const mapper = options.upnp ? startPortMapping(host.port, output, (status) => publicInvite(status, identity.fingerprint, secret)) : undefined;
+  // Unmap first: a mapping must not outlive the room, even if closing the room takes a while.
+  return runSessionLoop(host, output, io, async () => mapper?.stop());
+}
+
+/** Asks the router to forward the room's port; reports every change of state as it happens. */
+function startPortMapping(
+  port: number,
+  output: CliOutput,
+  inviteFor: (status: PortMappingStatus) => InviteLine | undefined,
+): PortMapper {
+  const mapper = createPortMapper({ internalPort: port });
+  mapper.on('status', (status: PortMappingStatus) => output.portMapping(status, inviteFor(status)));
+  void mapper.start();
+  return mapper;
+}
+
+/** The invite for friends on the internet: only when the router maps to a public address. */
+function publicInvite(status: PortMappingStatus, fingerprint: string, secret: string): InviteLine | undefined {
+  if (status.code !== 'mapped' || !status.externalAddress || !status.externalPort) return undefined;
+  return {
+    kind: 'public',
+    address: status.externalAddress,
+    invite: formatInvite({ host: status.externalAddress, port: status.externalPort, fingerprint, secret }),
+  };
 }
 
 function chooseName(wanted: string | undefined): string {

@@ -51,16 +51,17 @@ test('host and join chat both ways; /quit and SIGTERM end cleanly with exit 0', 
   const closed = await second.waitFor((e) => e.event === 'status' && e.state === 'closed');
   assert.equal((closed.error as { code: string }).code, 'room-closed');
   assert.deepEqual(await second.exited, { code: 0, signal: null });
+  assert.ok(!host.events.some((e) => e.event === 'port-mapping'), '--no-upnp asks no router');
 });
 
 test('SIGINT stops the host with exit 0; the invite survives a restart, --new-invite replaces it', async () => {
-  const first = await cli(['host', '--json', '--name', 'Hosty']);
+  const first = await cli(['host', '--json', '--no-upnp', '--name', 'Hosty']);
   const ready = await first.waitFor((e) => e.event === 'ready');
   first.signal('SIGINT');
   assert.deepEqual(await first.exited, { code: 0, signal: null });
 
   // Same config folder: same certificate, secret and port, so the invite sent earlier still works.
-  const again = await cli(['host', '--json'], first.configDir);
+  const again = await cli(['host', '--json', '--no-upnp'], first.configDir);
   const readyAgain = await again.waitFor((e) => e.event === 'ready');
   assert.deepEqual(readyAgain.invites, ready.invites);
   assert.equal((readyAgain.me as { name: string }).name, 'Hosty', 'the display name is remembered');
@@ -71,7 +72,7 @@ test('SIGINT stops the host with exit 0; the invite survives a restart, --new-in
   again.signal('SIGTERM');
   assert.deepEqual(await again.exited, { code: 0, signal: null });
 
-  const renewed = await cli(['host', '--json', '--new-invite'], first.configDir);
+  const renewed = await cli(['host', '--json', '--no-upnp', '--new-invite'], first.configDir);
   const readyRenewed = await renewed.waitFor((e) => e.event === 'ready');
   assert.notDeepEqual(readyRenewed.invites, ready.invites);
   const refused = await cli(['join', loopbackInvite(ready), '--json', '--name', 'Late']);
