@@ -49,8 +49,9 @@ export async function hostCommand(options: HostCommandOptions, output: CliOutput
   host.on('members', (members) => output.members(members));
   output.ready({ role: 'host', me: host.me, members: host.members(), port: host.port, fingerprint: identity.fingerprint, invites });
   const mapper = options.upnp ? startPortMapping(host.port, output, (status) => publicInvite(status, identity.fingerprint, secret)) : undefined;
-  // Unmap first: a mapping must not outlive the room, even if closing the room takes a while.
-  return runSessionLoop(host, output, io, async () => mapper?.stop());
+  // The room closes first so that guests on the internet still get their close frame through
+  // the router; the mapping goes right after (closing is bounded by the close timeout).
+  return runSessionLoop(host, output, io, undefined, async () => mapper?.stop());
 }
 
 /** Asks the router to forward the room's port; reports every change of state as it happens. */

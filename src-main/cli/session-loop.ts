@@ -11,14 +11,15 @@ export interface LoopIo {
 
 /**
  * Reads lines as chat messages and commands until /quit, SIGINT or SIGTERM, then runs
- * `beforeClose` (e.g. removing the port mapping) and leaves the room with close frames.
- * Resolves with the exit code.
+ * `beforeClose`, leaves the room with close frames, and runs `afterClose` (e.g. removing the
+ * port mapping). Resolves with the exit code.
  */
 export function runSessionLoop(
   session: RoomSession & NodeJS.EventEmitter,
   output: CliOutput,
   io: LoopIo,
   beforeClose: () => Promise<void> = async () => {},
+  afterClose: () => Promise<void> = async () => {},
 ): Promise<number> {
   return new Promise((resolve) => {
     const lines = createInterface({ input: io.input, terminal: false });
@@ -30,6 +31,7 @@ export function runSessionLoop(
       io.shutdown.removeEventListener('abort', onSignal);
       await beforeClose();
       await session.close();
+      await afterClose();
       resolve(code);
     };
     const onSignal = () => void finish(0);

@@ -11,10 +11,10 @@ import { createInterface } from 'node:readline';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseInvite } from '../../../src-main/room/invite';
-import { createLab, GATEWAY_WAN_ADDRESS, type Lab } from '../../fixtures/upnp-lab/lab-network';
+import { createLab, GATEWAY_WAN_ADDRESS, ROOT_DESC_URL, type Lab } from '../../fixtures/upnp-lab/lab-network';
 import { upnpcMappings } from '../../fixtures/upnp-lab/lab-checks';
 import { labSkipReason } from '../../fixtures/upnp-lab/lab-prerequisites';
-import { stopProcess } from '../../fixtures/upnp-lab/lab-processes';
+import { run, stopProcess } from '../../fixtures/upnp-lab/lab-processes';
 
 const BIN = fileURLToPath(new URL('../../../bin/porthole.js', import.meta.url));
 const skip = labSkipReason();
@@ -108,6 +108,41 @@ for (const igd of [1, 2] as const) {
     });
   });
 }
+
+describe('porthole host when its port is already forwarded to something else', { skip }, () => {
+  let lab: Lab;
+  before(async () => {
+    lab = await createLab({ igd: 2, wan: 'public' });
+  });
+  after(async () => {
+    await lab?.close();
+  });
+
+  it('gets UPnP error 718, maps another external port instead, and leaves the other mapping alone', async () => {
+    const port = 42000 + Math.floor(Math.random() * 1000);
+    // Another machine on the LAN (a second address here: the router's secure mode only lets a
+    // client map to itself, so upnpc talks from that address) already forwards this port.
+    await run('ip', ['addr', 'add', '192.168.77.11/24', 'dev', 'lan0'], lab.ns.lan);
+    await run('ip', ['route', 'add', '192.168.77.1/32', 'dev', 'lan0', 'src', '192.168.77.11'], lab.ns.lan);
+    await run('upnpc', ['-i', '-u', ROOT_DESC_URL, '-e', 'other app', '-a', '192.168.77.11', String(port), String(port), 'TCP', '600'], lab.ns.lan);
+    await run('ip', ['route', 'del', '192.168.77.1/32'], lab.ns.lan);
+    assert.ok((await upnpcMappings(lab.ns.lan)).some((r) => r.externalPort === port && r.internal === `192.168.77.11:${port}`));
+
+    const host = porthole(lab, lab.ns.lan, await tempDir(), ['host', '--json', '--port', String(port)]);
+    const mapping = await host.waitFor((e) => e.event === 'port-mapping' && e.code !== 'starting');
+    assert.equal(mapping.code, 'mapped', mapping.message);
+    assert.notEqual(mapping.externalPort, port, 'a different external port');
+    assert.equal(parseInvite(mapping.invite).port, mapping.externalPort);
+    const rows = await upnpcMappings(lab.ns.lan);
+    assert.equal(rows.find((r) => r.externalPort === port)?.internal, `192.168.77.11:${port}`, 'not taken over');
+    assert.equal(rows.find((r) => r.externalPort === mapping.externalPort)?.internal, `192.168.77.10:${port}`);
+
+    const friend = porthole(lab, lab.ns.wan, await tempDir(), ['join', mapping.invite, '--json', '--name', 'Friend']);
+    await friend.waitFor((e) => e.event === 'ready');
+    host.child.kill('SIGTERM');
+    assert.equal(await host.exited, 0);
+  });
+});
 
 describe('porthole host behind carrier-grade NAT', { skip }, () => {
   let lab: Lab;
