@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseInvite } from '../../../src-main/room/invite';
-import { createLab, GATEWAY_WAN_ADDRESS, ROOT_DESC_URL, type Lab } from '../../fixtures/upnp-lab/lab-network';
+import { createLab, GATEWAY_WAN_ADDRESS, ROOT_DESC_URL, type Lab, type LabOptions } from '../../fixtures/upnp-lab/lab-network';
 import { upnpcMappings } from '../../fixtures/upnp-lab/lab-checks';
 import { labSkipReason } from '../../fixtures/upnp-lab/lab-prerequisites';
 import { run, stopProcess } from '../../fixtures/upnp-lab/lab-processes';
@@ -44,17 +44,23 @@ function porthole(lab: Lab, ns: string, configDir: string, args: string[]) {
   return { child: child as ChildProcess, events, exited, waitFor, type: (line: string) => child.stdin!.write(`${line}\n`) };
 }
 
+/** A lab for the surrounding describe block, built before its tests and torn down after. */
+function useLab(options: LabOptions): Lab {
+  const handle = {} as Lab;
+  before(async () => {
+    Object.assign(handle, await createLab(options));
+  });
+  after(async () => {
+    await handle.close?.();
+  });
+  return handle;
+}
+
 const tempDir = () => mkdtemp(join(tmpdir(), 'porthole-nat-cli-'));
 
 for (const igd of [1, 2] as const) {
   describe(`porthole host behind a UPnP router (IGDv${igd})`, { skip }, () => {
-    let lab: Lab;
-    before(async () => {
-      lab = await createLab({ igd, wan: 'public' });
-    });
-    after(async () => {
-      await lab?.close();
-    });
+    const lab = useLab({ igd, wan: 'public' });
 
     it('publishes a public invite; a friend on the internet joins through it and chats; SIGTERM unmaps', async () => {
       const host = porthole(lab, lab.ns.lan, await tempDir(), ['host', '--json', '--name', 'Hosty']);
@@ -110,13 +116,7 @@ for (const igd of [1, 2] as const) {
 }
 
 describe('porthole host when its port is already forwarded to something else', { skip }, () => {
-  let lab: Lab;
-  before(async () => {
-    lab = await createLab({ igd: 2, wan: 'public' });
-  });
-  after(async () => {
-    await lab?.close();
-  });
+  const lab = useLab({ igd: 2, wan: 'public' });
 
   it('gets UPnP error 718, maps another external port instead, and leaves the other mapping alone', async () => {
     const port = 42000 + Math.floor(Math.random() * 1000);
@@ -145,13 +145,7 @@ describe('porthole host when its port is already forwarded to something else', {
 });
 
 describe('porthole host behind carrier-grade NAT', { skip }, () => {
-  let lab: Lab;
-  before(async () => {
-    lab = await createLab({ igd: 2, wan: 'cgnat' });
-  });
-  after(async () => {
-    await lab?.close();
-  });
+  const lab = useLab({ igd: 2, wan: 'cgnat' });
 
   it('says so plainly, offers no public invite, and the room still works on the LAN', async () => {
     const host = porthole(lab, lab.ns.lan, await tempDir(), ['host', '--json', '--name', 'Hosty']);
