@@ -11,6 +11,13 @@ function portNumber(value: string): number {
   return port;
 }
 
+interface FileFlags {
+  downloadDir?: string;
+  acceptFiles?: boolean;
+}
+
+const transferOptions = (opts: FileFlags) => ({ downloadDir: opts.downloadDir, autoAccept: !!opts.acceptFiles });
+
 function outputFor(json: boolean): CliOutput {
   const write = (line: string) => void process.stdout.write(line);
   return json ? jsonOutput(write) : humanOutput(write, (line) => void process.stderr.write(line));
@@ -48,11 +55,20 @@ program
   .option('--name <name>', 'your display name in the room')
   .option('--no-upnp', 'do not ask the router to forward the port')
   .option('--new-invite', 'make a new room secret, so earlier invites stop working')
+  .option('--download-dir <dir>', 'where received files are saved (default: Downloads/Porthole)')
+  .option('--accept-files', 'accept every file offered in the room')
   .option('--json', 'print one JSON object per line (for other programs)')
-  .action((opts: { port?: number; name?: string; upnp: boolean; newInvite?: boolean; json?: boolean }) =>
+  .action((opts: { port?: number; name?: string; upnp: boolean; newInvite?: boolean; json?: boolean } & FileFlags) =>
     run(!!opts.json, (output) =>
       hostCommand(
-        { port: opts.port, name: opts.name, upnp: opts.upnp, newInvite: !!opts.newInvite, configDir: program.opts().configDir },
+        {
+          port: opts.port,
+          name: opts.name,
+          upnp: opts.upnp,
+          newInvite: !!opts.newInvite,
+          configDir: program.opts().configDir,
+          transfers: transferOptions(opts),
+        },
         output,
         io,
       ),
@@ -64,9 +80,13 @@ program
   .description('join a room with the invite its host sent you')
   .argument('<invite>', 'the porthole://… invite')
   .option('--name <name>', 'your display name in the room')
+  .option('--download-dir <dir>', 'where received files are saved (default: Downloads/Porthole)')
+  .option('--accept-files', 'accept every file offered in the room')
   .option('--json', 'print one JSON object per line (for other programs)')
-  .action((invite: string, opts: { name?: string; json?: boolean }) =>
-    run(!!opts.json, (output) => joinCommand({ invite, name: opts.name, configDir: program.opts().configDir }, output, io)),
+  .action((invite: string, opts: { name?: string; json?: boolean } & FileFlags) =>
+    run(!!opts.json, (output) =>
+      joinCommand({ invite, name: opts.name, configDir: program.opts().configDir, transfers: transferOptions(opts) }, output, io),
+    ),
   );
 
 await program.parseAsync(process.argv);

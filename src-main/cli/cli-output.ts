@@ -2,6 +2,8 @@ import type { PortMappingStatus } from '../nat/port-mapping-status';
 import type { AppError } from '../room/errors';
 import type { Member, RoomEvent } from '../room/protocol';
 import type { SendFailure, SessionStatus } from '../room/session-events';
+import type { TransferView } from '../transfer/transfer-events';
+import { transferHuman, transferJson, type TransferNotice } from './transfer-output';
 
 export interface InviteLine {
   kind: 'lan' | 'public';
@@ -30,6 +32,8 @@ export interface CliOutput {
   note(text: string): void;
   /** The router port-forwarding state, and the public invite once there is one. */
   portMapping(status: PortMappingStatus, invite?: InviteLine): void;
+  /** A file offer or a transfer's new state or progress. */
+  transfer(notice: TransferNotice, view: TransferView): void;
 }
 
 // Peer text is shown as text: anything a terminal could take as a command (C0/C1 controls,
@@ -54,6 +58,7 @@ export function jsonOutput(write: (line: string) => void): CliOutput {
     error: (error) => emit('error', error),
     note: () => {},
     portMapping: (status, invite) => emit('port-mapping', { ...status, ...(invite ? { invite: invite.invite } : {}) }),
+    transfer: (notice, view) => transferJson(emit, notice, view),
   };
 }
 
@@ -92,5 +97,6 @@ export function humanOutput(out: (line: string) => void, err: (line: string) => 
       line(`Port forwarding: ${status.message}`);
       if (invite) line(`  internet      ${invite.invite}`);
     },
+    transfer: (notice, view) => transferHuman(line, notice, view),
   };
 }

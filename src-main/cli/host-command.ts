@@ -10,6 +10,7 @@ import { PortholeError } from '../room/errors';
 import { roomSecretStore, settingsStore } from '../config/settings';
 import type { CliOutput, InviteLine } from './cli-output';
 import { runSessionLoop, type LoopIo } from './session-loop';
+import { showTransfers } from './transfer-commands';
 
 export interface HostCommandOptions {
   port?: number;
@@ -17,6 +18,8 @@ export interface HostCommandOptions {
   upnp: boolean;
   newInvite: boolean;
   configDir: string;
+  /** Where received files go, and whether every offer is accepted at once. */
+  transfers?: { downloadDir?: string; autoAccept?: boolean };
 }
 
 /** `porthole host`: runs a room until /quit or a signal. Resolves with the exit code. */
@@ -34,7 +37,7 @@ export async function hostCommand(options: HostCommandOptions, output: CliOutput
     });
   }
   const secret = !options.newInvite && kept.secret ? kept.secret : createRoomSecret();
-  const host = await startOnPort(options.port, saved.port, { identity, secret, hostName: name });
+  const host = await startOnPort(options.port, saved.port, { identity, secret, hostName: name, transfers: options.transfers });
   await Promise.all([
     settings.save({ ...saved, displayName: name, port: host.port }),
     secrets.save({ secret }),
@@ -47,6 +50,7 @@ export async function hostCommand(options: HostCommandOptions, output: CliOutput
   }));
   host.on('room-event', (event, replayed) => output.roomEvent(event, replayed));
   host.on('members', (members) => output.members(members));
+  showTransfers(host, output);
   output.ready({ role: 'host', me: host.me, members: host.members(), port: host.port, fingerprint: identity.fingerprint, invites });
   const mapper = options.upnp ? startPortMapping(host.port, output, (status) => publicInvite(status, identity.fingerprint, secret)) : undefined;
   // The room closes first so that guests on the internet still get their close frame through
@@ -87,7 +91,7 @@ function chooseName(wanted: string | undefined): string {
 async function startOnPort(
   asked: number | undefined,
   remembered: number | undefined,
-  base: { identity: HostIdentity; secret: string; hostName: string },
+  base: { identity: HostIdentity; secret: string; hostName: string; transfers?: HostCommandOptions['transfers'] },
 ): Promise<RoomHost> {
   try {
     return await RoomHost.start({ ...base, port: asked ?? remembered ?? 0 });

@@ -3,17 +3,24 @@ import { RoomClient } from '../room/room-client';
 import { settingsStore } from '../config/settings';
 import type { CliOutput } from './cli-output';
 import { runSessionLoop, type LoopIo } from './session-loop';
+import { showTransfers } from './transfer-commands';
 
 export interface JoinCommandOptions {
   invite: string;
   name?: string;
   configDir: string;
+  /** Where received files go, and whether every offer is accepted at once. */
+  transfers?: { downloadDir?: string; autoAccept?: boolean };
 }
 
 /** `porthole join`: joins a room and chats until /quit, a signal, or the room ends. */
 export async function joinCommand(options: JoinCommandOptions, output: CliOutput, io: LoopIo): Promise<number> {
   const { value: saved } = await settingsStore(options.configDir).load();
-  const client = RoomClient.create(options.invite, { name: options.name ?? saved.displayName ?? userInfo().username });
+  const client = RoomClient.create(options.invite, {
+    name: options.name ?? saved.displayName ?? userInfo().username,
+    transfers: options.transfers ?? {},
+  });
+  showTransfers(client, output);
   client.on('room-event', (event, replayed) => output.roomEvent(event, replayed));
   client.on('members', (members) => output.members(members));
   client.on('warning', (error) => output.warning(error));

@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline';
 import { toAppError } from '../room/errors';
 import type { RoomSession } from '../room/session-events';
 import type { CliOutput } from './cli-output';
+import { runTransferCommand } from './transfer-commands';
 
 export interface LoopIo {
   input: NodeJS.ReadableStream;
@@ -53,9 +54,10 @@ export function runSessionLoop(
     });
     const command = (text: string) => {
       const [name] = text.split(/\s+/);
+      if (runTransferCommand(session, output, text)) return;
       if (name === '/quit' || name === '/exit') void finish(0);
       else if (name === '/who') output.note(`In the room: ${session.members().map((m) => m.name).join(', ')}`);
-      else if (name === '/help') output.note('Commands: /who lists who is here, /quit leaves. Anything else is sent as a message.');
+      else if (name === '/help') output.note('Commands: /who lists who is here, /send <path> offers a file, /accept <id> [folder], /decline <id>, /cancel <id>, /files lists transfers, /quit leaves. Anything else is sent as a message.');
       else output.error({ code: 'invalid-message', message: `Unknown command ${name}. Type /help for the list.` });
     };
   });

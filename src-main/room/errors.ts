@@ -29,6 +29,8 @@ export type ErrorCode =
   | 'not-connected'
   | 'already-posted'
   | 'bad-host-message'
+  | 'file-unreadable'
+  | 'file-refused'
   | 'internal';
 
 export interface AppError {

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { AppError } from './errors';
+import { LIMITS } from './protocol';
 
 export type Decoded<T> = { ok: true; message: T } | { ok: false; error: AppError };
 
@@ -16,7 +17,12 @@ export function decodeTextFrame<S extends z.ZodType>(
   if (isBinary) {
     return fail('binary-not-expected', 'A binary frame arrived where only text messages are allowed.');
   }
-  const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+  const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+  // ws admits frames up to the file-chunk size; text keeps its own, smaller limit.
+  if (bytes.length > LIMITS.maxFrameBytes) {
+    return fail('frame-too-large', `A text frame was larger than ${LIMITS.maxFrameBytes} bytes.`);
+  }
+  const text = bytes.toString('utf8');
   let raw: unknown;
   try {
     raw = JSON.parse(text);

@@ -5,10 +5,12 @@ import { PortholeError, type ErrorCode } from './errors';
 import { decodeTextFrame } from './frame-decoder';
 import type { Invite } from './invite';
 import { pinnedConnect } from './pinned-connect';
-import { CloseCode, LIMITS, PROTOCOL, ROOM_PATH, hostMessageSchema, type Welcome } from './protocol';
+import { MAX_CHUNK_FRAME_BYTES } from '../transfer/chunk-frame';
+import { TRANSFER_HOST_TYPES } from '../transfer/transfer-messages';
+import { CloseCode, PROTOCOL, ROOM_PATH, hostMessageSchema, type Welcome } from './protocol';
 
 /** Host message types a guest understands. */
-export const HOST_MESSAGE_TYPES: ReadonlySet<string> = new Set(['welcome', 'chat', 'joined', 'left', 'error']);
+export const HOST_MESSAGE_TYPES: ReadonlySet<string> = new Set(['welcome', 'chat', 'joined', 'left', 'error', ...TRANSFER_HOST_TYPES]);
 
 /** Failures after which trying again cannot help. */
 const FINAL_CODES: ReadonlySet<ErrorCode> = new Set([
@@ -46,7 +48,7 @@ export async function openHostLink(request: LinkRequest): Promise<{ ws: WebSocke
     createConnection: () => socket,
     headers: { Authorization: `Bearer ${invite.secret}` },
     perMessageDeflate: false,
-    maxPayload: LIMITS.maxFrameBytes,
+    maxPayload: MAX_CHUNK_FRAME_BYTES,
     handshakeTimeout: timeoutMs,
   });
   return new Promise((resolve, reject) => {

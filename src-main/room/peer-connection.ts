@@ -11,10 +11,16 @@ import {
   type LeaveReason,
 } from './protocol';
 import { RateLimiter } from './rate-limiter';
+import type { TransferHostMessage } from '../transfer/transfer-messages';
 
 export interface PeerPolicy {
   heartbeat: { intervalMs: number; timeoutMs: number };
   rate: { capacity: number; refillPerSecond: number };
+  /**
+   * File-transfer control other than offers (answers, acks, ends, cancels) has its own, larger
+   * bucket: acks come about once per megabyte moved, far above the chat rate.
+   */
+  transferRate: { capacity: number; refillPerSecond: number };
   /** Invalid frames tolerated before the connection is closed. */
   maxOffenses: number;
   /** Frames dropped for exceeding the rate before the connection is closed. */
@@ -26,6 +32,8 @@ export interface PeerPolicy {
 
 type PeerEvents = {
   message: [message: ClientMessage];
+  /** A binary frame (file data) from a member that has joined. */
+  chunk: [frame: Buffer];
   offense: [error: AppError];
   gone: [reason: LeaveReason];
 };
@@ -40,6 +48,7 @@ export class PeerConnection extends EventEmitter<PeerEvents> {
   private dropped = 0;
   private leaveReason: LeaveReason | undefined;
   private readonly limiter: RateLimiter;
+  private readonly transferLimiter: RateLimiter;
   private readonly pingTimer: NodeJS.Timeout;
   private pongTimer: NodeJS.Timeout | undefined;
   private helloTimer: NodeJS.Timeout | undefined;
@@ -50,6 +59,7 @@ export class PeerConnection extends EventEmitter<PeerEvents> {
   ) {
     super();
     this.limiter = new RateLimiter(policy.rate.capacity, policy.rate.refillPerSecond);
+    this.transferLimiter = new RateLimiter(policy.transferRate.capacity, policy.transferRate.refillPerSecond);
     ws.on('message', (data, isBinary) => this.onFrame(data as Buffer, isBinary));
     ws.on('pong', () => this.onPong());
     ws.on('error', (err: Error & { code?: string }) => {
@@ -82,6 +92,21 @@ export class PeerConnection extends EventEmitter<PeerEvents> {
     this.ws.send(JSON.stringify(message));
   }
 
+  /** A file-transfer control message; same path as any host message. */
+  sendTransfer(message: TransferHostMessage): void {
+    this.send(message);
+  }
+
+  /** Sends a binary (file chunk) frame; `done` runs once it left our buffers, or failed. */
+  sendBinary(frame: Buffer, done: () => void): void {
+    if (this.ws.readyState !== this.ws.OPEN) return done();
+    this.ws.send(frame, { binary: true }, () => done());
+  }
+
+  isOpen(): boolean {
+    return this.ws.readyState === this.ws.OPEN;
+  }
+
   sendError(error: AppError, ref?: string): void {
     this.send({ type: 'error', code: error.code, message: error.message, ...(ref ? { ref } : {}) });
   }
@@ -107,7 +132,10 @@ export class PeerConnection extends EventEmitter<PeerEvents> {
   private onFrame(data: Buffer, isBinary: boolean): void {
     // Once closing, later frames must not close again: that would cut the close frame short.
     if (this.ws.readyState !== this.ws.OPEN) return;
-    if (!this.limiter.take()) {
+    if (isBinary) return this.onBinary(data);
+    const decoded = decodeTextFrame(clientMessageSchema, CLIENT_MESSAGE_TYPES, data, isBinary);
+    const transferControl = decoded.ok && decoded.message.type.startsWith('file-') && decoded.message.type !== 'file-offer';
+    if (!(transferControl ? this.transferLimiter : this.limiter).take()) {
       this.dropped += 1;
       if (this.dropped === 1) {
         this.sendError({ code: 'rate-limited', message: 'You are sending too fast; some messages were dropped.' });
@@ -115,13 +143,24 @@ export class PeerConnection extends EventEmitter<PeerEvents> {
       if (this.dropped > this.policy.maxDropped) this.close(CloseCode.rateLimited, 'Too many messages too fast.');
       return;
     }
-    const decoded = decodeTextFrame(clientMessageSchema, CLIENT_MESSAGE_TYPES, data, isBinary);
     if (!decoded.ok) {
+      if (decoded.error.code === 'frame-too-large') return this.oversized(decoded.error);
       if (this.joined) this.offend(decoded.error);
       else this.refuse(decoded.error);
       return;
     }
     this.emit('message', decoded.message);
+  }
+
+  /** File data is paced by transfer credit, not the chat rate; the hub checks each chunk. */
+  private onBinary(data: Buffer): void {
+    if (!this.joined) return this.refuse({ code: 'binary-not-expected', message: 'A binary frame arrived before hello.' });
+    this.emit('chunk', data);
+  }
+
+  private oversized(error: AppError): void {
+    this.emit('offense', error);
+    this.close(CloseCode.frameTooLarge, 'Text frame too large.');
   }
 
   /** Counts a protocol violation, tells the peer, and disconnects a repeat offender. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TRANSFER_CLIENT_SCHEMAS, TRANSFER_CLIENT_TYPES, TRANSFER_HOST_SCHEMAS } from '../transfer/transfer-messages';
 
 /** WebSocket subprotocol naming the wire-protocol version; see docs/PROTOCOL.md. */
 export const PROTOCOL = 'porthole.v1';
@@ -9,7 +10,7 @@ export const LIMITS = {
   nameMaxChars: 32,
   textMaxChars: 4000,
   clientMessageIdMaxChars: 64,
-  /** Largest frame accepted (ws `maxPayload`); larger frames close the connection with 1009. */
+  /** Largest text frame accepted; larger ones close the connection with 1009. Binary (file) frames have their own limit. */
   maxFrameBytes: 64 * 1024,
   historySize: 500,
   maxMembers: 16,
@@ -80,9 +81,9 @@ export const chatSendSchema = z.strictObject({
   text: textSchema,
 });
 
-export const clientMessageSchema = z.discriminatedUnion('type', [helloSchema, chatSendSchema]);
+export const clientMessageSchema = z.discriminatedUnion('type', [helloSchema, chatSendSchema, ...TRANSFER_CLIENT_SCHEMAS]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
-export const CLIENT_MESSAGE_TYPES: ReadonlySet<string> = new Set(['hello', 'chat']);
+export const CLIENT_MESSAGE_TYPES: ReadonlySet<string> = new Set(['hello', 'chat', ...TRANSFER_CLIENT_TYPES]);
 
 // ---- host → client ----------------------------------------------------------------
 
@@ -143,6 +144,7 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
   joinedEventSchema,
   leftEventSchema,
   errorFrameSchema,
+  ...TRANSFER_HOST_SCHEMAS,
 ]);
 export type HostMessage = z.infer<typeof hostMessageSchema>;
 export type Welcome = z.infer<typeof welcomeSchema>;

@@ -8,9 +8,14 @@ import { HOST_MESSAGE_TYPES, isFinal, openHostLink } from './host-link';
 import { parseInvite, type Invite } from './invite';
 import { CloseCode, FINAL_CLOSE_CODES, hostMessageSchema, nameSchema, textSchema, type Member, type RoomEvent, type Welcome } from './protocol';
 import type { RoomSession, SessionEvents, SessionState } from './session-events';
+import { FileTransfers, type FileTransferOptions } from '../transfer/file-transfers';
+import { isTransferMessage, type TransferHostMessage } from '../transfer/transfer-messages';
+import { wsHubLink } from '../transfer/ws-hub-link';
 
 export interface JoinOptions {
   name: string;
+  /** Download folder and auto-accept for files offered in the room. */
+  transfers?: FileTransferOptions;
   connectTimeoutMs?: number;
   backoff?: Partial<BackoffPolicy>;
 }
@@ -38,15 +43,19 @@ export class RoomClient extends EventEmitter<SessionEvents> implements RoomSessi
   private retryTimer: NodeJS.Timeout | undefined;
   private leaving: Promise<void> | undefined;
   private readonly backoff: BackoffPolicy;
+  /** This guest's file transfers; they end when the connection does. */
+  readonly transfers: FileTransfers;
 
   private constructor(
     private readonly invite: Invite,
     private readonly name: string,
     private readonly timeoutMs: number,
     backoff: Partial<BackoffPolicy>,
+    transfers: FileTransferOptions,
   ) {
     super();
     this.backoff = { ...DEFAULT_BACKOFF, ...backoff };
+    this.transfers = new FileTransfers(transfers, (id) => this.memberList.find((m) => m.id === id));
   }
 
   /** Validates the invite and name; call connect() after subscribing to events. */
@@ -54,7 +63,7 @@ export class RoomClient extends EventEmitter<SessionEvents> implements RoomSessi
     const parsed = typeof invite === 'string' ? parseInvite(invite) : invite;
     const name = nameSchema.safeParse(options.name);
     if (!name.success) throw new PortholeError('name-invalid', `${name.error.issues[0]?.message ?? 'Invalid name.'} Pick another name.`);
-    return new RoomClient(parsed, name.data, options.connectTimeoutMs ?? 10_000, options.backoff ?? {});
+    return new RoomClient(parsed, name.data, options.connectTimeoutMs ?? 10_000, options.backoff ?? {}, options.transfers ?? {});
   }
 
   /** Joins the room an invite names; rejects with a PortholeError saying why it could not. */
@@ -133,19 +142,25 @@ export class RoomClient extends EventEmitter<SessionEvents> implements RoomSessi
     ws.on('message', (data, isBinary) => this.onFrame(data as Buffer, isBinary));
     ws.on('error', () => {});
     ws.on('close', (code, reason) => this.onClose(code, reason.toString()));
+    this.transfers.attach(wsHubLink(ws));
     for (const message of this.outbox.values()) this.transmit(message);
   }
 
   private onFrame(data: Buffer, isBinary: boolean): void {
+    if (isBinary) {
+      if (!this.transfers.onChunk(data)) this.emit('warning', { code: 'bad-host-message', message: 'The host sent file data that fits no transfer.' });
+      return;
+    }
     const decoded = decodeTextFrame(hostMessageSchema, HOST_MESSAGE_TYPES, data, isBinary);
     if (!decoded.ok) {
       this.emit('warning', { code: 'bad-host-message', message: `The host sent something invalid: ${decoded.error.message}` });
       return;
     }
     const message = decoded.message;
+    if (isTransferMessage(message)) return this.transfers.onControl(message as TransferHostMessage);
     if (message.type === 'error' && message.code === 'already-posted' && message.ref) this.outbox.delete(message.ref);
     else if (message.type === 'error') this.emit('warning', { code: asWarningCode(message.code), message: message.message });
-    else if (message.type !== 'welcome') this.apply(message, false);
+    else if (message.type === 'chat' || message.type === 'joined' || message.type === 'left') this.apply(message, false);
   }
 
   /** Shows each numbered event once, in order, and confirms our own messages. */
@@ -162,6 +177,7 @@ export class RoomClient extends EventEmitter<SessionEvents> implements RoomSessi
   private onClose(code: number, reason: string): void {
     clearTimeout(this.watchdog);
     this.ws = undefined;
+    this.transfers.detach(this.leaving ? 'cancelled' : code === CloseCode.roomClosed ? 'host-left' : 'connection-lost');
     if (this.leaving) return this.finish();
     if (FINAL_CLOSE_CODES.has(code)) {
       return this.finish(closeError(code, reason));

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { WebSocketServer } from 'ws';
-import { PortholeError } from './errors';
+import { PortholeError, type ErrorCode } from './errors';
 import { History, type Unstamped } from './history';
 import type { HostIdentity } from './host-identity';
 import { PeerConnection, type PeerPolicy } from './peer-connection';
@@ -22,6 +22,10 @@ import {
 import { MemberRegistry } from './member-registry';
 import type { RoomSession, SessionEvents } from './session-events';
 import { checkUpgrade, refuseUpgrade } from './upgrade-gate';
+import { MAX_CHUNK_FRAME_BYTES } from '../transfer/chunk-frame';
+import type { FileTransfers } from '../transfer/file-transfers';
+import { HostTransfers, type HostTransferOptions } from '../transfer/host-transfers';
+import { isTransferMessage, type TransferClientMessage } from '../transfer/transfer-messages';
 
 export interface RoomHostOptions {
   identity: HostIdentity;
@@ -38,11 +42,14 @@ export interface RoomHostOptions {
   policy?: Partial<PeerPolicy>;
   /** Closing handshakes longer than this are cut at shutdown. */
   closeTimeoutMs?: number;
+  /** Download folder, auto-accept and relay limits for file transfers. */
+  transfers?: HostTransferOptions;
 }
 
 export const DEFAULT_POLICY: PeerPolicy = {
   heartbeat: { intervalMs: 20_000, timeoutMs: 20_000 },
   rate: { capacity: 30, refillPerSecond: 10 },
+  transferRate: { capacity: 2000, refillPerSecond: 2000 },
   maxOffenses: 5,
   maxDropped: 50,
   helloTimeoutMs: 10_000,
@@ -71,10 +78,12 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
   private readonly wss = new WebSocketServer({
     noServer: true,
     perMessageDeflate: false,
-    maxPayload: LIMITS.maxFrameBytes,
+    // Binary file chunks are the largest frames; text frames are held to LIMITS.maxFrameBytes by the decoder.
+    maxPayload: MAX_CHUNK_FRAME_BYTES,
     handleProtocols: () => PROTOCOL,
   });
   private closing: Promise<void> | undefined;
+  private readonly fileRelay: HostTransfers;
 
   private constructor(
     private readonly server: Server,
@@ -85,6 +94,7 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
     this.history = new History(options.historySize ?? LIMITS.historySize);
     this.me = { id: randomBytes(6).toString('base64url'), name: options.hostName, host: true };
     this.registry = new MemberRegistry(this.me, options.maxMembers ?? LIMITS.maxMembers);
+    this.fileRelay = new HostTransfers(this.me, () => this.registry.members(), options.transfers);
     server.on('connection', (socket: Duplex) => {
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
@@ -125,6 +135,11 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
     return this.registry.members();
   }
 
+  /** The host member's own file transfers. */
+  get transfers(): FileTransfers {
+    return this.fileRelay.files;
+  }
+
   /** The host's own chat message. */
   send(text: string): string {
     const parsed = textSchema.safeParse(text);
@@ -142,6 +157,7 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
 
   private async shutdown(): Promise<void> {
     const peers = [...this.pending, ...this.registry.peers()];
+    this.fileRelay.close();
     for (const peer of peers) peer.close(CloseCode.roomClosed, 'The host closed the room.');
     const cut = setTimeout(() => peers.forEach((p) => p.terminate()), this.options.closeTimeoutMs ?? 2000);
     await Promise.all(peers.map((p) => p.closed()));
@@ -158,6 +174,7 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
     this.pending.add(peer);
     peer.on('message', (message) => this.onMessage(peer, message));
     peer.on('offense', () => (this.stats.offenses += 1));
+    peer.on('chunk', (frame) => this.onTransferProblem(peer, this.fileRelay.chunk(peer, frame), 'binary-not-expected'));
     peer.on('gone', (reason) => this.onGone(peer, reason));
   }
 
@@ -168,6 +185,8 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
       return this.onHello(peer, message);
     }
     if (!session) return peer.refuse({ code: 'hello-first', message: 'Send hello before anything else.' });
+    if (isTransferMessage(message)) return this.onTransferProblem(peer, this.fileRelay.control(peer, message as TransferClientMessage));
+    if (message.type !== 'chat') return;
     const earlier = session.seen.get(message.id);
     if (earlier !== undefined) {
       // A resend after a reconnect: show the sender the original instead of posting twice.
@@ -191,6 +210,7 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
     const { session, replaced, announce, resumed } = outcome;
     this.pending.delete(peer);
     peer.markJoined();
+    this.fileRelay.joined(peer, session.member.id);
     if (replaced) replaced.close(CloseCode.sessionReplaced, 'You connected again from elsewhere.');
     // The newcomer learns of its own arrival from the welcome's history, so it is skipped here.
     if (announce) this.publish({ type: 'joined', member: session.member }, peer);
@@ -213,6 +233,7 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
 
   private onGone(peer: PeerConnection, reason: LeaveReason): void {
     this.pending.delete(peer);
+    this.fileRelay.gone(peer);
     const session = this.registry.release(peer);
     if (!session || this.closing) return;
     this.publish({ type: 'left', member: session.member, reason });
@@ -225,6 +246,11 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
     for (const peer of this.registry.peers()) if (peer !== except) peer.send(stamped);
     this.emit('room-event', stamped, false);
     return stamped;
+  }
+
+  /** A broken transfer rule counts as an offense, like any invalid message. */
+  private onTransferProblem(peer: PeerConnection, problem: string | undefined, code: ErrorCode = 'invalid-message'): void {
+    if (problem) peer.offend({ code, message: problem });
   }
 
 }

@@ -1,5 +1,6 @@
 import type { AppError } from './errors';
 import type { Member, RoomEvent } from './protocol';
+import type { FileTransfers } from '../transfer/file-transfers';
 
 export type SessionState = 'connecting' | 'connected' | 'reconnecting' | 'closed';
 
@@ -34,6 +35,8 @@ export type SessionEvents = {
 /** What both RoomHost and RoomClient offer to the CLI and the app. */
 export interface RoomSession {
   readonly me: Member;
+  /** Offering, accepting and following files in this room. */
+  readonly transfers: FileTransfers;
   members(): Member[];
   /** Sends a chat message; returns the client message id. */
   send(text: string): string;

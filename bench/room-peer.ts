@@ -1,0 +1,73 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHostIdentity } from '../src-main/room/host-identity';
+import { formatInvite } from '../src-main/room/invite';
+import { RoomClient } from '../src-main/room/room-client';
+import { RoomHost, createRoomSecret } from '../src-main/room/room-host';
+import type { RoomSession } from '../src-main/room/session-events';
+import { peakRssMb, serveCommands } from './bench-child';
+
+// One room member in its own process: the host (`host`) or a guest (`join <invite>`). Accepts
+// every file into a temp folder that is emptied after each file.
+let session: RoomSession & NodeJS.EventEmitter;
+let inbox = '';
+const rtts: number[] = [];
+let probe: NodeJS.Timeout | undefined;
+
+serveCommands({
+  async host(args) {
+    inbox = await mkdtemp(join(tmpdir(), 'porthole-bench-'));
+    const identity = await createHostIdentity();
+    const secret = createRoomSecret();
+    const accept = args.accept !== false;
+    const host = await RoomHost.start({ identity, secret, hostName: 'Host', listenHost: '127.0.0.1', transfers: { downloadDir: inbox, autoAccept: accept } });
+    // As a pure relay the host says no to every file, so it only forwards.
+    if (!accept) host.transfers.on('offer', (v) => host.transfers.decline(v.id));
+    session = host;
+    return { invite: formatInvite({ host: '127.0.0.1', port: host.port, fingerprint: identity.fingerprint, secret }) };
+  },
+  async join(args) {
+    inbox = await mkdtemp(join(tmpdir(), 'porthole-bench-'));
+    session = await RoomClient.join(args.invite as string, { name: args.name as string, transfers: { downloadDir: inbox, autoAccept: true } });
+    return {};
+  },
+  async members() {
+    return { count: session.members().length };
+  },
+  async send(args) {
+    const started = performance.now();
+    const id = await session.transfers.offer(args.path as string);
+    const view = await new Promise<{ state: string; reason?: string }>((resolve) => {
+      session.transfers.on('update', (v) => {
+        if (v.id === id && ['done', 'failed', 'cancelled', 'declined'].includes(v.state)) resolve(v);
+      });
+    });
+    return { ms: performance.now() - started, state: view.state, reason: view.reason, rssMb: peakRssMb() };
+  },
+  async received(args) {
+    const want = args.count as number;
+    while (session.transfers.list().filter((v) => v.direction === 'incoming' && v.state === 'done').length < want) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await rm(inbox, { recursive: true, force: true });
+    return { rssMb: peakRssMb() };
+  },
+  probeStart() {
+    // Chat round trip: from sending a message to seeing it come back numbered from the host.
+    const sentAt = new Map<string, number>();
+    session.on('room-event', (e: { type: string; id?: string }) => {
+      const at = e.type === 'chat' && e.id ? sentAt.get(e.id) : undefined;
+      if (at !== undefined) rtts.push(performance.now() - at);
+    });
+    probe = setInterval(() => sentAt.set(session.send("ping"), performance.now()), 125);
+    return {};
+  },
+  probeStop() {
+    clearInterval(probe);
+    const sorted = [...rtts].sort((a, b) => a - b);
+    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+    return { count: sorted.length, p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] ?? NaN };
+  },
+  rss: () => ({ rssMb: peakRssMb() }),
+});

@@ -1,0 +1,82 @@
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { BenchChild } from './bench-child';
+
+// npm run bench [-- SIZE]   SIZE in bytes, or with a unit: 512MiB, 2GiB (default 2GiB).
+// Loopback only; every role is its own process. Not a test: it reports, it does not judge.
+
+const MB = 1e6;
+const size = parseSize(process.argv[2] ?? '2GiB');
+
+function parseSize(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(B|KiB|MiB|GiB)?$/i.exec(text);
+  if (!m) throw new Error(`Cannot read the size "${text}". Use bytes or e.g. 512MiB, 2GiB.`);
+  const unit = { b: 1, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 }[(m[2] ?? 'b').toLowerCase() as 'b'];
+  return Math.round(Number(m[1]) * unit);
+}
+
+async function makeFile(dir: string): Promise<string> {
+  const path = join(dir, 'bench.bin');
+  const handle = await open(path, 'w');
+  const block = randomBytes(8 * 1024 * 1024);
+  for (let offset = 0; offset < size; offset += block.length) await handle.write(block, 0, Math.min(block.length, size - offset), offset);
+  await handle.close();
+  return path;
+}
+
+const child = (script: string) => new BenchChild(script, []);
+const rate = (ms: number) => size / MB / (ms / 1000);
+
+async function rawTls() {
+  const server = child('./raw-tls-peer.ts');
+  const client = child('./raw-tls-peer.ts');
+  const { port } = await server.ask<{ port: number }>('listen');
+  await server.ask('expect', { bytes: size });
+  const done = server.ask<{ ms: number; rssMb: number }>('done');
+  const sent = await client.ask<{ rssMb: number }>('send', { port, bytes: size });
+  const got = await done;
+  await Promise.all([server.stop(), client.stop()]);
+  return { mbps: rate(got.ms), rss: { receiver: got.rssMb, sender: sent.rssMb } };
+}
+
+async function room(relay: boolean, path: string) {
+  const host = child('./room-peer.ts');
+  const { invite } = await host.ask<{ invite: string }>('host', { accept: !relay });
+  const names = relay ? ['Sender', 'Recipient1', 'Recipient2'] : ['Recipient'];
+  const members = names.map(() => child('./room-peer.ts'));
+  for (const [i, m] of members.entries()) await m.ask('join', { invite, name: names[i] });
+  const recipients = relay ? members.slice(1) : members;
+  const sender = relay ? members[0]! : host;
+  const prober = recipients[recipients.length - 1]!;
+  if (relay) await prober.ask('probeStart');
+  const sent = await sender.ask<{ ms: number; state: string; reason?: string; rssMb: number }>('send', { path });
+  const chat = relay ? await prober.ask<{ count: number; p50: number; p99: number; max: number }>('probeStop') : undefined;
+  if (sent.state !== 'done') throw new Error(`the transfer ended ${sent.state} (${sent.reason})`);
+  const rss: Record<string, number> = {};
+  for (const [i, r] of recipients.entries()) rss[relay ? names[i + 1]! : 'Recipient'] = (await r.ask<{ rssMb: number }>('received', { count: 1 })).rssMb;
+  rss[relay ? 'Host (relay)' : 'Host (sender)'] = (await host.ask<{ rssMb: number }>('rss')).rssMb;
+  if (relay) rss.Sender = sent.rssMb;
+  await Promise.all([...members, host].map((c) => c.stop()));
+  return { mbps: rate(sent.ms), rss, chat };
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'porthole-bench-src-'));
+try {
+  console.log(`Porthole bench: ${(size / 1024 ** 3).toFixed(2)} GiB on loopback, every role in its own process\n`);
+  const path = await makeFile(dir);
+  const a = await rawTls();
+  console.log(`(a) raw TLS pipe            ${a.mbps.toFixed(0).padStart(6)} MB/s   peak RSS sender ${a.rss.sender} MB, receiver ${a.rss.receiver} MB`);
+  const b = await room(false, path);
+  console.log(`(b) host → member           ${b.mbps.toFixed(0).padStart(6)} MB/s   ${(b.mbps / a.mbps).toFixed(2)} × raw (target ≥ 0.70)`);
+  console.log(`    peak RSS: ${Object.entries(b.rss).map(([k, v]) => `${k} ${v} MB`).join(', ')}`);
+  const c = await room(true, path);
+  console.log(`(c) member → host → 2       ${c.mbps.toFixed(0).padStart(6)} MB/s   ${(c.mbps / a.mbps).toFixed(2)} × raw (target ≥ 0.40)`);
+  console.log(`    peak RSS: ${Object.entries(c.rss).map(([k, v]) => `${k} ${v} MB`).join(', ')} (host target < 200 MB)`);
+  if (c.chat) {
+    console.log(`    chat round trip during (c), ${c.chat.count} messages: p50 ${c.chat.p50.toFixed(1)} ms, p99 ${c.chat.p99.toFixed(1)} ms, max ${c.chat.max.toFixed(1)} ms (target p99 < 100 ms)`);
+  }
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,39 @@
+import type { TransferView } from '../transfer/transfer-events';
+
+export type TransferNotice = 'offer' | 'update';
+
+// Peer-supplied names are shown as text: control characters are made visible (names reaching
+// here are already sanitised; this keeps the CLI safe on its own).
+const printable = (s: string) => s.replace(/[\u0000-\u001F\u007F-\u009F]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+const mb = (bytes: number) => `${(bytes / 1_000_000).toFixed(1)} MB`;
+
+/** One JSON line per offer and per update: `file-offer`, `file-progress`, `file-saved`, `file-sent`, `file-ended`. */
+export function transferJson(emit: (event: string, data: object) => void, notice: TransferNotice, v: TransferView): void {
+  const base = { id: v.id, direction: v.direction, name: v.fileName, size: v.size, ...(v.from ? { from: v.from } : {}) };
+  if (notice === 'offer') return emit('file-offer', base);
+  const recipients = v.recipients?.map((r) => ({ member: r.member, state: r.state, bytes: r.bytes, percent: r.percent, ...(r.reason ? { reason: r.reason } : {}) }));
+  const detail = { ...base, state: v.state, bytes: v.bytes, percent: v.percent, bytesPerSecond: v.bytesPerSecond, ...(recipients ? { recipients } : {}) };
+  if (v.state === 'done' && v.direction === 'incoming') return emit('file-saved', { ...detail, path: v.savedPath, sha256: v.sha256 });
+  if (v.state === 'done') return emit('file-sent', detail);
+  if (['declined', 'cancelled', 'failed'].includes(v.state)) return emit('file-ended', { ...detail, reason: v.reason, message: v.message });
+  emit('file-progress', detail);
+}
+
+const lastShown = new Map<string, string>();
+
+/** Human lines: offers, state changes and a progress line every 10 %. */
+export function transferHuman(line: (text: string) => void, notice: TransferNotice, v: TransferView): void {
+  const name = printable(v.fileName);
+  if (notice === 'offer') {
+    line(`${printable(v.from?.name ?? 'Someone')} offers ${name} (${mb(v.size)}). /accept ${v.id} or /decline ${v.id}`);
+    return;
+  }
+  const step = `${v.state}:${Math.floor(v.percent / 10)}:${v.recipients?.map((r) => r.state).join(',') ?? ''}`;
+  if (lastShown.get(v.id) === step) return;
+  lastShown.set(v.id, step);
+  if (v.state === 'done' && v.direction === 'incoming') return line(`Saved ${name} to ${printable(v.savedPath ?? '')} (SHA-256 ${v.sha256}).`);
+  if (v.state === 'done') return line(`Sent ${name}: ${v.recipients?.map((r) => `${printable(r.member.name)} ${r.state}${r.reason ? ` (${r.reason})` : ''}`).join(', ')}.`);
+  if (['declined', 'cancelled', 'failed'].includes(v.state)) return line(`${name}: ${v.message ?? v.state}`);
+  if (v.state === 'offered') return line(`Offered ${name} to ${v.recipients?.map((r) => printable(r.member.name)).join(', ')} (id ${v.id}).`);
+  line(`${v.direction === 'incoming' ? 'Receiving' : 'Sending'} ${name}: ${v.percent.toFixed(0)} % at ${mb(v.bytesPerSecond)}/s`);
+}

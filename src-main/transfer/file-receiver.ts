@@ -1,0 +1,119 @@
+import { createHash } from 'node:crypto';
+import { unlink, type FileHandle } from 'node:fs/promises';
+import { CHUNK_BYTES } from './chunk-frame';
+import { createPartFile, publishPartFile } from './download-folder';
+import type { EndReason } from './transfer-messages';
+
+/** Bytes written between two acknowledgements (each ack lets the sender go further). */
+export const ACK_EVERY_BYTES = 4 * CHUNK_BYTES;
+
+export interface ReceiverHooks {
+  /** Bytes safely written so far; send them to the host as an ack. */
+  ack(bytes: number): void;
+  /** Verified and renamed into place. */
+  saved(path: string, sha256: string): void;
+  /** Ended without a file; the .part is already gone. */
+  failed(reason: EndReason): void;
+}
+
+/**
+ * One incoming file: writes chunks in order to an exclusive `.part` file, hashes them, acks what
+ * is on disk, and once the sender's SHA-256 and every byte are in, verifies and renames.
+ */
+export class FileReceiver {
+  written = 0;
+  private received = 0;
+  private acked = 0;
+  private expectedSha: string | undefined;
+  private writes: Promise<void> = Promise.resolve();
+  private ended = false;
+  private readonly hash = createHash('sha256');
+
+  private constructor(
+    private readonly handle: FileHandle,
+    private readonly partPath: string,
+    private readonly realDir: string,
+    private readonly name: string,
+    private readonly size: number,
+    private readonly hooks: ReceiverHooks,
+  ) {}
+
+  /** Creates the `.part` file; throws if it cannot. */
+  static async open(realDir: string, name: string, size: number, hooks: ReceiverHooks): Promise<FileReceiver> {
+    const { handle, path } = await createPartFile(realDir, name);
+    return new FileReceiver(handle, path, realDir, name, size, hooks);
+  }
+
+  /** Takes the next chunk; false when it does not fit (out of order or past the size). */
+  take(offset: number, payload: Buffer): boolean {
+    if (this.ended) return true;
+    if (offset !== this.received || this.received + payload.length > this.size) return false;
+    this.received += payload.length;
+    this.hash.update(payload);
+    this.writes = this.writes.then(() => this.write(payload, offset));
+    return true;
+  }
+
+  /** The sender's hash: the file is complete once every byte has been written too. */
+  end(sha256: string): void {
+    this.expectedSha = sha256;
+    this.writes = this.writes.then(() => this.finishIfComplete());
+  }
+
+  /** Stops and removes the `.part` file (cancel, sender gone, …). */
+  async abort(): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    await this.discard();
+  }
+
+  private async write(payload: Buffer, offset: number): Promise<void> {
+    if (this.ended) return;
+    try {
+      let done = 0;
+      while (done < payload.length) {
+        const { bytesWritten } = await this.handle.write(payload, done, payload.length - done, offset + done);
+        done += bytesWritten;
+      }
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      return this.fail(code === 'ENOSPC' || code === 'EDQUOT' ? 'disk-full' : 'write-failed');
+    }
+    this.written += payload.length;
+    if (this.written - this.acked >= ACK_EVERY_BYTES || this.written === this.size) {
+      this.acked = this.written;
+      this.hooks.ack(this.written);
+    }
+    await this.finishIfComplete();
+  }
+
+  private async finishIfComplete(): Promise<void> {
+    if (this.ended || this.expectedSha === undefined || this.written !== this.size) return;
+    this.ended = true;
+    const actual = this.hash.digest('hex');
+    if (actual !== this.expectedSha) {
+      await this.discard();
+      return this.hooks.failed('hash-mismatch');
+    }
+    try {
+      await this.handle.close();
+      const path = await publishPartFile(this.realDir, this.partPath, this.name);
+      this.hooks.saved(path, actual);
+    } catch {
+      await this.discard();
+      this.hooks.failed('write-failed');
+    }
+  }
+
+  private async fail(reason: EndReason): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    await this.discard();
+    this.hooks.failed(reason);
+  }
+
+  private async discard(): Promise<void> {
+    await this.handle.close().catch(() => {});
+    await unlink(this.partPath).catch(() => {});
+  }
+}

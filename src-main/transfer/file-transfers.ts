@@ -1,0 +1,142 @@
+import { EventEmitter } from 'node:events';
+import { randomBytes } from 'node:crypto';
+import { open, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { PortholeError } from '../room/errors';
+import type { Member } from '../room/protocol';
+import { readChunkHeader } from './chunk-frame';
+import { defaultDownloadDir } from './download-folder';
+import { IncomingTransfer } from './incoming-transfer';
+import type { HubLink } from './member-link';
+import { OutgoingTransfer } from './outgoing-transfer';
+import type { TransferEvents, TransferView } from './transfer-events';
+import type { EndReason, TransferHostMessage } from './transfer-messages';
+
+export interface FileTransferOptions {
+  /** Where accepted files are saved unless accept() names another folder; default ~/Downloads/Porthole. */
+  downloadDir?: string;
+  /** Accept every offer at once (the CLI's --accept-files). */
+  autoAccept?: boolean;
+}
+
+type Transfer = IncomingTransfer | OutgoingTransfer;
+
+/**
+ * One member's file transfers, the same for the host's own member and a guest: offer, answer,
+ * cancel, and the events a person sees. Talks to the room's hub through a HubLink.
+ */
+export class FileTransfers extends EventEmitter<TransferEvents> {
+  private link: HubLink | undefined;
+  private readonly byId = new Map<string, Transfer>();
+  private readonly byWire = new Map<number, Transfer>();
+  private readonly byRef = new Map<string, { transfer: OutgoingTransfer; resolve: (id: string) => void; reject: (e: Error) => void }>();
+
+  constructor(
+    private readonly options: FileTransferOptions,
+    private readonly memberById: (id: string) => Member | undefined,
+  ) {
+    super();
+  }
+
+  /** Offers a file to the room, or to one member; resolves with the transfer id once the host took it. */
+  async offer(path: string, options: { to?: string } = {}): Promise<string> {
+    if (!this.link) throw new PortholeError('not-connected', 'You are not connected to the room right now.');
+    const info = await stat(path).catch(() => undefined);
+    if (!info?.isFile()) throw new PortholeError('file-unreadable', `There is no file to send at ${path}.`);
+    const handle = await open(path, 'r').catch(() => {
+      throw new PortholeError('file-unreadable', `The file ${path} cannot be read.`);
+    });
+    const ref = randomBytes(9).toString('base64url');
+    const transfer = new OutgoingTransfer(ref, basename(path), info.size, handle, () => this.link, (v) => this.emit('update', { ...v }));
+    this.byId.set(ref, transfer);
+    return new Promise((resolve, reject) => {
+      this.byRef.set(ref, { transfer, resolve, reject });
+      this.link!.control({ type: 'file-offer', ref, name: transfer.view.fileName, size: info.size, ...(options.to ? { to: options.to } : {}) });
+    });
+  }
+
+  /** Accepts an offer; the file goes to `downloadDir` or the default folder. */
+  async accept(id: string, downloadDir?: string): Promise<void> {
+    const transfer = this.byId.get(id);
+    if (transfer instanceof IncomingTransfer) await transfer.accept(downloadDir ?? this.options.downloadDir ?? (await defaultDownloadDir()));
+  }
+
+  decline(id: string): void {
+    const transfer = this.byId.get(id);
+    if (transfer instanceof IncomingTransfer) transfer.decline();
+  }
+
+  /** Cancels an incoming or outgoing transfer from this side. */
+  cancel(id: string): void {
+    this.byId.get(id)?.cancel();
+  }
+
+  /** Every transfer of this session, newest last. */
+  list(): TransferView[] {
+    return [...this.byId.values()].map((t) => ({ ...t.view }));
+  }
+
+  /** Starts using a (new) connection to the hub. */
+  attach(link: HubLink): void {
+    this.link = link;
+  }
+
+  /** The connection is gone: every transfer still running ends with `reason`. */
+  detach(reason: EndReason): void {
+    this.link = undefined;
+    for (const pending of this.byRef.values()) pending.reject(new PortholeError('not-connected', 'The connection to the room was lost before the offer went out.'));
+    this.byRef.clear();
+    for (const transfer of this.byId.values()) {
+      if (transfer instanceof IncomingTransfer) transfer.stop(reason);
+      else transfer.abort(reason, false);
+    }
+    this.byWire.clear();
+  }
+
+  /** A transfer message from the hub (already validated). */
+  onControl(message: TransferHostMessage): void {
+    if (message.type === 'file-offered') return this.onOffered(message);
+    if (message.type === 'file-refused') {
+      const pending = this.byRef.get(message.ref);
+      this.byRef.delete(message.ref);
+      pending?.transfer.abort(message.reason, false);
+      pending?.reject(new PortholeError('file-refused', pending.transfer.view.message ?? 'The room did not take the file.'));
+      return;
+    }
+    const transfer = this.byWire.get(message.transfer);
+    if (transfer instanceof OutgoingTransfer) transfer.onHostMessage(message);
+    else if (transfer && message.type === 'file-end') transfer.senderEnded(message.sha256);
+    else if (transfer && message.type === 'file-cancelled') transfer.stop(message.reason);
+  }
+
+  /** A chunk frame from the hub; false when it was malformed or out of place. */
+  onChunk(frame: Buffer): boolean {
+    const header = readChunkHeader(frame);
+    const transfer = header && this.byWire.get(header.transfer);
+    if (!header || !(transfer instanceof IncomingTransfer)) return false;
+    return transfer.chunk(frame, header.offset);
+  }
+
+  private onOffered(message: Extract<TransferHostMessage, { type: 'file-offered' }>): void {
+    const peer = (id: string) => {
+      const m = this.memberById(id);
+      return { id, name: m?.name ?? 'someone who left' };
+    };
+    if (message.ref) {
+      const pending = this.byRef.get(message.ref);
+      if (!pending) return;
+      this.byRef.delete(message.ref);
+      this.byWire.set(message.transfer, pending.transfer);
+      pending.transfer.opened(message.transfer, message.to.map(peer));
+      return pending.resolve(pending.transfer.view.id);
+    }
+    if (this.byWire.has(message.transfer)) return;
+    const id = randomBytes(9).toString('base64url');
+    const emitUpdate = (v: TransferView) => this.emit('update', { ...v });
+    const transfer = new IncomingTransfer(id, message.transfer, message.name, message.size, peer(message.from), () => this.link, emitUpdate);
+    this.byId.set(id, transfer);
+    this.byWire.set(message.transfer, transfer);
+    this.emit('offer', { ...transfer.view });
+    if (this.options.autoAccept) void this.accept(id);
+  }
+}

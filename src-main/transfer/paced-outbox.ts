@@ -1,0 +1,74 @@
+/** The part of a connection the outbox needs. */
+export interface BinarySocket {
+  /** Sends one binary frame; `done` runs once it has been handed to the operating system. */
+  sendBinary(frame: Buffer, done: () => void): void;
+  isOpen(): boolean;
+}
+
+/**
+ * Feeds chunk frames to one connection a little at a time: at most `lowWaterBytes` sit in the
+ * connection's own send buffer, so a chat message sent meanwhile waits behind that much file
+ * data at most. Frames beyond it wait here; flow control bounds how many there can be.
+ */
+export class PacedOutbox {
+  private readonly queue: Buffer[] = [];
+  private queued = 0;
+  private inSocket = 0;
+  private waiters: Array<() => void> = [];
+
+  constructor(
+    private readonly socket: BinarySocket,
+    private readonly lowWaterBytes = 1024 * 1024,
+  ) {}
+
+  /** Queues a frame and sends what the connection can take now. */
+  push(frame: Buffer): void {
+    this.queue.push(frame);
+    this.queued += frame.length;
+    this.pump();
+  }
+
+  /** Whether a new frame would go straight to the connection. */
+  ready(): boolean {
+    return this.queue.length === 0 && this.inSocket < this.lowWaterBytes;
+  }
+
+  /** Runs `wake` once ready() holds again (at once if it holds now). */
+  whenReady(wake: () => void): void {
+    if (this.ready()) queueMicrotask(wake);
+    else this.waiters.push(wake);
+  }
+
+  /** Bytes waiting here, not yet given to the connection. */
+  queuedBytes(): number {
+    return this.queued;
+  }
+
+  /** Forgets queued frames (the connection is gone). */
+  clear(): void {
+    this.queue.length = 0;
+    this.queued = 0;
+    this.waiters = [];
+  }
+
+  private pump(): void {
+    while (this.queue.length > 0 && this.inSocket < this.lowWaterBytes) {
+      if (!this.socket.isOpen()) return this.clear();
+      const frame = this.queue.shift()!;
+      this.queued -= frame.length;
+      this.inSocket += frame.length;
+      this.socket.sendBinary(frame, () => {
+        this.inSocket -= frame.length;
+        this.pump();
+        this.wake();
+      });
+    }
+  }
+
+  private wake(): void {
+    if (!this.ready() || this.waiters.length === 0) return;
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+}

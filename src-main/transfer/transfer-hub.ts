@@ -1,0 +1,194 @@
+import { CHUNK_BYTES, chunkPayload, expectedChunkBytes, readChunkHeader } from './chunk-frame';
+import type { MemberPort } from './member-link';
+import { RelayTransfer, type RelayRecipient } from './relay-transfer';
+import type { EndReason, TransferClientMessage } from './transfer-messages';
+
+export interface HubPolicy {
+  /** A recipient owing an ack this long is dropped from that transfer (reason `stalled`). */
+  stallTimeoutMs: number;
+  /** Recipients that have not answered by then are out (reason `no-answer`). */
+  answerTimeoutMs: number;
+  maxTransfers: number;
+  maxTransfersPerSender: number;
+}
+
+export const DEFAULT_HUB_POLICY: HubPolicy = {
+  stallTimeoutMs: 30_000,
+  answerTimeoutMs: 10 * 60_000,
+  maxTransfers: 64,
+  maxTransfersPerSender: 16,
+};
+
+const PROGRESS_EVERY_MS = 250;
+
+/**
+ * The host's file-transfer switchboard: numbers offers, passes answers and progress to senders,
+ * forwards each chunk as is to every accepting recipient, grants credit, and drops recipients
+ * that stop. Returns a sentence when a member broke the protocol, for the caller to count.
+ */
+export class TransferHub {
+  private readonly transfers = new Map<number, RelayTransfer>();
+  private nextId = 1;
+  private stallTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly ports: { byMember(id: string): MemberPort | undefined; all(): MemberPort[] },
+    private readonly policy: HubPolicy = DEFAULT_HUB_POLICY,
+  ) {}
+
+  /** A transfer control message from a member. */
+  control(port: MemberPort, message: TransferClientMessage): string | undefined {
+    if (message.type === 'file-offer') return this.offer(port, message);
+    const transfer = this.transfers.get(message.transfer);
+    if (!transfer) return undefined; // ended a moment ago: late answers and acks are normal
+    const recipient = transfer.recipients.get(port.memberId);
+    const isSender = transfer.sender === port;
+    if (!isSender && recipient?.port !== port) return 'That transfer is not yours.';
+    switch (message.type) {
+      case 'file-answer':
+        if (!recipient || recipient.state !== 'waiting') return 'You already answered that offer.';
+        recipient.state = message.accept ? 'active' : 'finished';
+        transfer.sender.control({ type: 'file-answered', transfer: transfer.id, member: port.memberId, accept: message.accept });
+        return this.update(transfer);
+      case 'file-ack':
+        if (!recipient || recipient.state !== 'active') return undefined;
+        if (message.bytes <= recipient.acked || message.bytes > transfer.received) return 'An acknowledgement did not advance.';
+        if (message.bytes % CHUNK_BYTES !== 0 && message.bytes !== transfer.size) return 'Acknowledgements come in whole chunks.';
+        recipient.acked = message.bytes;
+        recipient.lastProgressAt = Date.now();
+        this.reportProgress(transfer, recipient);
+        return this.update(transfer);
+      case 'file-end':
+        if (!isSender || transfer.received !== transfer.size || transfer.senderDone) return this.broken(transfer, 'The file ended early.');
+        transfer.senderDone = true;
+        for (const r of transfer.active()) r.port.control({ type: 'file-end', transfer: transfer.id, sha256: message.sha256 });
+        return undefined;
+      case 'file-saved':
+        if (!recipient || recipient.state !== 'active' || recipient.acked !== transfer.size) return 'A file was saved before all of it arrived.';
+        recipient.state = 'finished';
+        transfer.sender.control({ type: 'file-done', transfer: transfer.id, member: port.memberId });
+        return this.update(transfer);
+      case 'file-cancel':
+        if (isSender) {
+          transfer.endAll(message.reason === 'read-failed' ? 'read-failed' : 'cancelled', false);
+          return this.forget(transfer);
+        }
+        if (recipient!.state !== 'finished') {
+          recipient!.state = 'finished';
+          transfer.sender.control({ type: 'file-cancelled', transfer: transfer.id, member: port.memberId, reason: message.reason });
+        }
+        return this.update(transfer);
+    }
+  }
+
+  /** A binary chunk frame from a member: checked, then forwarded unchanged. */
+  chunk(port: MemberPort, frame: Buffer): string | undefined {
+    const header = readChunkHeader(frame);
+    const transfer = header && this.transfers.get(header.transfer);
+    if (!header || !transfer || transfer.sender !== port || !transfer.started) return 'A file chunk arrived that belongs to no transfer of yours.';
+    const length = chunkPayload(frame).length;
+    const fits = header.offset === transfer.received && length === expectedChunkBytes(transfer.size, header.offset);
+    if (!fits || header.offset + length > transfer.credit) return this.broken(transfer, 'A file chunk broke the order or the credit.');
+    transfer.received += length;
+    const now = Date.now();
+    for (const r of transfer.active()) {
+      if (r.acked === header.offset) r.lastProgressAt = now; // it owed nothing until now
+      r.port.chunk(frame);
+    }
+    return undefined;
+  }
+
+  /** A member's connection is gone: its transfers end, as sender or as recipient. */
+  portGone(port: MemberPort): void {
+    for (const transfer of [...this.transfers.values()]) {
+      if (transfer.sender === port) {
+        transfer.endAll('sender-left', false);
+        this.forget(transfer);
+        continue;
+      }
+      const recipient = transfer.recipients.get(port.memberId);
+      if (recipient?.port !== port || recipient.state === 'finished') continue;
+      recipient.state = 'finished';
+      transfer.sender.control({ type: 'file-cancelled', transfer: transfer.id, member: port.memberId, reason: 'recipient-left' });
+      this.update(transfer);
+    }
+  }
+
+  /** The room closes: every transfer ends with `host-left`. */
+  close(): void {
+    for (const transfer of this.transfers.values()) transfer.endAll('host-left', true);
+    this.transfers.clear();
+    clearInterval(this.stallTimer);
+  }
+
+  private offer(port: MemberPort, message: Extract<TransferClientMessage, { type: 'file-offer' }>): string | undefined {
+    const refuse = (reason: EndReason) => void port.control({ type: 'file-refused', ref: message.ref, reason });
+    const mine = [...this.transfers.values()].filter((t) => t.sender === port).length;
+    if (this.transfers.size >= this.policy.maxTransfers || mine >= this.policy.maxTransfersPerSender) return refuse('too-many-transfers');
+    const others = this.ports.all().filter((p) => p.memberId !== port.memberId);
+    const recipients = message.to ? others.filter((p) => p.memberId === message.to) : others;
+    if (recipients.length === 0) return refuse('no-recipients');
+    const transfer = new RelayTransfer(this.nextId++, port, message.name, message.size, recipients);
+    this.transfers.set(transfer.id, transfer);
+    const offered = { type: 'file-offered' as const, transfer: transfer.id, from: port.memberId, name: message.name, size: message.size, to: recipients.map((r) => r.memberId) };
+    port.control({ ...offered, ref: message.ref });
+    for (const r of recipients) r.control(offered);
+    transfer.answerTimer = setTimeout(() => {
+      for (const r of transfer.waiting()) transfer.endFor(r, 'no-answer');
+      this.update(transfer);
+    }, this.policy.answerTimeoutMs);
+    this.watchStalls();
+    return undefined;
+  }
+
+  /** After any change: start once everyone answered, grant credit, or forget a settled transfer. */
+  private update(transfer: RelayTransfer): undefined {
+    if (!this.transfers.has(transfer.id)) return undefined;
+    if (transfer.settled()) return this.forget(transfer);
+    if (transfer.waiting().length > 0) return undefined;
+    clearTimeout(transfer.answerTimer);
+    const credit = transfer.nextCredit();
+    if (credit !== undefined) transfer.sender.control({ type: 'file-credit', transfer: transfer.id, upTo: credit });
+    return undefined;
+  }
+
+  private reportProgress(transfer: RelayTransfer, r: RelayRecipient): void {
+    const now = Date.now();
+    if (now - r.reportedAt < PROGRESS_EVERY_MS && r.acked !== transfer.size) return;
+    r.reportedAt = now;
+    transfer.sender.control({ type: 'file-progress', transfer: transfer.id, member: r.port.memberId, bytes: r.acked });
+  }
+
+  private broken(transfer: RelayTransfer, why: string): string {
+    transfer.endAll('bad-data', true);
+    this.forget(transfer);
+    return why;
+  }
+
+  private forget(transfer: RelayTransfer): undefined {
+    clearTimeout(transfer.answerTimer);
+    this.transfers.delete(transfer.id);
+    if (this.transfers.size === 0) {
+      clearInterval(this.stallTimer);
+      this.stallTimer = undefined;
+    }
+    return undefined;
+  }
+
+  private watchStalls(): void {
+    if (this.stallTimer) return;
+    const every = Math.max(50, Math.min(1000, this.policy.stallTimeoutMs / 4));
+    this.stallTimer = setInterval(() => this.dropStalled(), every);
+    this.stallTimer.unref();
+  }
+
+  private dropStalled(): void {
+    const now = Date.now();
+    for (const transfer of [...this.transfers.values()]) {
+      for (const r of transfer.active()) {
+        if (r.acked < transfer.received && now - r.lastProgressAt > this.policy.stallTimeoutMs) transfer.endFor(r, 'stalled');
+      }
+      this.update(transfer);
+    }
+  }
+}

@@ -1,0 +1,111 @@
+import { afterEach, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readdir, realpath } from 'node:fs/promises';
+import { join as joinPath } from 'node:path';
+import { CHUNK_HEADER_BYTES, writeChunkHeader } from '../../../src-main/transfer/chunk-frame';
+import { closeAll, join, startHost } from '../../fixtures/room';
+import { RawPeer, closeRawPeers } from '../../fixtures/raw-peer';
+import { filesIn, isFinal, randomFile, removeTempDirs, sha256File, tempDir, waitForTransfer } from '../../fixtures/transfer-files';
+
+afterEach(closeAll);
+afterEach(closeRawPeers);
+afterEach(removeTempDirs);
+
+/** Sends one small file the hand-made way: offer, wait for credit, chunk, end with `sha256`. */
+async function rawSend(peer: RawPeer, to: string, ref: string, name: string, body: Buffer, sha256?: string): Promise<void> {
+  peer.send({ type: 'file-offer', ref, name, size: body.length, to });
+  const offered = await peer.next((f) => f.type === 'file-offered' && f.ref === ref);
+  const transfer = offered.transfer as number;
+  await peer.next((f) => f.type === 'file-credit' && f.transfer === transfer, 5000);
+  if (body.length > 0) peer.send(writeChunkHeader(Buffer.concat([Buffer.alloc(CHUNK_HEADER_BYTES), body]), transfer, 0));
+  peer.send({ type: 'file-end', transfer, sha256: sha256 ?? createHash('sha256').update(body).digest('hex') });
+}
+
+const HOSTILE_NAMES = [
+  '../../../../etc/passwd',
+  '/etc/shadow',
+  'C:\\Windows\\System32\\evil.dll',
+  '\\\\server\\share\\payload.txt',
+  '..',
+  '.',
+  '   ',
+  'CON',
+  'con.txt',
+  'NUL.tar.gz',
+  'LPT1',
+  'invoice\u202Efdp.exe',
+  'zero\u200Bwidth\u2060joined\uFEFF.txt',
+  'ctrl\u0001\u001b[31mred\u0007.txt',
+  `${'x'.repeat(300)}.txt`,
+  `${'é'.repeat(250)}.png`,
+  '.bashrc',
+  'trailing dots...',
+];
+
+test('every hostile name lands as a safe name inside the download folder, and nothing else', async () => {
+  const aliceDir = await tempDir();
+  const host = await startHost();
+  const alice = await join(host, 'Alice', { transfers: { downloadDir: aliceDir, autoAccept: true } });
+  const mallory = await RawPeer.joined(host, 'Mallory');
+  for (const [i, name] of HOSTILE_NAMES.entries()) await rawSend(mallory, alice.me.id, `r${i}`, name, Buffer.from(`body ${i}`));
+  await waitForTransfer(alice.transfers, () => alice.transfers.list().filter(isFinal).length === HOSTILE_NAMES.length, 10_000);
+  const views = alice.transfers.list();
+  assert.ok(views.every((v) => v.state === 'done'), JSON.stringify(views.map((v) => [v.fileName, v.state, v.reason])));
+  const names = await readdir(aliceDir);
+  assert.equal(names.length, HOSTILE_NAMES.length);
+  const realDir = await realpath(aliceDir);
+  for (const name of names) {
+    assert.doesNotMatch(name, /[/\\\u0000-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/u, name);
+    assert.ok(!name.startsWith('.') && name.trim() === name && name.length > 0, name);
+    assert.ok(Buffer.byteLength(name) <= 255, name);
+    assert.doesNotMatch(name.split('.')[0]!, /^(con|prn|aux|nul|com\d|lpt\d)$/i, name);
+    assert.equal(await realpath(joinPath(aliceDir, name)), joinPath(realDir, name));
+  }
+  assert.ok(names.some((n) => n.endsWith('.txt') && n.startsWith('xxxx')), 'a cut long name keeps its extension');
+  assert.ok(names.some((n) => n.endsWith('.png')), 'a cut multibyte name keeps its extension');
+  assert.ok(names.includes('invoicefdp.exe'), 'the right-to-left override is gone, so the real extension shows');
+});
+
+test('a file whose bytes do not match the sender’s SHA-256 is an error, not a saved file', async () => {
+  const aliceDir = await tempDir();
+  const host = await startHost();
+  const alice = await join(host, 'Alice', { transfers: { downloadDir: aliceDir, autoAccept: true } });
+  const mallory = await RawPeer.joined(host, 'Mallory');
+  await rawSend(mallory, alice.me.id, 'bad', 'photo.jpg', Buffer.from('not what was promised'), 'ab'.repeat(32));
+  const got = await waitForTransfer(alice.transfers, isFinal);
+  assert.deepEqual([got.state, got.reason], ['failed', 'hash-mismatch']);
+  assert.match(got.message ?? '', /checksum/);
+  assert.deepEqual(await filesIn(aliceDir), []);
+  const told = await mallory.next((f) => f.type === 'file-cancelled');
+  assert.equal(told.reason, 'hash-mismatch');
+});
+
+test('a recipient that stops reading is dropped after the stall timeout; the others finish', async () => {
+  const [aliceDir, src] = await Promise.all([tempDir(), tempDir()]);
+  const host = await startHost({ transfers: { policy: { stallTimeoutMs: 800 } } });
+  const alice = await join(host, 'Alice', { transfers: { downloadDir: aliceDir, autoAccept: true } });
+  const stuck = await RawPeer.joined(host, 'Stuck');
+  const path = await randomFile(src, 'big.bin', 40 * 1024 * 1024);
+  const sending = host.transfers.offer(path);
+  const offered = await stuck.next((f) => f.type === 'file-offered');
+  stuck.send({ type: 'file-answer', transfer: offered.transfer, accept: true }); // …and never acks
+  const id = await sending;
+  const sent = await waitForTransfer(host.transfers, (v) => v.id === id && isFinal(v), 20_000);
+  assert.equal(sent.state, 'done');
+  const byName = Object.fromEntries(sent.recipients!.map((r) => [r.member.name, [r.state, r.reason]]));
+  assert.deepEqual(byName, { Alice: ['done', undefined], Stuck: ['ended', 'stalled'] });
+  assert.equal((await stuck.next((f) => f.type === 'file-cancelled')).reason, 'stalled');
+  assert.equal(await sha256File(`${aliceDir}/big.bin`), await sha256File(path));
+});
+
+test('chunks outside a member’s own started transfer are offenses, and the room goes on', async () => {
+  const host = await startHost();
+  const mallory = await RawPeer.joined(host, 'Mallory');
+  mallory.send(writeChunkHeader(Buffer.alloc(CHUNK_HEADER_BYTES + 10), 77, 0));
+  await mallory.next((f) => f.type === 'error');
+  assert.deepEqual(mallory.errors(), ['binary-not-expected']);
+  assert.equal(host.stats.offenses, 1);
+  mallory.send({ type: 'file-offer', ref: 'x', name: 'a.txt', size: 10, to: 'nobodyByThatId' });
+  assert.equal((await mallory.next((f) => f.type === 'file-refused')).reason, 'no-recipients');
+});
