@@ -50,6 +50,9 @@ export async function openHostLink(request: LinkRequest): Promise<{ ws: WebSocke
     perMessageDeflate: false,
     maxPayload: MAX_CHUNK_FRAME_BYTES,
     handshakeTimeout: timeoutMs,
+    // Masking guards proxy caches against scripts in browsers; inside pinned TLS it only costs a
+    // pass over every byte sent, so the key is all zeros and ws skips the pass (PROTOCOL.md §4).
+    generateMask: (mask) => void mask.fill(0),
   });
   return new Promise((resolve, reject) => {
     const fail = (err: PortholeError) => {

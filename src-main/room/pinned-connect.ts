@@ -28,6 +28,8 @@ export function pinnedConnect(target: PinnedTarget): Promise<TLSSocket> {
       ALPNProtocols: ['http/1.1'],
       minVersion: 'TLSv1.2',
     });
+    // Small control messages (acks, credit, chat) must not wait for Nagle's algorithm.
+    socket.setNoDelay(true);
     const fail = (err: PortholeError) => {
       clearTimeout(timer);
       socket.destroy();

@@ -121,7 +121,7 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
 
   /** Starts listening; resolves once the port is open. */
   static async start(options: RoomHostOptions): Promise<RoomHost> {
-    const server = createServer({ cert: options.identity.certPem, key: options.identity.keyPem, minVersion: 'TLSv1.2' });
+    const server = createServer({ cert: options.identity.certPem, key: options.identity.keyPem, minVersion: 'TLSv1.2', noDelay: true });
     const host = new RoomHost(server, options);
     await listen(server, options.port ?? 0, options.listenHost);
     return host;

@@ -14,6 +14,8 @@ export class FileSender {
   private pumping = false;
   private stopped = false;
   private readonly hash = createHash('sha256');
+  /** The next chunk, already being read while the current one is hashed and sent. */
+  private ahead: { offset: number; read: Promise<Buffer> } | undefined;
 
   constructor(
     private readonly handle: FileHandle,
@@ -37,6 +39,23 @@ export class FileSender {
     void this.handle.close().catch(() => {});
   }
 
+  private readChunk(offset: number): Promise<Buffer> {
+    const ahead = this.ahead;
+    this.ahead = undefined;
+    return ahead?.offset === offset ? ahead.read : this.startRead(offset);
+  }
+
+  private startRead(offset: number): Promise<Buffer> {
+    const length = expectedChunkBytes(this.size, offset);
+    const frame = Buffer.allocUnsafe(CHUNK_HEADER_BYTES + length);
+    const read = this.handle.read(frame, CHUNK_HEADER_BYTES, length, offset).then(({ bytesRead }) => {
+      if (bytesRead !== length) throw new Error('the file became shorter while it was being sent');
+      return frame;
+    });
+    read.catch(() => {}); // a read-ahead may be abandoned by stop(); its failure is not news
+    return read;
+  }
+
   private async pump(): Promise<void> {
     if (this.pumping || this.stopped) return;
     this.pumping = true;
@@ -46,11 +65,11 @@ export class FileSender {
           this.link.whenReady(() => void this.pump());
           return;
         }
-        const length = expectedChunkBytes(this.size, this.sent);
-        const frame = Buffer.allocUnsafe(CHUNK_HEADER_BYTES + length);
-        const { bytesRead } = await this.handle.read(frame, CHUNK_HEADER_BYTES, length, this.sent);
+        const frame = await this.readChunk(this.sent);
         if (this.stopped) return;
-        if (bytesRead !== length) throw new Error('the file became shorter while it was being sent');
+        const length = frame.length - CHUNK_HEADER_BYTES;
+        const following = this.sent + length;
+        if (following < this.credit) this.ahead = { offset: following, read: this.startRead(following) };
         this.hash.update(frame.subarray(CHUNK_HEADER_BYTES));
         this.link.chunk(writeChunkHeader(frame, this.transfer, this.sent));
         this.sent += length;
