@@ -25,7 +25,9 @@ export class FileReceiver {
   private received = 0;
   private acked = 0;
   private expectedSha: string | undefined;
-  private writes: Promise<void> = Promise.resolve();
+  /** Chunks received but not yet on disk; written together in one call when the disk lags. */
+  private unwritten: Buffer[] = [];
+  private writing = false;
   private ended = false;
   private readonly hash = createHash('sha256');
 
@@ -50,14 +52,15 @@ export class FileReceiver {
     if (offset !== this.received || this.received + payload.length > this.size) return false;
     this.received += payload.length;
     this.hash.update(payload);
-    this.writes = this.writes.then(() => this.write(payload, offset));
+    this.unwritten.push(payload);
+    void this.writeQueued();
     return true;
   }
 
   /** The sender's hash: the file is complete once every byte has been written too. */
   end(sha256: string): void {
     this.expectedSha = sha256;
-    this.writes = this.writes.then(() => this.finishIfComplete());
+    if (!this.writing) void this.finishIfComplete();
   }
 
   /** Stops and removes the `.part` file (cancel, sender gone, …). */
@@ -67,23 +70,30 @@ export class FileReceiver {
     await this.discard();
   }
 
-  private async write(payload: Buffer, offset: number): Promise<void> {
-    if (this.ended) return;
-    try {
-      let done = 0;
-      while (done < payload.length) {
-        const { bytesWritten } = await this.handle.write(payload, done, payload.length - done, offset + done);
-        done += bytesWritten;
+  /** Writes everything queued, one batch at a time, in order; acks as the disk confirms. */
+  private async writeQueued(): Promise<void> {
+    if (this.writing) return;
+    this.writing = true;
+    while (this.unwritten.length > 0 && !this.ended) {
+      const batch = this.unwritten;
+      this.unwritten = [];
+      try {
+        await writeAll(this.handle, batch, this.written);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        this.writing = false;
+        return this.fail(code === 'ENOSPC' || code === 'EDQUOT' ? 'disk-full' : 'write-failed');
       }
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      return this.fail(code === 'ENOSPC' || code === 'EDQUOT' ? 'disk-full' : 'write-failed');
+      this.written += batch.reduce((sum, b) => sum + b.length, 0);
+      // Acks stay on the ACK_EVERY_BYTES grid however writes were batched: credit is granted on
+      // that grid, so the last bytes before a credit limit are always acknowledged.
+      const ackable = this.written === this.size ? this.size : this.written - (this.written % ACK_EVERY_BYTES);
+      if (ackable > this.acked) {
+        this.acked = ackable;
+        this.hooks.ack(ackable);
+      }
     }
-    this.written += payload.length;
-    if (this.written - this.acked >= ACK_EVERY_BYTES || this.written === this.size) {
-      this.acked = this.written;
-      this.hooks.ack(this.written);
-    }
+    this.writing = false;
     await this.finishIfComplete();
   }
 
@@ -115,5 +125,20 @@ export class FileReceiver {
   private async discard(): Promise<void> {
     await this.handle.close().catch(() => {});
     await unlink(this.partPath).catch(() => {});
+  }
+}
+
+/** writev until every byte is on disk (a short write continues where it stopped). */
+async function writeAll(handle: FileHandle, buffers: Buffer[], position: number): Promise<void> {
+  let rest = buffers;
+  while (rest.length > 0) {
+    const { bytesWritten } = await handle.writev(rest, position);
+    position += bytesWritten;
+    let skip = bytesWritten;
+    while (rest.length > 0 && skip >= rest[0]!.length) {
+      skip -= rest[0]!.length;
+      rest = rest.slice(1);
+    }
+    if (skip > 0) rest = [rest[0]!.subarray(skip), ...rest.slice(1)];
   }
 }

@@ -92,7 +92,7 @@ test('a recipient that stops reading is dropped after the stall timeout; the oth
   stuck.send({ type: 'file-answer', transfer: offered.transfer, accept: true }); // …and never acks
   const id = await sending;
   const sent = await waitForTransfer(host.transfers, (v) => v.id === id && isFinal(v), 20_000);
-  assert.equal(sent.state, 'done');
+  assert.equal(sent.state, 'done', JSON.stringify(sent));
   const byName = Object.fromEntries(sent.recipients!.map((r) => [r.member.name, [r.state, r.reason]]));
   assert.deepEqual(byName, { Alice: ['done', undefined], Stuck: ['ended', 'stalled'] });
   assert.equal((await stuck.next((f) => f.type === 'file-cancelled')).reason, 'stalled');
