@@ -134,7 +134,9 @@ export class PeerConnection extends EventEmitter<PeerEvents> {
     if (this.ws.readyState !== this.ws.OPEN) return;
     if (isBinary) return this.onBinary(data);
     const decoded = decodeTextFrame(clientMessageSchema, CLIENT_MESSAGE_TYPES, data, isBinary);
-    const transferControl = decoded.ok && decoded.message.type.startsWith('file-') && decoded.message.type !== 'file-offer';
+    // File messages (offers included: dropping 40 files at once must not lose offers) have their own
+    // bucket; what offers can cost the host is bounded by the per-sender transfer limit instead.
+    const transferControl = decoded.ok && decoded.message.type.startsWith('file-');
     if (!(transferControl ? this.transferLimiter : this.limiter).take()) {
       this.dropped += 1;
       if (this.dropped === 1) {
