@@ -18,14 +18,15 @@ interface FileFlags {
 
 const transferOptions = (opts: FileFlags) => ({ downloadDir: opts.downloadDir, autoAccept: !!opts.acceptFiles });
 
-function outputFor(json: boolean): CliOutput {
+function outputFor(opts: { json?: boolean; acceptFiles?: boolean }): CliOutput {
   const write = (line: string) => void process.stdout.write(line);
-  return json ? jsonOutput(write) : humanOutput(write, (line) => void process.stderr.write(line));
+  if (opts.json) return jsonOutput(write);
+  return humanOutput(write, (line) => void process.stderr.write(line), { acceptFiles: !!opts.acceptFiles });
 }
 
 /** Runs a command and turns its outcome into an exit code, printing errors as sentences. */
-async function run(json: boolean, body: (output: CliOutput) => Promise<number>): Promise<void> {
-  const output = outputFor(json);
+async function run(opts: { json?: boolean; acceptFiles?: boolean }, body: (output: CliOutput) => Promise<number>): Promise<void> {
+  const output = outputFor(opts);
   try {
     process.exitCode = await body(output);
   } catch (err) {
@@ -59,7 +60,7 @@ program
   .option('--accept-files', 'accept every file offered in the room')
   .option('--json', 'print one JSON object per line (for other programs)')
   .action((opts: { port?: number; name?: string; upnp: boolean; newInvite?: boolean; json?: boolean } & FileFlags) =>
-    run(!!opts.json, (output) =>
+    run(opts, (output) =>
       hostCommand(
         {
           port: opts.port,
@@ -84,7 +85,7 @@ program
   .option('--accept-files', 'accept every file offered in the room')
   .option('--json', 'print one JSON object per line (for other programs)')
   .action((invite: string, opts: { name?: string; json?: boolean } & FileFlags) =>
-    run(!!opts.json, (output) =>
+    run(opts, (output) =>
       joinCommand({ invite, name: opts.name, configDir: program.opts().configDir, transfers: transferOptions(opts) }, output, io),
     ),
   );

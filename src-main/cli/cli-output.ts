@@ -62,8 +62,13 @@ export function jsonOutput(write: (line: string) => void): CliOutput {
   };
 }
 
-export function humanOutput(out: (line: string) => void, err: (line: string) => void): CliOutput {
+export function humanOutput(
+  out: (line: string) => void,
+  err: (line: string) => void,
+  options: { acceptFiles: boolean } = { acceptFiles: false },
+): CliOutput {
   const line = (text: string) => out(`${text}\n`);
+  let lastState = '';
   return {
     ready: (info) => {
       if (info.role === 'host') {
@@ -85,8 +90,9 @@ export function humanOutput(out: (line: string) => void, err: (line: string) => 
     members: () => {},
     status: (status) => {
       if (status.state === 'reconnecting') line(`Connection lost; reconnecting (attempt ${status.attempt})…`);
-      else if (status.state === 'connected') line('Connected.');
-      else if (status.state === 'closed' && status.error) err(`${status.error.message}\n`);
+      if (status.state === 'connected' && lastState === 'reconnecting') line('Reconnected.');
+      if (status.state === 'closed' && status.error) err(`${status.error.message}\n`);
+      lastState = status.state;
     },
     warning: (error) => err(`${error.message}\n`),
     sendFailed: (failure) => err(`Not sent: "${printable(failure.text).slice(0, 60)}" (${failure.error.message})\n`),
@@ -97,6 +103,6 @@ export function humanOutput(out: (line: string) => void, err: (line: string) => 
       line(`Port forwarding: ${status.message}`);
       if (invite) line(`  internet      ${invite.invite}`);
     },
-    transfer: (notice, view) => transferHuman(line, notice, view),
+    transfer: (notice, view) => transferHuman(line, notice, view, options.acceptFiles),
   };
 }

@@ -21,14 +21,18 @@ export function transferJson(emit: (event: string, data: object) => void, notice
 
 const lastShown = new Map<string, string>();
 
-/** Human lines: offers, state changes and a progress line every 10 %. */
-export function transferHuman(line: (text: string) => void, notice: TransferNotice, v: TransferView): void {
+const answersShown = new Map<string, Map<string, string>>();
+
+/** Human lines: offers, each recipient's answer, state changes and a progress line every 10 %. */
+export function transferHuman(line: (text: string) => void, notice: TransferNotice, v: TransferView, autoAccept = false): void {
   const name = printable(v.fileName);
   if (notice === 'offer') {
-    line(`${printable(v.from?.name ?? 'Someone')} offers ${name} (${mb(v.size)}). /accept ${v.id} or /decline ${v.id}`);
+    const how = autoAccept ? 'Accepting it (--accept-files).' : `/accept ${v.id} or /decline ${v.id}`;
+    line(`${printable(v.from?.name ?? 'Someone')} offers ${name} (${mb(v.size)}). ${how}`);
     return;
   }
-  const step = `${v.state}:${Math.floor(v.percent / 10)}:${v.recipients?.map((r) => r.state).join(',') ?? ''}`;
+  showAnswers(line, v, name);
+  const step = `${v.state}:${Math.floor(v.percent / 10)}`;
   if (lastShown.get(v.id) === step) return;
   lastShown.set(v.id, step);
   if (v.state === 'done' && v.direction === 'incoming') return line(`Saved ${name} to ${printable(v.savedPath ?? '')} (SHA-256 ${v.sha256}).`);
@@ -36,4 +40,16 @@ export function transferHuman(line: (text: string) => void, notice: TransferNoti
   if (['declined', 'cancelled', 'failed'].includes(v.state)) return line(`${name}: ${v.message ?? v.state}`);
   if (v.state === 'offered') return line(`Offered ${name} to ${v.recipients?.map((r) => printable(r.member.name)).join(', ')} (id ${v.id}).`);
   line(`${v.direction === 'incoming' ? 'Receiving' : 'Sending'} ${name}: ${v.percent.toFixed(0)} % at ${mb(v.bytesPerSecond)}/s`);
+}
+
+/** Tells the sender once about each recipient's yes or no, as it comes. */
+function showAnswers(line: (text: string) => void, v: TransferView, name: string): void {
+  const shown = answersShown.get(v.id) ?? new Map<string, string>();
+  answersShown.set(v.id, shown);
+  for (const r of v.recipients ?? []) {
+    const before = shown.get(r.member.id);
+    shown.set(r.member.id, r.state);
+    if (before === 'waiting' && r.state === 'accepted') line(`${printable(r.member.name)} accepted ${name}.`);
+    if (before === 'waiting' && r.state === 'declined') line(`${printable(r.member.name)} declined ${name}.`);
+  }
 }
