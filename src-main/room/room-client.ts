@@ -5,6 +5,7 @@ import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 import { PortholeError, toAppError, type AppError } from './errors';
 import { decodeTextFrame } from './frame-decoder';
 import { HOST_MESSAGE_TYPES, isFinal, openHostLink } from './host-link';
+import { asWarningCode, closeError } from './host-close-reasons';
 import { parseInvite, type Invite } from './invite';
 import { CloseCode, FINAL_CLOSE_CODES, hostMessageSchema, nameSchema, textSchema, type Member, type RoomEvent, type Welcome } from './protocol';
 import type { RoomSession, SessionEvents, SessionState } from './session-events';
@@ -232,18 +233,4 @@ export class RoomClient extends EventEmitter<SessionEvents> implements RoomSessi
     this.state = state;
     this.emit('status', { state, ...(attempt ? { attempt } : {}), ...(error ? { error } : {}) });
   }
-}
-
-function closeError(code: number, reason: string): AppError {
-  if (code === CloseCode.roomClosed) return { code: 'room-closed', message: 'The host closed the room.' };
-  if (code === CloseCode.sessionReplaced) return { code: 'session-replaced', message: 'You joined this room again from somewhere else, so this connection was closed.' };
-  if (code === CloseCode.rateLimited) return { code: 'rate-limited', message: 'The host disconnected you for sending too fast.' };
-  if (code === CloseCode.tooManyErrors) return { code: 'too-many-errors', message: 'The host disconnected you after too many invalid messages.' };
-  return { code: 'room-closed', message: `The host ended the connection${reason ? `: ${reason.slice(0, 120)}` : '.'}` };
-}
-
-const WARNING_CODES = new Set<string>(['rate-limited', 'text-invalid', 'invalid-message', 'bad-json', 'unknown-type', 'binary-not-expected', 'already-joined', 'hello-first']);
-
-function asWarningCode(code: string): AppError['code'] {
-  return WARNING_CODES.has(code) ? (code as AppError['code']) : 'bad-host-message';
 }

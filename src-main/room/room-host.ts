@@ -22,6 +22,7 @@ import {
 import { MemberRegistry } from './member-registry';
 import type { RoomSession, SessionEvents } from './session-events';
 import { checkUpgrade, refuseUpgrade } from './upgrade-gate';
+import { listen } from './listen';
 import { MAX_CHUNK_FRAME_BYTES } from '../transfer/chunk-frame';
 import type { FileTransfers } from '../transfer/file-transfers';
 import { HostTransfers, type HostTransferOptions } from '../transfer/host-transfers';
@@ -253,20 +254,4 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
     if (problem) peer.offend({ code, message: problem });
   }
 
-}
-
-function listen(server: Server, port: number, host: string | undefined): Promise<void> {
-  const attempt = (h: string) =>
-    new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ port, host: h, ipv6Only: false }, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-  if (host) return attempt(host);
-  return attempt('::').catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'EAFNOSUPPORT' || err.code === 'EADDRNOTAVAIL') return attempt('0.0.0.0');
-    throw err;
-  });
 }
