@@ -26,6 +26,19 @@ async function makeFile(dir: string): Promise<string> {
   return path;
 }
 
+/** How fast this machine's temp folder (where received files go) takes a file of this size. */
+async function diskWrite(): Promise<number> {
+  const path = join(await mkdtemp(join(tmpdir(), 'porthole-bench-disk-')), 'disk.bin');
+  const block = Buffer.alloc(1024 * 1024, 7);
+  const started = performance.now();
+  const handle = await open(path, 'w');
+  for (let offset = 0; offset < size; offset += block.length) await handle.write(block, 0, Math.min(block.length, size - offset), offset);
+  await handle.close();
+  const mbps = rate(performance.now() - started);
+  await rm(join(path, '..'), { recursive: true, force: true });
+  return mbps;
+}
+
 const child = (script: string) => new BenchChild(script, []);
 const rate = (ms: number) => size / MB / (ms / 1000);
 
@@ -68,6 +81,8 @@ try {
   const path = await makeFile(dir);
   const a = await rawTls();
   console.log(`(a) raw TLS pipe            ${a.mbps.toFixed(0).padStart(6)} MB/s   peak RSS sender ${a.rss.sender} MB, receiver ${a.rss.receiver} MB`);
+  const d = await diskWrite();
+  console.log(`(d) disk write, temp folder ${d.toFixed(0).padStart(6)} MB/s   where received files go: (b) and (c) cannot beat it (TMPDIR=/dev/shm to rule it out)`);
   const b = await room(false, path);
   console.log(`(b) host → member           ${b.mbps.toFixed(0).padStart(6)} MB/s   ${(b.mbps / a.mbps).toFixed(2)} × raw (target ≥ 0.70)`);
   console.log(`    peak RSS: ${Object.entries(b.rss).map(([k, v]) => `${k} ${v} MB`).join(', ')}`);
