@@ -83,7 +83,7 @@ test('a file whose bytes do not match the sender’s SHA-256 is an error, not a 
 
 test('a recipient that stops reading is dropped after the stall timeout; the others finish', async () => {
   const [aliceDir, src] = await Promise.all([tempDir(), tempDir()]);
-  const host = await startHost({ transfers: { policy: { stallTimeoutMs: 800 } } });
+  const host = await startHost({ transfers: { policy: { stallTimeoutMs: 2000 } } });
   const alice = await join(host, 'Alice', { transfers: { downloadDir: aliceDir, autoAccept: true } });
   const stuck = await RawPeer.joined(host, 'Stuck');
   const path = await randomFile(src, 'big.bin', 40 * 1024 * 1024);
