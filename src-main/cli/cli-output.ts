@@ -3,7 +3,7 @@ import type { AppError } from '../room/errors';
 import type { Member, RoomEvent } from '../room/protocol';
 import type { SendFailure, SessionStatus } from '../room/session-events';
 import type { TransferView } from '../transfer/transfer-events';
-import { transferHuman, transferJson, type TransferNotice } from './transfer-output';
+import { transferHumanPrinter, transferJson, type TransferNotice } from './transfer-output';
 
 export interface InviteLine {
   kind: 'lan' | 'public';
@@ -103,6 +103,6 @@ export function humanOutput(
       line(`Port forwarding: ${status.message}`);
       if (invite) line(`  internet      ${invite.invite}`);
     },
-    transfer: (notice, view) => transferHuman(line, notice, view, options.acceptFiles),
+    transfer: transferHumanPrinter(line, options.acceptFiles),
   };
 }

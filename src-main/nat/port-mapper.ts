@@ -4,7 +4,7 @@ import type { PortMappingStatus } from './port-mapping-status';
 import type { ForkFn } from './mapper-process';
 import { forkWithNode, upnpChildModulePath } from './mapper-process';
 import { MapperClient } from './mapper-client';
-import { mapPort, removeStaleMappings } from './mapping-attempt';
+import { MAPPING_TAG, mapPort, removeStaleMappings } from './mapping-attempt';
 import { classifyExternalAddress } from './external-address-class';
 import * as say from './status-messages';
 
@@ -114,6 +114,11 @@ class UpnpPortMapper extends EventEmitter implements PortMapper {
       internalPort: port, internalClient: internalAddress, leaseSeconds: this.lease,
       description: this.options.description ?? 'room',
     });
+    if (outcome.kind === 'mapped' && !this.running) {
+      // stop() came while the router was mapping: stop() saw no mapping, so undo this one here.
+      await client.request({ op: 'unmap', externalPort: outcome.externalPort }, REQUEST_TIMEOUT_MS);
+      return this.current;
+    }
     const where = { internalAddress, ...(externalAddress ? { externalAddress } : {}) };
     if (outcome.kind !== 'mapped') {
       if (kind === 'cgnat') return this.base('cgnat', say.cgnatMessage(externalAddress), where);
@@ -171,7 +176,7 @@ class UpnpPortMapper extends EventEmitter implements PortMapper {
     if (!this.running || !client || externalPort === undefined || !internalAddress || leaseSeconds === undefined) return;
     const result = await client.request({
       op: 'map', externalPort, internalPort: this.options.internalPort, internalClient: internalAddress,
-      leaseSeconds, description: `Porthole ${this.options.description ?? 'room'}`.slice(0, 100),
+      leaseSeconds, description: `${MAPPING_TAG} ${this.options.description ?? 'room'}`.slice(0, 100),
     }, REQUEST_TIMEOUT_MS);
     if (!this.running) return;
     if (result.ok) this.scheduleRenewal(leaseSeconds);

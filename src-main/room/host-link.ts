@@ -63,7 +63,10 @@ export async function openHostLink(request: LinkRequest): Promise<{ ws: WebSocke
       reject(err);
     };
     const timer = setTimeout(() => fail(lost('the host did not answer in time')), timeoutMs);
-    ws.once('unexpected-response', (_req, res) => readRefusal(res).then(fail));
+    ws.once('unexpected-response', (_req, res) => {
+      res.on('error', () => {});
+      readRefusal(res).then(fail, () => fail(lost('the host hung up while refusing')));
+    });
     ws.once('error', (err) => fail(lost(err.message)));
     let refusal: { code: string; message: string } | undefined;
     ws.once('close', (code, reason) => fail(closedBeforeWelcome(code, reason.toString(), request.name, refusal)));

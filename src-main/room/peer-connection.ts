@@ -111,10 +111,10 @@ export class PeerConnection extends EventEmitter<PeerEvents> {
     this.send({ type: 'error', code: error.code, message: error.message, ...(ref ? { ref } : {}) });
   }
 
-  /** Closes with a close frame; the reason is a short sentence (≤ 123 bytes). */
+  /** Closes with a close frame; the reason is cut to the protocol's 123 bytes on a character boundary. */
   close(code: number, reason: string, leaveReason: LeaveReason = 'removed'): void {
     this.leaveReason ??= leaveReason;
-    if (this.ws.readyState === this.ws.OPEN) this.ws.close(code, Buffer.from(reason).subarray(0, 123).toString());
+    if (this.ws.readyState === this.ws.OPEN) this.ws.close(code, closeReason(reason));
     else this.ws.terminate();
   }
 
@@ -202,4 +202,16 @@ export class PeerConnection extends EventEmitter<PeerEvents> {
     clearTimeout(this.helloTimer);
     this.emit('gone', this.leaveReason ?? (code === CloseCode.normal ? 'left' : 'disconnected'));
   }
+}
+
+/** At most 123 bytes of UTF-8 (what a close frame allows), never half a character. */
+export function closeReason(text: string): string {
+  let kept = '';
+  let bytes = 0;
+  for (const char of text) {
+    bytes += Buffer.byteLength(char);
+    if (bytes > 123) break;
+    kept += char;
+  }
+  return kept;
 }

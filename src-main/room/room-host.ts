@@ -205,7 +205,8 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
     if (!outcome.ok) {
       const code = outcome.error.code === 'room-full' ? CloseCode.roomFull : CloseCode.nameTaken;
       peer.sendError(outcome.error);
-      peer.close(code, outcome.error.message);
+      // The error frame carries the sentence (with the name); the close reason stays fixed text.
+      peer.close(code, outcome.error.code === 'room-full' ? 'The room is full.' : 'That name is taken.');
       return;
     }
     const { session, replaced, announce, resumed } = outcome;

@@ -10,6 +10,13 @@ export const CHUNK_KIND_DATA = 1;
 export const CHUNK_HEADER_BYTES = 16;
 /** Payload of every chunk but a file's last. */
 export const CHUNK_BYTES = 256 * 1024;
+/** Recipients ack on this grid and credit grows in these steps (PROTOCOL.md §9). */
+export const ACK_STEP_BYTES = 4 * CHUNK_BYTES;
+
+/** The most of `received` bytes a recipient can be expected to have acked: whole steps, or all. */
+export function ackableBytes(received: number, size: number): number {
+  return received === size ? size : received - (received % ACK_STEP_BYTES);
+}
 /** Largest binary frame; also the ws `maxPayload` once a connection may carry files. */
 export const MAX_CHUNK_FRAME_BYTES = CHUNK_HEADER_BYTES + CHUNK_BYTES;
 

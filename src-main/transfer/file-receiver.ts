@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { unlink, type FileHandle } from 'node:fs/promises';
-import { CHUNK_BYTES } from './chunk-frame';
+import { ACK_STEP_BYTES, ackableBytes } from './chunk-frame';
 import { createPartFile, publishPartFile } from './download-folder';
 import type { EndReason } from './transfer-messages';
 
 /** Bytes written between two acknowledgements (each ack lets the sender go further). */
-export const ACK_EVERY_BYTES = 4 * CHUNK_BYTES;
+export const ACK_EVERY_BYTES = ACK_STEP_BYTES;
 
 export interface ReceiverHooks {
   /** Bytes safely written so far; send them to the host as an ack. */
@@ -22,6 +22,8 @@ export interface ReceiverHooks {
  */
 export class FileReceiver {
   written = 0;
+  /** Verified and being moved into place: too late to cancel. */
+  publishing = false;
   private received = 0;
   private acked = 0;
   private expectedSha: string | undefined;
@@ -85,9 +87,9 @@ export class FileReceiver {
         return this.fail(code === 'ENOSPC' || code === 'EDQUOT' ? 'disk-full' : 'write-failed');
       }
       this.written += batch.reduce((sum, b) => sum + b.length, 0);
-      // Acks stay on the ACK_EVERY_BYTES grid however writes were batched: credit is granted on
-      // that grid, so the last bytes before a credit limit are always acknowledged.
-      const ackable = this.written === this.size ? this.size : this.written - (this.written % ACK_EVERY_BYTES);
+      // Acks stay on the ack grid however writes were batched: credit is granted on that grid,
+      // so the last bytes before a credit limit are always acknowledged.
+      const ackable = ackableBytes(this.written, this.size);
       if (ackable > this.acked) {
         this.acked = ackable;
         this.hooks.ack(ackable);
@@ -105,6 +107,7 @@ export class FileReceiver {
       await this.discard();
       return this.hooks.failed('hash-mismatch');
     }
+    this.publishing = true;
     try {
       await this.handle.close();
       const path = await publishPartFile(this.realDir, this.partPath, this.name);

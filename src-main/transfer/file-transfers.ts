@@ -9,7 +9,7 @@ import { defaultDownloadDir } from './download-folder';
 import { IncomingTransfer } from './incoming-transfer';
 import type { HubLink } from './member-link';
 import { OutgoingTransfer } from './outgoing-transfer';
-import type { TransferEvents, TransferView } from './transfer-events';
+import { isFinalState, type TransferEvents, type TransferView } from './transfer-events';
 import type { EndReason, TransferHostMessage } from './transfer-messages';
 
 export interface FileTransferOptions {
@@ -20,6 +20,9 @@ export interface FileTransferOptions {
 }
 
 type Transfer = IncomingTransfer | OutgoingTransfer;
+
+/** Finished transfers kept for list(); older ones are forgotten, so offer floods cannot grow memory. */
+const FINISHED_KEPT = 200;
 
 /**
  * One member's file transfers, the same for the host's own member and a guest: offer, answer,
@@ -47,6 +50,7 @@ export class FileTransfers extends EventEmitter<TransferEvents> {
       throw new PortholeError('file-unreadable', `The file ${path} cannot be read.`);
     });
     const ref = randomBytes(9).toString('base64url');
+    this.forgetOldFinished();
     const transfer = new OutgoingTransfer(ref, basename(path), info.size, handle, () => this.link, (v) => this.emit('update', { ...v }));
     this.byId.set(ref, transfer);
     return new Promise((resolve, reject) => {
@@ -134,9 +138,18 @@ export class FileTransfers extends EventEmitter<TransferEvents> {
     const id = randomBytes(9).toString('base64url');
     const emitUpdate = (v: TransferView) => this.emit('update', { ...v });
     const transfer = new IncomingTransfer(id, message.transfer, message.name, message.size, peer(message.from), () => this.link, emitUpdate);
+    this.forgetOldFinished();
     this.byId.set(id, transfer);
     this.byWire.set(message.transfer, transfer);
     this.emit('offer', { ...transfer.view });
     if (this.options.autoAccept) void this.accept(id);
+  }
+
+  private forgetOldFinished(): void {
+    const finished = [...this.byId.entries()].filter(([, t]) => isFinalState(t.view.state));
+    for (const [id, transfer] of finished.slice(0, Math.max(0, finished.length - FINISHED_KEPT))) {
+      this.byId.delete(id);
+      for (const [wire, t] of this.byWire) if (t === transfer) this.byWire.delete(wire);
+    }
   }
 }

@@ -4,10 +4,8 @@ import { FileReceiver } from './file-receiver';
 import type { HubLink } from './member-link';
 import { ProgressMeter } from './progress-meter';
 import { safeFileName } from './safe-file-name';
-import { percentOf, reasonSentence, type TransferPeer, type TransferView } from './transfer-events';
+import { isFinalState, percentOf, reasonSentence, type TransferPeer, type TransferView } from './transfer-events';
 import type { EndReason } from './transfer-messages';
-
-const FINAL = new Set(['done', 'declined', 'cancelled', 'failed']);
 
 /** A file someone offers this member: the answer, then receiving, verifying and saving it. */
 export class IncomingTransfer {
@@ -32,7 +30,7 @@ export class IncomingTransfer {
   }
 
   get finished(): boolean {
-    return this.ending || FINAL.has(this.view.state);
+    return this.ending || isFinalState(this.view.state);
   }
 
   /** Checks free space, creates the `.part` file, then tells the host yes. */
@@ -65,7 +63,8 @@ export class IncomingTransfer {
 
   /** Cancels from this side: the host and sender are told, the `.part` file goes. */
   cancel(): void {
-    if (this.finished) return;
+    // Once verified the file is being moved into place: it arrives, rather than half-cancelling.
+    if (this.finished || this.receiver?.publishing) return;
     if (this.view.state === 'offered') return this.decline();
     this.link()?.control({ type: 'file-cancel', transfer: this.wireId, reason: 'cancelled' });
     this.endAfterCleanup('cancelled', 'cancelled');
@@ -88,7 +87,7 @@ export class IncomingTransfer {
 
   /** The host or sender ended it (`reason` says why); nothing is left on disk. */
   stop(reason: EndReason): void {
-    if (this.finished) return;
+    if (this.finished || this.receiver?.publishing) return;
     this.endAfterCleanup(reason === 'cancelled' ? 'cancelled' : 'failed', reason);
   }
 
@@ -111,7 +110,7 @@ export class IncomingTransfer {
   }
 
   private failed(reason: EndReason, tellHost: boolean): void {
-    if (FINAL.has(this.view.state)) return;
+    if (isFinalState(this.view.state)) return;
     if (tellHost) this.link()?.control({ type: 'file-cancel', transfer: this.wireId, reason });
     this.end('failed', reason);
   }

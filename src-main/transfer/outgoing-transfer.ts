@@ -2,10 +2,8 @@ import type { FileHandle } from 'node:fs/promises';
 import { FileSender } from './file-sender';
 import type { HubLink } from './member-link';
 import { ProgressMeter } from './progress-meter';
-import { percentOf, reasonSentence, type RecipientView, type TransferPeer, type TransferView } from './transfer-events';
+import { isFinalState, percentOf, reasonSentence, type RecipientView, type TransferPeer, type TransferView } from './transfer-events';
 import type { EndReason, TransferHostMessage } from './transfer-messages';
-
-const FINAL = new Set(['done', 'declined', 'cancelled', 'failed']);
 
 /** A file this member offers: each recipient's answer and progress, and the sending itself. */
 export class OutgoingTransfer {
@@ -27,7 +25,7 @@ export class OutgoingTransfer {
   }
 
   get finished(): boolean {
-    return FINAL.has(this.view.state);
+    return isFinalState(this.view.state);
   }
 
   /** The host numbered the offer and named the recipients. */

@@ -1,11 +1,11 @@
-import { CHUNK_BYTES } from './chunk-frame';
+import { ACK_STEP_BYTES } from './chunk-frame';
 import type { MemberPort } from './member-link';
 import type { EndReason } from './transfer-messages';
 
 /** Bytes a recipient may be behind the sender: the most the host queues for it per transfer. */
 export const WINDOW_BYTES = 8 * 1024 * 1024;
-/** Credit is re-granted in steps at least this big, so the sender is not told about every chunk. */
-const CREDIT_STEP = 4 * CHUNK_BYTES;
+/** Credit is re-granted in ack steps, so the sender is not told about every chunk. */
+const CREDIT_STEP = ACK_STEP_BYTES;
 
 export type RelayRecipientState = 'waiting' | 'active' | 'finished';
 

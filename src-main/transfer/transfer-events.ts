@@ -35,6 +35,12 @@ export interface RecipientView {
 }
 
 /** A transfer's current state; reported again on every change and, throttled, on progress. */
+/** States a transfer never leaves. */
+export const FINAL_STATES: ReadonlySet<string> = new Set(['done', 'declined', 'cancelled', 'failed']);
+
+/** Whether a transfer is over (saved, sent, declined, cancelled or failed). */
+export const isFinalState = (state: string): boolean => FINAL_STATES.has(state);
+
 export interface TransferView {
   id: string;
   direction: 'incoming' | 'outgoing';

@@ -1,4 +1,4 @@
-import { CHUNK_BYTES, chunkPayload, expectedChunkBytes, readChunkHeader } from './chunk-frame';
+import { CHUNK_BYTES, ackableBytes, chunkPayload, expectedChunkBytes, readChunkHeader } from './chunk-frame';
 import type { MemberPort } from './member-link';
 import { RelayTransfer, type RelayRecipient } from './relay-transfer';
 import type { EndReason, TransferClientMessage } from './transfer-messages';
@@ -11,6 +11,8 @@ export interface HubPolicy {
   maxTransfers: number;
   maxTransfersPerSender: number;
 }
+
+const RECENTLY_ENDED_KEPT = 256;
 
 export const DEFAULT_HUB_POLICY: HubPolicy = {
   stallTimeoutMs: 30_000,
@@ -28,6 +30,8 @@ const PROGRESS_EVERY_MS = 250;
  */
 export class TransferHub {
   private readonly transfers = new Map<number, RelayTransfer>();
+  /** Transfers that just ended, by number, with their sender: its chunks already on the way are dropped quietly. */
+  private readonly recentlyEnded = new Map<number, MemberPort>();
   private nextId = 1;
   private stallTimer: NodeJS.Timeout | undefined;
 
@@ -59,7 +63,9 @@ export class TransferHub {
         this.reportProgress(transfer, recipient);
         return this.update(transfer);
       case 'file-end':
-        if (!isSender || transfer.received !== transfer.size || transfer.senderDone) return this.broken(transfer, 'The file ended early.');
+        if (!isSender || !transfer.started || transfer.received !== transfer.size || transfer.senderDone) {
+          return this.broken(transfer, 'The file ended early.');
+        }
         transfer.senderDone = true;
         for (const r of transfer.active()) r.port.control({ type: 'file-end', transfer: transfer.id, sha256: message.sha256 });
         return undefined;
@@ -84,6 +90,7 @@ export class TransferHub {
   /** A binary chunk frame from a member: checked, then forwarded unchanged. */
   chunk(port: MemberPort, frame: Buffer): string | undefined {
     const header = readChunkHeader(frame);
+    if (header && this.recentlyEnded.get(header.transfer) === port) return undefined; // sent before it heard of the end
     const transfer = header && this.transfers.get(header.transfer);
     if (!header || !transfer || transfer.sender !== port || !transfer.started) return 'A file chunk arrived that belongs to no transfer of yours.';
     const length = chunkPayload(frame).length;
@@ -91,8 +98,9 @@ export class TransferHub {
     if (!fits || header.offset + length > transfer.credit) return this.broken(transfer, 'A file chunk broke the order or the credit.');
     transfer.received += length;
     const now = Date.now();
+    const owedBefore = ackableBytes(header.offset, transfer.size);
     for (const r of transfer.active()) {
-      if (r.acked === header.offset) r.lastProgressAt = now; // it owed nothing until now
+      if (r.acked >= owedBefore) r.lastProgressAt = now; // it owed nothing until this chunk
       r.port.chunk(frame);
     }
     return undefined;
@@ -168,6 +176,8 @@ export class TransferHub {
   private forget(transfer: RelayTransfer): undefined {
     clearTimeout(transfer.answerTimer);
     this.transfers.delete(transfer.id);
+    this.recentlyEnded.set(transfer.id, transfer.sender);
+    if (this.recentlyEnded.size > RECENTLY_ENDED_KEPT) this.recentlyEnded.delete(this.recentlyEnded.keys().next().value!);
     if (this.transfers.size === 0) {
       clearInterval(this.stallTimer);
       this.stallTimer = undefined;
@@ -186,7 +196,8 @@ export class TransferHub {
     const now = Date.now();
     for (const transfer of [...this.transfers.values()]) {
       for (const r of transfer.active()) {
-        if (r.acked < transfer.received && now - r.lastProgressAt > this.policy.stallTimeoutMs) transfer.endFor(r, 'stalled');
+        const owed = ackableBytes(transfer.received, transfer.size) > r.acked;
+        if (owed && now - r.lastProgressAt > this.policy.stallTimeoutMs) transfer.endFor(r, 'stalled');
       }
       this.update(transfer);
     }

@@ -9,7 +9,7 @@ import { LIMITS } from '../../../src-main/room/protocol';
 import { RoomClient } from '../../../src-main/room/room-client';
 import type { RoomHost } from '../../../src-main/room/room-host';
 import { refuseUpgrade } from '../../../src-main/room/upgrade-gate';
-import { closeAll, inviteFor, join, recordEvents, startHost, testIdentity, waitFor } from '../../fixtures/room';
+import { chatTexts, closeAll, inviteFor, join, recordEvents, startHost, testIdentity, waitFor } from '../../fixtures/room';
 import { closeRawPeers, refusedUpgrade, roomSecret } from '../../fixtures/raw-peer';
 
 afterEach(closeAll);
@@ -140,6 +140,18 @@ test('a name already in the room is refused, without regard to case or width, th
   assert.equal(alice.state, 'connected');
   // A different name is fine.
   await join(host, 'Alicia');
+});
+
+test('a taken name whose sentence is longer than a close reason allows does not hurt the host', async () => {
+  // 'é' + 31 × '漢' is 95 bytes; the sentence around it passes the 123-byte close-reason limit
+  // mid-character, which once made ws.close() throw inside the host.
+  const long = 'é' + '漢'.repeat(31);
+  const host = await startHost();
+  const first = await join(host, long);
+  await assert.rejects(join(host, long), isError('name-taken', /already called/));
+  first.send('still here');
+  await waitFor(first, () => chatTexts(first.seen).includes('still here'));
+  await join(host, 'Someone else');
 });
 
 test('an invalid name is refused: by the guest before connecting, and by the host if sent anyway', async () => {

@@ -72,6 +72,25 @@ test('a recipient cancels mid-way: only it drops out; the sender sees why; the o
   void host;
 });
 
+test('chunks already on the way when a recipient cancels are not held against the sender', async () => {
+  const { alice, bob, src, host } = await room(false);
+  alice.transfers.on('offer', (v) => alice.transfers.decline(v.id));
+  host.transfers.on('offer', (v) => host.transfers.decline(v.id));
+  const path = await randomFile(src, 'big.bin', 40 * MB);
+  // More rounds than the offense budget (5): each cancel leaves chunks in flight behind it.
+  for (let round = 0; round < 7; round++) {
+    const id = await alice.transfers.offer(path);
+    const incoming = await waitForTransfer(bob.transfers, (v) => v.state === 'receiving' && v.bytes > 0 && !bob.transfers.list().some((o) => o.id !== v.id && !isFinal(o) && o.state === 'receiving' && o.bytes === 0), 20_000, 'bytes to flow');
+    bob.transfers.cancel(incoming.id);
+    const sent = await waitForTransfer(alice.transfers, (v) => v.id === id && isFinal(v), 20_000);
+    assert.equal(sent.recipients?.find((r) => r.member.name === 'Bob')?.reason, 'cancelled');
+  }
+  assert.equal(host.stats.offenses, 0);
+  assert.equal(alice.state, 'connected', 'the sender is still in the room');
+  alice.send('still here');
+  await waitFor(bob, () => chatTexts(bob.seen).includes('still here'));
+});
+
 test('the sender disconnects mid-way: recipients end with "sender-left" and keep no partial file', async () => {
   const { host, alice, hostDir, bobDir, bob, src } = await room(true);
   const path = await randomFile(src, 'big.bin', 400 * MB);
