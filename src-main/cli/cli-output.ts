@@ -3,6 +3,7 @@ import type { AppError } from '../room/errors';
 import type { Member, RoomEvent } from '../room/protocol';
 import type { SendFailure, SessionStatus } from '../room/session-events';
 import type { TransferView } from '../transfer/transfer-events';
+import { printable } from './printable';
 import { transferHumanPrinter, transferJson, type TransferNotice } from './transfer-output';
 
 export interface InviteLine {
@@ -36,10 +37,6 @@ export interface CliOutput {
   transfer(notice: TransferNotice, view: TransferView): void;
 }
 
-// Peer text is shown as text: anything a terminal could take as a command (C0/C1 controls,
-// escape sequences) is made visible instead. Newlines and tabs stay.
-const TERMINAL_CONTROLS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
-const printable = (s: string) => s.replace(TERMINAL_CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 const clock = (ts: number) => new Date(ts).toTimeString().slice(0, 5);
 
 export function jsonOutput(write: (line: string) => void): CliOutput {

@@ -1,13 +1,11 @@
 import { isFinalState, type TransferView } from '../transfer/transfer-events';
+import { printable } from './printable';
 
 /** Transfers whose shown state is remembered, so a flood of offers cannot grow the CLI's memory. */
 const REMEMBERED = 500;
 
 export type TransferNotice = 'offer' | 'update';
 
-// Peer-supplied names are shown as text: control characters are made visible (names reaching
-// here are already sanitised; this keeps the CLI safe on its own).
-const printable = (s: string) => s.replace(/[\u0000-\u001F\u007F-\u009F]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 const mb = (bytes: number) => `${(bytes / 1_000_000).toFixed(1)} MB`;
 
 /** One JSON line per offer and per update: `file-offer`, `file-progress`, `file-saved`, `file-sent`, `file-ended`. */

@@ -1,8 +1,8 @@
 // Finds a usable UPnP Internet Gateway Device on the LAN (runs in the UPnP child process).
-import { createSocket } from 'node:dgram';
 import natUpnp from 'nat-upnp';
 import type { Device } from 'nat-upnp';
 import { GatewayError } from './gateway-error';
+import { routedAddress } from './local-addresses';
 
 const SEARCH_TARGETS = [
   'urn:schemas-upnp-org:device:InternetGatewayDevice:1',
@@ -17,19 +17,6 @@ export interface DiscoveredGateway {
   gatewayHost: string;
   localAddress: string;
   serviceType: string;
-}
-
-/** The local address the kernel uses toward the gateway: the one to pass as internal client. */
-export function localAddressToward(host: string, port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = createSocket('udp4');
-    socket.once('error', (err) => { socket.close(); reject(err); });
-    socket.connect(port, host, () => {
-      const { address } = socket.address();
-      socket.close();
-      resolve(address);
-    });
-  });
 }
 
 function describeService(device: Device, deadline: number): Promise<string> {
@@ -83,7 +70,9 @@ export function discoverGateway(timeoutMs: number): Promise<DiscoveredGateway> {
       });
       try {
         const serviceType = await describeService(device, deadline);
-        const localAddress = await localAddressToward(candidate.host, candidate.port);
+        // The address the kernel uses toward the gateway: the one to pass as internal client.
+        const localAddress = await routedAddress(4, candidate.host);
+        if (!localAddress) throw new Error('no route to it from this machine');
         finish({ device, gatewayHost: candidate.host, localAddress, serviceType });
       } catch (err) {
         problem = `its description was unusable (${err instanceof Error ? err.message : String(err)})`;

@@ -49,13 +49,18 @@ export class FileTransfers extends EventEmitter<TransferEvents> {
     const handle = await open(path, 'r').catch(() => {
       throw new PortholeError('file-unreadable', `The file ${path} cannot be read.`);
     });
+    const link = this.link; // the connection may have gone while the file was being opened
+    if (!link) {
+      await handle.close();
+      throw new PortholeError('not-connected', 'You are not connected to the room right now.');
+    }
     const ref = randomBytes(9).toString('base64url');
     this.forgetOldFinished();
     const transfer = new OutgoingTransfer(ref, basename(path), info.size, handle, () => this.link, (v) => this.emit('update', { ...v }));
     this.byId.set(ref, transfer);
     return new Promise((resolve, reject) => {
       this.byRef.set(ref, { transfer, resolve, reject });
-      this.link!.control({ type: 'file-offer', ref, name: transfer.view.fileName, size: info.size, ...(options.to ? { to: options.to } : {}) });
+      link.control({ type: 'file-offer', ref, name: transfer.view.fileName, size: info.size, ...(options.to ? { to: options.to } : {}) });
     });
   }
 
