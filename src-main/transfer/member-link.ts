@@ -17,6 +17,8 @@ export interface MemberPort {
   control(message: TransferHostMessage): void;
   /** Forwards a chunk frame as is; paced so that chat never waits behind much file data. */
   chunk(frame: Buffer): void;
-  /** Chunk bytes accepted by chunk() but not yet handed to the connection. */
-  queuedBytes(): number;
+  /** Bytes of a transfer handed to this member's connection: the most it can honestly have acked. */
+  delivered(transfer: number): number;
+  /** The transfer is over for this member: chunks of it still queued are dropped. */
+  forget(transfer: number): void;
 }

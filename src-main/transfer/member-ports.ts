@@ -1,3 +1,4 @@
+import { CHUNK_HEADER_BYTES } from './chunk-frame';
 import type { HubLink, MemberPort } from './member-link';
 import { PacedOutbox, type BinarySocket } from './paced-outbox';
 import type { TransferClientMessage, TransferHostMessage } from './transfer-messages';
@@ -10,12 +11,16 @@ export interface GuestConnection extends BinarySocket {
 /** The hub's way to a guest: control as text frames, chunks paced through an outbox. */
 export class RemotePort implements MemberPort {
   private readonly outbox: PacedOutbox;
+  private readonly handedOut = new Map<number, number>();
 
   constructor(
     readonly memberId: string,
     private readonly connection: GuestConnection,
   ) {
-    this.outbox = new PacedOutbox(connection);
+    this.outbox = new PacedOutbox(connection, undefined, (frame) => {
+      const transfer = chunkTransfer(frame);
+      this.handedOut.set(transfer, (this.handedOut.get(transfer) ?? 0) + frame.length - CHUNK_HEADER_BYTES);
+    });
   }
 
   control(message: TransferHostMessage): void {
@@ -26,8 +31,13 @@ export class RemotePort implements MemberPort {
     this.outbox.push(frame);
   }
 
-  queuedBytes(): number {
-    return this.outbox.queuedBytes();
+  delivered(transfer: number): number {
+    return this.handedOut.get(transfer) ?? 0;
+  }
+
+  forget(transfer: number): void {
+    this.handedOut.delete(transfer);
+    this.outbox.drop((frame) => chunkTransfer(frame) === transfer);
   }
 }
 
@@ -52,7 +62,9 @@ export function localPair(memberId: string, hub: LocalHub, member: LocalMember):
     memberId,
     control: (message) => queueMicrotask(() => member.onControl(message)),
     chunk: (frame) => void member.onChunk(frame),
-    queuedBytes: () => 0,
+    // In-process chunks reach the host's own member at once.
+    delivered: () => Number.MAX_SAFE_INTEGER,
+    forget: () => {},
   };
   const link: HubLink = {
     control: (message) => queueMicrotask(() => void hub.control(port, message)),
@@ -63,3 +75,6 @@ export function localPair(memberId: string, hub: LocalHub, member: LocalMember):
   };
   return { port, link };
 }
+
+/** The transfer number in a chunk frame's header (bytes 4–7). */
+const chunkTransfer = (frame: Buffer) => frame.readUInt32BE(4);

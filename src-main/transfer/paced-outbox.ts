@@ -19,6 +19,8 @@ export class PacedOutbox {
   constructor(
     private readonly socket: BinarySocket,
     private readonly lowWaterBytes = 1024 * 1024,
+    /** Told about each frame as it is handed to the connection. */
+    private readonly onHandedOut: (frame: Buffer) => void = () => {},
   ) {}
 
   /** Queues a frame and sends what the connection can take now. */
@@ -39,9 +41,13 @@ export class PacedOutbox {
     else this.waiters.push(wake);
   }
 
-  /** Bytes waiting here, not yet given to the connection. */
-  queuedBytes(): number {
-    return this.queued;
+  /** Drops the queued frames `unwanted` picks (a transfer that ended for this member). */
+  drop(unwanted: (frame: Buffer) => boolean): void {
+    const kept = this.queue.filter((frame) => !unwanted(frame));
+    this.queue.length = 0;
+    this.queue.push(...kept);
+    this.queued = kept.reduce((sum, frame) => sum + frame.length, 0);
+    this.wake();
   }
 
   /** Forgets queued frames (the connection is gone). */
@@ -57,6 +63,7 @@ export class PacedOutbox {
       const frame = this.queue.shift()!;
       this.queued -= frame.length;
       this.inSocket += frame.length;
+      this.onHandedOut(frame);
       this.socket.sendBinary(frame, () => {
         this.inSocket -= frame.length;
         this.pump();

@@ -80,6 +80,7 @@ export class RelayTransfer {
   endFor(recipient: RelayRecipient, reason: EndReason): void {
     if (recipient.state === 'finished') return;
     recipient.state = 'finished';
+    recipient.port.forget(this.id);
     recipient.port.control({ type: 'file-cancelled', transfer: this.id, reason });
     this.sender.control({ type: 'file-cancelled', transfer: this.id, member: recipient.port.memberId, reason });
   }
@@ -90,6 +91,7 @@ export class RelayTransfer {
     for (const r of this.recipients.values()) {
       if (r.state === 'finished') continue;
       r.state = 'finished';
+      r.port.forget(this.id);
       r.port.control({ type: 'file-cancelled', transfer: this.id, reason });
     }
     if (tellSender) this.sender.control({ type: 'file-cancelled', transfer: this.id, reason });

@@ -57,6 +57,9 @@ export class TransferHub {
       case 'file-ack':
         if (!recipient || recipient.state !== 'active') return undefined;
         if (message.bytes <= recipient.acked || message.bytes > transfer.received) return 'An acknowledgement did not advance.';
+        // Acking bytes still queued here would let a member that never reads make the host hold
+        // the whole file for it: credit only follows what really went out to its connection.
+        if (message.bytes > recipient.port.delivered(transfer.id)) return 'An acknowledgement covered bytes not sent to you yet.';
         if (message.bytes % CHUNK_BYTES !== 0 && message.bytes !== transfer.size) return 'Acknowledgements come in whole chunks.';
         recipient.acked = message.bytes;
         recipient.lastProgressAt = Date.now();
@@ -72,6 +75,7 @@ export class TransferHub {
       case 'file-saved':
         if (!recipient || recipient.state !== 'active' || recipient.acked !== transfer.size) return 'A file was saved before all of it arrived.';
         recipient.state = 'finished';
+        port.forget(transfer.id);
         transfer.sender.control({ type: 'file-done', transfer: transfer.id, member: port.memberId });
         return this.update(transfer);
       case 'file-cancel':
@@ -81,6 +85,7 @@ export class TransferHub {
         }
         if (recipient!.state !== 'finished') {
           recipient!.state = 'finished';
+          port.forget(transfer.id);
           transfer.sender.control({ type: 'file-cancelled', transfer: transfer.id, member: port.memberId, reason: message.reason });
         }
         return this.update(transfer);

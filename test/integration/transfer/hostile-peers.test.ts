@@ -99,6 +99,30 @@ test('a recipient that stops reading is dropped after the stall timeout; the oth
   assert.equal(await sha256File(`${aliceDir}/big.bin`), await sha256File(path));
 });
 
+test('a recipient that acks without reading cannot make the host hold the file for it', async () => {
+  const [aliceDir, src] = await Promise.all([tempDir(), tempDir()]);
+  const host = await startHost({ transfers: { policy: { stallTimeoutMs: 2000 } } });
+  const alice = await join(host, 'Alice', { transfers: { downloadDir: aliceDir, autoAccept: true } });
+  const mallory = await RawPeer.joined(host, 'Mallory');
+  const path = await randomFile(src, 'big.bin', 64 * 1024 * 1024);
+  const sending = host.transfers.offer(path);
+  const offered = await mallory.next((f) => f.type === 'file-offered');
+  mallory.ws.pause(); // reads nothing from now on…
+  mallory.send({ type: 'file-answer', transfer: offered.transfer, accept: true });
+  // …but acks as if it had, a MiB at a time and slower than the file moves, so that no ack
+  // runs ahead of what the host has received: only what was really sent to it gives it away.
+  const id = await sending;
+  for (let mib = 1; mib <= 64 && mallory.ws.readyState === mallory.ws.OPEN; mib++) {
+    await new Promise((r) => setTimeout(r, 40));
+    mallory.send({ type: 'file-ack', transfer: offered.transfer, bytes: mib * 1024 * 1024 });
+  }
+  const sent = await waitForTransfer(host.transfers, (v) => v.id === id && isFinal(v), 30_000);
+  const byName = Object.fromEntries(sent.recipients!.map((r) => [r.member.name, r.state]));
+  assert.deepEqual(byName, { Alice: 'done', Mallory: 'ended' });
+  assert.ok(host.stats.offenses > 0, 'acks for bytes never sent count as offenses');
+  assert.equal(await sha256File(`${aliceDir}/big.bin`), await sha256File(path));
+});
+
 test('chunks outside a member’s own started transfer are offenses, and the room goes on', async () => {
   const host = await startHost();
   const mallory = await RawPeer.joined(host, 'Mallory');
