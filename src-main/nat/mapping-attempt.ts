@@ -4,7 +4,8 @@ import type { MapperFailure } from './mapper-messages';
 
 /** Tag in every mapping description we create; how the next start recognises leftovers. */
 export const MAPPING_TAG = 'Porthole';
-const REQUEST_TIMEOUT_MS = 8000;
+/** How long one request to the UPnP child may take. */
+export const REQUEST_TIMEOUT_MS = 8000;
 const EXTRA_PORT_TRIES = 3;
 // UPnP codes meaning "this router will not do it" rather than "something broke".
 const REFUSAL_CODES = new Set([501, 606, 718, 728]);

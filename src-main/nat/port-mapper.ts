@@ -4,7 +4,7 @@ import type { PortMappingStatus } from './port-mapping-status';
 import type { ForkFn } from './mapper-process';
 import { forkWithNode, upnpChildModulePath } from './mapper-process';
 import { MapperClient } from './mapper-client';
-import { MAPPING_TAG, mapPort, removeStaleMappings } from './mapping-attempt';
+import { MAPPING_TAG, REQUEST_TIMEOUT_MS, mapPort, removeStaleMappings } from './mapping-attempt';
 import { classifyExternalAddress } from './external-address-class';
 import * as say from './status-messages';
 
@@ -29,7 +29,6 @@ export interface PortMapper extends EventEmitter {
 
 const MAX_RESTARTS = 5;
 const RESTART_WINDOW_MS = 60_000;
-const REQUEST_TIMEOUT_MS = 8000;
 
 class UpnpPortMapper extends EventEmitter implements PortMapper {
   private current: PortMappingStatus;

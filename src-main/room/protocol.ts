@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PortholeError } from './errors';
 import { TRANSFER_CLIENT_SCHEMAS, TRANSFER_CLIENT_TYPES, TRANSFER_HOST_SCHEMAS } from '../transfer/transfer-messages';
 
 /** WebSocket subprotocol naming the wire-protocol version; see docs/PROTOCOL.md. */
@@ -62,6 +63,13 @@ export const textSchema = z
   .refine((s) => s.trim().length > 0, 'The message is empty.')
   .refine((s) => charCount(s) <= LIMITS.textMaxChars, `The message is longer than ${LIMITS.textMaxChars} characters.`)
   .refine((s) => !UNSAFE_TEXT_CHARS.test(s), 'The message contains control or direction-override characters.');
+
+/** A chat message as typed, checked; throws PortholeError('text-invalid') with the rule it broke. */
+export function checkedText(text: string): string {
+  const parsed = textSchema.safeParse(text);
+  if (!parsed.success) throw new PortholeError('text-invalid', parsed.error.issues[0]?.message ?? 'Invalid message.');
+  return parsed.data;
+}
 
 const tokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
 const idSchema = z.string().min(1).max(LIMITS.clientMessageIdMaxChars).regex(/^[A-Za-z0-9_.:-]+$/);

@@ -7,7 +7,7 @@ import { decodeTextFrame } from './frame-decoder';
 import { HOST_MESSAGE_TYPES, isFinal, openHostLink } from './host-link';
 import { asWarningCode, closeError } from './host-close-reasons';
 import { parseInvite, type Invite } from './invite';
-import { CloseCode, FINAL_CLOSE_CODES, hostMessageSchema, nameSchema, textSchema, type Member, type RoomEvent, type Welcome } from './protocol';
+import { CloseCode, FINAL_CLOSE_CODES, checkedText, hostMessageSchema, nameSchema, type Member, type RoomEvent, type Welcome } from './protocol';
 import type { RoomSession, SessionEvents, SessionState } from './session-events';
 import { FileTransfers, type FileTransferOptions } from '../transfer/file-transfers';
 import { isTransferMessage, type TransferHostMessage } from '../transfer/transfer-messages';
@@ -93,9 +93,7 @@ export class RoomClient extends EventEmitter<SessionEvents> implements RoomSessi
   /** Sends a message now, or queues it while reconnecting. Returns its id. */
   send(text: string): string {
     if (this.state === 'closed') throw new PortholeError('not-connected', 'You are no longer in the room. Join again to send messages.');
-    const parsed = textSchema.safeParse(text);
-    if (!parsed.success) throw new PortholeError('text-invalid', parsed.error.issues[0]?.message ?? 'Invalid message.');
-    const message = { id: randomBytes(9).toString('base64url'), text: parsed.data };
+    const message = { id: randomBytes(9).toString('base64url'), text: checkedText(text) };
     this.outbox.set(message.id, message);
     if (this.state === 'connected') this.transmit(message);
     return message.id;

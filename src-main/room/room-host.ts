@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { WebSocketServer } from 'ws';
-import { PortholeError, type ErrorCode } from './errors';
+import type { ErrorCode } from './errors';
 import { History, type Unstamped } from './history';
 import type { HostIdentity } from './host-identity';
 import { PeerConnection, type PeerPolicy } from './peer-connection';
@@ -12,7 +12,7 @@ import {
   CloseCode,
   LIMITS,
   PROTOCOL,
-  textSchema,
+  checkedText,
   type ChatEvent,
   type ClientMessage,
   type LeaveReason,
@@ -143,10 +143,9 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
 
   /** The host's own chat message. */
   send(text: string): string {
-    const parsed = textSchema.safeParse(text);
-    if (!parsed.success) throw new PortholeError('text-invalid', parsed.error.issues[0]?.message ?? 'Invalid message.');
+    const checked = checkedText(text);
     const id = randomBytes(9).toString('base64url');
-    this.publish<ChatEvent>({ type: 'chat', from: this.me, id, text: parsed.data });
+    this.publish<ChatEvent>({ type: 'chat', from: this.me, id, text: checked });
     return id;
   }
 
