@@ -17,7 +17,8 @@ export function decodeTextFrame<S extends z.ZodType>(
   if (isBinary) {
     return fail('binary-not-expected', 'A binary frame arrived where only text messages are allowed.');
   }
-  const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+  // A Buffer is used as it is: copying up to a chunk's size only to reject it would be waste.
+  const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
   // ws admits frames up to the file-chunk size; text keeps its own, smaller limit.
   if (bytes.length > LIMITS.maxFrameBytes) {
     return fail('frame-too-large', `A text frame was larger than ${LIMITS.maxFrameBytes} bytes.`);

@@ -11,7 +11,7 @@ import {
   type LeaveReason,
 } from './protocol';
 import { RateLimiter } from './rate-limiter';
-import type { TransferHostMessage } from '../transfer/transfer-messages';
+import { isTransferMessage, type TransferHostMessage } from '../transfer/transfer-messages';
 
 export interface PeerPolicy {
   heartbeat: { intervalMs: number; timeoutMs: number };
@@ -136,7 +136,7 @@ export class PeerConnection extends EventEmitter<PeerEvents> {
     const decoded = decodeTextFrame(clientMessageSchema, CLIENT_MESSAGE_TYPES, data, isBinary);
     // File messages (offers included: dropping 40 files at once must not lose offers) have their own
     // bucket; what offers can cost the host is bounded by the per-sender transfer limit instead.
-    const transferControl = decoded.ok && decoded.message.type.startsWith('file-');
+    const transferControl = decoded.ok && isTransferMessage(decoded.message);
     if (!(transferControl ? this.transferLimiter : this.limiter).take()) {
       this.dropped += 1;
       if (this.dropped === 1) {

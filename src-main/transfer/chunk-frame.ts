@@ -43,6 +43,9 @@ export function readChunkHeader(frame: Buffer): ChunkHeader | undefined {
   return { transfer: frame.readUInt32BE(4), offset: Number(offset) };
 }
 
+/** The transfer number of a frame already checked by readChunkHeader (the hub's forwarded frames). */
+export const chunkTransfer = (frame: Buffer): number => frame.readUInt32BE(4);
+
 /** The payload part of a frame, without copying. */
 export const chunkPayload = (frame: Buffer): Buffer => frame.subarray(CHUNK_HEADER_BYTES);
 

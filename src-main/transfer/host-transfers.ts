@@ -21,7 +21,7 @@ export class HostTransfers {
   private readonly remote = new Map<GuestConnection, RemotePort>();
 
   constructor(me: Member, members: () => Member[], options: HostTransferOptions = {}) {
-    this.hub = new TransferHub({ byMember: (id) => this.ports().find((p) => p.memberId === id), all: () => this.ports() }, {
+    this.hub = new TransferHub({ all: () => this.ports() }, {
       ...DEFAULT_HUB_POLICY,
       ...options.policy,
     });

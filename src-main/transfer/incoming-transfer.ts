@@ -11,7 +11,6 @@ import type { EndReason } from './transfer-messages';
 export class IncomingTransfer {
   readonly view: TransferView;
   private receiver: FileReceiver | undefined;
-  private pendingEnd: string | undefined;
   private readonly meter = new ProgressMeter();
   /** Set as soon as an end is decided, before the `.part` file is gone and the end reported. */
   private ending = false;
@@ -52,7 +51,6 @@ export class IncomingTransfer {
     }
     this.link()?.control({ type: 'file-answer', transfer: this.wireId, accept: true });
     this.changed(this.view);
-    if (this.pendingEnd) this.receiver.end(this.pendingEnd);
   }
 
   decline(): void {
@@ -81,8 +79,8 @@ export class IncomingTransfer {
 
   /** The sender's checksum arrived. */
   senderEnded(sha256: string): void {
-    if (this.receiver) this.receiver.end(sha256);
-    else this.pendingEnd = sha256;
+    // The host sends it only to recipients that accepted, so the receiver exists by then.
+    this.receiver?.end(sha256);
   }
 
   /** The host or sender ended it (`reason` says why); nothing is left on disk. */

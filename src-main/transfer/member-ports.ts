@@ -1,4 +1,4 @@
-import { CHUNK_HEADER_BYTES } from './chunk-frame';
+import { CHUNK_HEADER_BYTES, chunkTransfer } from './chunk-frame';
 import type { HubLink, MemberPort } from './member-link';
 import { PacedOutbox, type BinarySocket } from './paced-outbox';
 import type { TransferClientMessage, TransferHostMessage } from './transfer-messages';
@@ -75,6 +75,3 @@ export function localPair(memberId: string, hub: LocalHub, member: LocalMember):
   };
   return { port, link };
 }
-
-/** The transfer number in a chunk frame's header (bytes 4–7). */
-const chunkTransfer = (frame: Buffer) => frame.readUInt32BE(4);

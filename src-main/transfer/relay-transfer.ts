@@ -36,7 +36,6 @@ export class RelayTransfer {
   constructor(
     readonly id: number,
     readonly sender: MemberPort,
-    readonly name: string,
     readonly size: number,
     recipients: MemberPort[],
   ) {

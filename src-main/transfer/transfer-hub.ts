@@ -36,7 +36,7 @@ export class TransferHub {
   private stallTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly ports: { byMember(id: string): MemberPort | undefined; all(): MemberPort[] },
+    private readonly ports: { all(): MemberPort[] },
     private readonly policy: HubPolicy = DEFAULT_HUB_POLICY,
   ) {}
 
@@ -141,7 +141,7 @@ export class TransferHub {
     const others = this.ports.all().filter((p) => p.memberId !== port.memberId);
     const recipients = message.to ? others.filter((p) => p.memberId === message.to) : others;
     if (recipients.length === 0) return refuse('no-recipients');
-    const transfer = new RelayTransfer(this.nextId++, port, message.name, message.size, recipients);
+    const transfer = new RelayTransfer(this.nextId++, port, message.size, recipients);
     this.transfers.set(transfer.id, transfer);
     const offered = { type: 'file-offered' as const, transfer: transfer.id, from: port.memberId, name: message.name, size: message.size, to: recipients.map((r) => r.memberId) };
     port.control({ ...offered, ref: message.ref });
