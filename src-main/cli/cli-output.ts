@@ -1,16 +1,13 @@
 import type { PortMappingStatus } from '../nat/port-mapping-status';
 import type { AppError } from '../room/errors';
+import type { InviteLine } from '../room/invite';
 import type { Member, RoomEvent } from '../room/protocol';
 import type { SendFailure, SessionStatus } from '../room/session-events';
 import type { TransferView } from '../transfer/transfer-events';
 import { printable } from './printable';
 import { transferHumanPrinter, transferJson, type TransferNotice } from './transfer-output';
 
-export interface InviteLine {
-  kind: 'lan' | 'public';
-  address: string;
-  invite: string;
-}
+export type { InviteLine } from '../room/invite';
 
 export interface ReadyInfo {
   role: 'host' | 'guest';

@@ -31,6 +31,10 @@ export type ErrorCode =
   | 'bad-host-message'
   | 'file-unreadable'
   | 'file-refused'
+  | 'port-unavailable'
+  | 'busy'
+  | 'not-allowed'
+  | 'not-found'
   | 'internal';
 
 export interface AppError {

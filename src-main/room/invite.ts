@@ -12,6 +12,13 @@ export interface Invite {
   secret: string;
 }
 
+/** One invite as shown to the host: for the same network, or for the internet once mapped. */
+export interface InviteLine {
+  kind: 'lan' | 'public';
+  address: string;
+  invite: string;
+}
+
 const SCHEME = 'porthole://';
 const B64URL_32_BYTES = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
 const DNS_NAME = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;

@@ -1,0 +1,93 @@
+// Starting a room as host, the same for `porthole host` and the desktop window: remembered name,
+// port and secret, the saved identity, and the invites to hand out.
+import { userInfo } from 'node:os';
+import type { AppError } from '../room/errors';
+import { PortholeError } from '../room/errors';
+import { loadOrCreateHostIdentity, type HostIdentity } from '../room/host-identity';
+import { formatInvite, type InviteLine } from '../room/invite';
+import { nameSchema } from '../room/protocol';
+import { RoomHost, createRoomSecret } from '../room/room-host';
+import type { HostTransferOptions } from '../transfer/host-transfers';
+import { lanAddresses } from '../nat/local-addresses';
+import type { PortMappingStatus } from '../nat/port-mapping-status';
+import { roomSecretStore, settingsStore } from '../config/settings';
+
+export interface OpenHostRoomOptions {
+  configDir: string;
+  /** The display name; the remembered one, then the login name, when left out. */
+  name?: string;
+  /** A port the person asked for; the remembered one (or any free one) when left out. */
+  port?: number;
+  /** Make a new room secret, so earlier invites stop working. */
+  newInvite?: boolean;
+  transfers?: HostTransferOptions;
+}
+
+export interface OpenHostRoom {
+  host: RoomHost;
+  identity: HostIdentity;
+  secret: string;
+  /** Invites for guests on the same network. */
+  invites: InviteLine[];
+  /** Things the person should know that did not stop the room (a damaged file set aside, …). */
+  warnings: AppError[];
+}
+
+/** Starts a room host and remembers its name, port and secret for the next start. */
+export async function openHostRoom(options: OpenHostRoomOptions): Promise<OpenHostRoom> {
+  const settings = settingsStore(options.configDir);
+  const secrets = roomSecretStore(options.configDir);
+  const [{ value: saved, problem }, { value: kept }] = await Promise.all([settings.load(), secrets.load()]);
+  const warnings: AppError[] = problem ? [{ code: 'internal', message: problem }] : [];
+  const name = chooseName(options.name ?? saved.displayName);
+  const { identity, replacedDamaged } = await loadOrCreateHostIdentity(options.configDir);
+  if (replacedDamaged) {
+    warnings.push({
+      code: 'internal',
+      message: `The saved host identity was damaged (kept as ${replacedDamaged}); a new one was made, so invites sent earlier no longer work.`,
+    });
+  }
+  const secret = !options.newInvite && kept.secret ? kept.secret : createRoomSecret();
+  const host = await startOnPort(options.port, saved.port, { identity, secret, hostName: name, transfers: options.transfers });
+  await Promise.all([settings.save({ ...saved, displayName: name, port: host.port }), secrets.save({ secret })]);
+  const invites: InviteLine[] = (await lanAddresses()).map((address) => ({
+    kind: 'lan',
+    address,
+    invite: formatInvite({ host: address, port: host.port, fingerprint: identity.fingerprint, secret }),
+  }));
+  return { host, identity, secret, invites, warnings };
+}
+
+/** The invite for friends on the internet: only when the router maps to a public address. */
+export function publicInvite(status: PortMappingStatus, room: Pick<OpenHostRoom, 'identity' | 'secret'>): InviteLine | undefined {
+  if (status.code !== 'mapped' || !status.externalAddress || !status.externalPort) return undefined;
+  return {
+    kind: 'public',
+    address: status.externalAddress,
+    invite: formatInvite({ host: status.externalAddress, port: status.externalPort, fingerprint: room.identity.fingerprint, secret: room.secret }),
+  };
+}
+
+function chooseName(wanted: string | undefined): string {
+  const candidate = nameSchema.safeParse(wanted ?? userInfo().username);
+  if (candidate.success) return candidate.data;
+  if (wanted !== undefined) throw new PortholeError('name-invalid', `${candidate.error.issues[0]?.message} Pick another name.`);
+  return 'Host';
+}
+
+/** A port the person asked for must be used; a remembered one is given up if it is taken. */
+async function startOnPort(
+  asked: number | undefined,
+  remembered: number | undefined,
+  base: { identity: HostIdentity; secret: string; hostName: string; transfers?: HostTransferOptions },
+): Promise<RoomHost> {
+  try {
+    return await RoomHost.start({ ...base, port: asked ?? remembered ?? 0 });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' && asked === undefined && remembered) return RoomHost.start({ ...base, port: 0 });
+    if (code === 'EADDRINUSE') throw new PortholeError('port-unavailable', `Port ${asked} is already in use. Choose another port, or leave it empty to pick a free one.`);
+    if (code === 'EACCES') throw new PortholeError('port-unavailable', `Port ${asked} needs administrator rights. Choose a port above 1023.`);
+    throw err;
+  }
+}
