@@ -1,6 +1,7 @@
 // How the parent starts the UPnP child: plain child_process.fork headless; the Electron app
 // injects its own ForkFn built on utilityProcess.fork.
 import { fork } from 'node:child_process';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The minimal handle the port mapper needs on its child process. */
@@ -15,9 +16,14 @@ export interface MapperProcess {
 /** Starts the child running the given module and returns a handle to it. */
 export type ForkFn = (modulePath: string) => MapperProcess;
 
-/** Path of the child entry module next to this file (.ts under tsx, .js once built). */
-export const upnpChildModulePath = fileURLToPath(
-  new URL(`./upnp-child${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
+/**
+ * Path of the child entry module next to this file (.ts under tsx; .js once bundled, where the
+ * app's build puts upnp-child.js beside main.js). Built with join(), not `new URL(…,
+ * import.meta.url)`, which Vite would turn into an inlined asset.
+ */
+export const upnpChildModulePath = join(
+  dirname(fileURLToPath(import.meta.url)),
+  `upnp-child${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`,
 );
 
 /** Forks the child with Node's child_process, loading tsx when the module is TypeScript. */

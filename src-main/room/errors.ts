@@ -35,6 +35,7 @@ export type ErrorCode =
   | 'busy'
   | 'not-allowed'
   | 'not-found'
+  | 'invalid-request'
   | 'internal';
 
 export interface AppError {

@@ -21,6 +21,8 @@ export interface OpenHostRoomOptions {
   /** Make a new room secret, so earlier invites stop working. */
   newInvite?: boolean;
   transfers?: HostTransferOptions;
+  /** Where to listen; every interface when left out. */
+  listenHost?: string;
 }
 
 export interface OpenHostRoom {
@@ -48,7 +50,13 @@ export async function openHostRoom(options: OpenHostRoomOptions): Promise<OpenHo
     });
   }
   const secret = !options.newInvite && kept.secret ? kept.secret : createRoomSecret();
-  const host = await startOnPort(options.port, saved.port, { identity, secret, hostName: name, transfers: options.transfers });
+  const host = await startOnPort(options.port, saved.port, {
+    identity,
+    secret,
+    hostName: name,
+    transfers: options.transfers,
+    ...(options.listenHost ? { listenHost: options.listenHost } : {}),
+  });
   await Promise.all([settings.save({ ...saved, displayName: name, port: host.port }), secrets.save({ secret })]);
   const invites: InviteLine[] = (await lanAddresses()).map((address) => ({
     kind: 'lan',
@@ -79,7 +87,7 @@ function chooseName(wanted: string | undefined): string {
 async function startOnPort(
   asked: number | undefined,
   remembered: number | undefined,
-  base: { identity: HostIdentity; secret: string; hostName: string; transfers?: HostTransferOptions },
+  base: { identity: HostIdentity; secret: string; hostName: string; transfers?: HostTransferOptions; listenHost?: string },
 ): Promise<RoomHost> {
   try {
     return await RoomHost.start({ ...base, port: asked ?? remembered ?? 0 });

@@ -1,0 +1,27 @@
+// The desktop core's view of the operating system, through Electron: pickers, the file
+// manager, the default browser, the clipboard, and the UPnP child process.
+import { clipboard, dialog, shell, type BrowserWindow, type OpenDialogOptions } from 'electron';
+import type { DesktopPlatform } from '../desktop/desktop-platform';
+import { forkWithUtilityProcess } from './utility-fork';
+
+export function electronPlatform(window: () => BrowserWindow | undefined): DesktopPlatform {
+  /** An open dialog attached to the window when there is one. */
+  const pick = (options: OpenDialogOptions) => {
+    const w = window();
+    return w && !w.isDestroyed() ? dialog.showOpenDialog(w, options) : dialog.showOpenDialog(options);
+  };
+  return {
+    chooseFolder: async (defaultPath) => {
+      const picked = await pick({ title: 'Save received files in', defaultPath, properties: ['openDirectory', 'createDirectory'] });
+      return picked.canceled ? undefined : picked.filePaths[0];
+    },
+    chooseFiles: async () => {
+      const picked = await pick({ title: 'Send files', properties: ['openFile', 'multiSelections'] });
+      return picked.canceled ? [] : picked.filePaths;
+    },
+    showInFolder: (path) => shell.showItemInFolder(path),
+    openExternal: (url) => shell.openExternal(url),
+    copyText: (text) => clipboard.writeText(text),
+    forkUpnp: forkWithUtilityProcess,
+  };
+}

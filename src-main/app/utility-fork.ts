@@ -1,0 +1,26 @@
+// Starts the UPnP child with Electron's utilityProcess: child_process.fork of the app binary
+// is off (the RunAsNode fuse), and a utility process is sandboxed from the main process.
+import { utilityProcess } from 'electron';
+import type { ForkFn } from '../nat/port-mapper';
+
+export const forkWithUtilityProcess: ForkFn = (modulePath) => {
+  const child = utilityProcess.fork(modulePath, [], { serviceName: 'Porthole port mapping', stdio: 'ignore' });
+  let exited = false;
+  const exitListeners: Array<(code: number | null) => void> = [];
+  child.on('exit', (code) => {
+    if (exited) return;
+    exited = true;
+    for (const listener of exitListeners) listener(code);
+  });
+  return {
+    get pid() {
+      return child.pid;
+    },
+    send: (message) => {
+      if (!exited) child.postMessage(message);
+    },
+    kill: () => void child.kill(),
+    onMessage: (listener) => void child.on('message', listener),
+    onExit: (listener) => void exitListeners.push(listener),
+  };
+};

@@ -1,0 +1,30 @@
+// Rules every web page in the app lives by: no new windows, no navigation away, no webviews,
+// links out only to http(s) in the default browser, and no permission but notifications.
+import { app, session, shell, type WebContents } from 'electron';
+import { safeExternalUrl } from '../desktop/external-link';
+
+/** Opens a link in the default browser only after re-parsing it as plain http(s). */
+function openOutside(url: string): void {
+  const safe = safeExternalUrl(url);
+  if (safe) void shell.openExternal(safe);
+}
+
+function guard(contents: WebContents): void {
+  contents.setWindowOpenHandler(({ url }) => {
+    openOutside(url);
+    return { action: 'deny' };
+  });
+  contents.on('will-navigate', (event, url) => {
+    event.preventDefault();
+    openOutside(url);
+  });
+  contents.on('will-redirect', (event) => event.preventDefault());
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+}
+
+/** Installs the guards for every web contents and the permission rules; call once, before any window. */
+export function setupWindowGuards(): void {
+  app.on('web-contents-created', (_event, contents) => guard(contents));
+  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) => callback(permission === 'notifications'));
+  session.defaultSession.setPermissionCheckHandler((_contents, permission) => permission === 'notifications');
+}

@@ -1,0 +1,103 @@
+// The room the window is in: forwards the session's events to the window, keeps what a reload
+// needs to redraw it, and closes in the right order.
+import type { InviteLine, RoomView } from '../../src-preload/contract';
+import type { PortMapper } from '../nat/port-mapper';
+import type { PortMappingStatus } from '../nat/port-mapping-status';
+import type { RoomEvent } from '../room/protocol';
+import type { RoomSession, SessionEvents, SessionStatus } from '../room/session-events';
+import type { EventEmitter } from 'node:events';
+import type { EventSink } from './desktop-platform';
+
+/** Chat and join/leave lines kept for redrawing the window; the window shows them all. */
+export const EVENTS_KEPT = 10_000;
+
+type Session = RoomSession & EventEmitter<SessionEvents>;
+
+export interface ActiveRoomOptions {
+  role: 'host' | 'guest';
+  session: Session;
+  sink: EventSink;
+  invites?: InviteLine[];
+  /** Host with UPnP on: the port mapper, already subscribed to nothing. */
+  mapper?: PortMapper;
+  /** The public invite for a mapping state, when there is one. */
+  publicInvite?: (status: PortMappingStatus) => InviteLine | undefined;
+  /** Called once when the room is over, whoever ended it. */
+  onEnded: (room: ActiveRoom) => void;
+}
+
+export class ActiveRoom {
+  readonly role: 'host' | 'guest';
+  readonly session: Session;
+  private readonly events: RoomEvent[] = [];
+  private status: SessionStatus = { state: 'connected' };
+  private invites: InviteLine[];
+  private ended = false;
+  private closing: Promise<void> | undefined;
+
+  constructor(private readonly options: ActiveRoomOptions) {
+    this.role = options.role;
+    this.session = options.session;
+    this.invites = options.invites ?? [];
+    const { session, sink } = options;
+    session.on('room-event', (event, replayed) => {
+      this.events.push(event);
+      if (this.events.length > EVENTS_KEPT) this.events.splice(0, this.events.length - EVENTS_KEPT);
+      sink('room:event', { event, replayed });
+    });
+    session.on('members', (members) => sink('room:members', members));
+    session.on('warning', (error) => sink('room:warning', error));
+    session.on('send-failed', (failure) => sink('chat:send-failed', failure));
+    session.on('status', (status) => {
+      this.status = status;
+      sink('room:status', status);
+      if (status.state === 'closed') this.end(status);
+    });
+    session.transfers.on('offer', (view) => sink('transfer:offer', view));
+    session.transfers.on('update', (view) => sink('transfer:update', view));
+    options.mapper?.on('status', (status: PortMappingStatus) => {
+      sink('room:port-mapping', status);
+      const lan = this.invites.filter((i) => i.kind !== 'public');
+      const pub = options.publicInvite?.(status);
+      this.invites = pub ? [...lan, pub] : lan;
+      sink('room:invites', this.invites);
+    });
+  }
+
+  /** Everything the window needs to draw this room from scratch. */
+  view(): RoomView {
+    return {
+      role: this.role,
+      me: this.session.me,
+      members: this.session.members(),
+      status: this.status,
+      invites: this.invites,
+      ...(this.options.mapper ? { portMapping: this.options.mapper.status } : {}),
+      events: [...this.events],
+      transfers: this.session.transfers.list(),
+    };
+  }
+
+  /**
+   * Leaves (a guest) or closes the room for everyone (the host), with close frames; then the
+   * router mapping goes. The room closes first so that guests on the internet still get their
+   * close frame through the router.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.session.close();
+      await this.options.mapper?.stop();
+      this.end({ state: 'closed' });
+    })();
+    return this.closing;
+  }
+
+  private end(status: SessionStatus): void {
+    if (this.ended) return;
+    this.ended = true;
+    // A room that ended under us (the host closed it, we were removed) still unmaps its port.
+    if (!this.closing) void this.close();
+    this.options.sink('room:ended', status.error ? { error: status.error } : {});
+    this.options.onEnded(this);
+  }
+}

@@ -1,0 +1,107 @@
+// Files dropped into the window that have no path on disk (dragged out of a browser, say) arrive
+// in pieces over IPC. They are written to a private temporary folder, offered from there, and
+// removed once their transfer is over, when the room ends, or when Porthole quits.
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UPLOAD_CHUNK_BYTES } from '../../src-preload/contract';
+import { PortholeError } from '../room/errors';
+import { safeFileName } from '../transfer/safe-file-name';
+
+/** Uploads in progress at once; more are refused until one finishes. */
+export const MAX_UPLOADS = 16;
+/** Largest file accepted this way (a file on disk has no limit: it is offered by path). */
+export const MAX_UPLOAD_BYTES = 4 * 1024 ** 3;
+
+interface Upload {
+  dir: string;
+  path: string;
+  handle: FileHandle;
+  size: number;
+  written: number;
+  to?: string;
+}
+
+export class UploadStaging {
+  private readonly uploads = new Map<string, Upload>();
+  /** Staged files already offered, removed when their transfer ends. */
+  private readonly staged = new Map<string, string>();
+
+  /** Starts an upload; the file name is sanitized as a received one would be. */
+  async begin(name: string, size: number, to?: string): Promise<string> {
+    if (this.uploads.size >= MAX_UPLOADS) throw new PortholeError('busy', 'Too many files are being added at once; wait for some to finish.');
+    if (size > MAX_UPLOAD_BYTES) throw new PortholeError('file-unreadable', `${name} has no copy on disk and is too large to send from memory; save it to a folder first.`);
+    const dir = await mkdtemp(join(tmpdir(), 'porthole-upload-'));
+    const path = join(dir, safeFileName(name));
+    const handle = await open(path, 'wx', 0o600);
+    const id = randomBytes(12).toString('base64url');
+    this.uploads.set(id, { dir, path, handle, size, written: 0, ...(to ? { to } : {}) });
+    return id;
+  }
+
+  /** Appends the next piece; pieces must come in order and stay within the announced size. */
+  async chunk(id: string, offset: number, bytes: Uint8Array): Promise<void> {
+    const upload = this.get(id);
+    if (offset !== upload.written || bytes.byteLength > UPLOAD_CHUNK_BYTES || upload.written + bytes.byteLength > upload.size) {
+      await this.abort(id);
+      throw new PortholeError('invalid-request', 'A piece of the file arrived out of order, so adding it was stopped. Try again.');
+    }
+    upload.written += bytes.byteLength; // counted before the write, so a racing piece is refused
+    await upload.handle.write(bytes, 0, bytes.byteLength, offset);
+  }
+
+  /** Closes a complete upload and hands over its path; the caller offers it, then calls offered(). */
+  async finish(id: string): Promise<{ path: string; to?: string }> {
+    const upload = this.get(id);
+    if (upload.written !== upload.size) {
+      await this.abort(id);
+      throw new PortholeError('invalid-request', 'The file ended early, so it was not sent. Try again.');
+    }
+    this.uploads.delete(id);
+    await upload.handle.close();
+    return { path: upload.path, ...(upload.to ? { to: upload.to } : {}) };
+  }
+
+  /** Remembers which transfer sends a staged file, so it can go when the transfer is over. */
+  offered(transferId: string, path: string): void {
+    this.staged.set(transferId, path);
+  }
+
+  /** Removes a staged file once its transfer is over. */
+  async transferEnded(transferId: string): Promise<void> {
+    const path = this.staged.get(transferId);
+    if (!path) return;
+    this.staged.delete(transferId);
+    await removeStaged(path);
+  }
+
+  async abort(id: string): Promise<void> {
+    const upload = this.uploads.get(id);
+    if (!upload) return;
+    this.uploads.delete(id);
+    await upload.handle.close().catch(() => {});
+    await rm(upload.dir, { recursive: true, force: true });
+  }
+
+  /** Removes a staged file that was never offered. */
+  discard(path: string): Promise<void> {
+    return removeStaged(path);
+  }
+
+  /** Removes everything staged (the room ended, or Porthole quits). */
+  async clear(): Promise<void> {
+    const paths = [...this.staged.values()];
+    this.staged.clear();
+    await Promise.all([...[...this.uploads.keys()].map((id) => this.abort(id)), ...paths.map(removeStaged)]);
+  }
+
+  private get(id: string): Upload {
+    const upload = this.uploads.get(id);
+    if (!upload) throw new PortholeError('not-found', 'That file is no longer being added; try again.');
+    return upload;
+  }
+}
+
+/** Removes a staged file's private folder. */
+const removeStaged = (path: string) => rm(join(path, '..'), { recursive: true, force: true });

@@ -1,0 +1,48 @@
+// The shape of every IPC call's argument, checked in main before any handler runs: the window
+// is treated as untrusted input, like a peer. Rules that need a sentence of their own (a name's
+// characters, say) are checked again by the handler with the room's schemas.
+import { z } from 'zod';
+import { UPLOAD_CHUNK_BYTES, type CallArgs, type CallName } from '../../src-preload/contract';
+import { LIMITS } from '../room/protocol';
+
+const text = (max: number) => z.string().max(max);
+const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/);
+const memberId = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/);
+const name = text(LIMITS.nameMaxChars * 4);
+const none = z.tuple([]);
+
+/** A tuple schema per call: what the call's arguments must look like. */
+export const CALL_SCHEMAS: { [C in CallName]: z.ZodType<CallArgs<C>> } = {
+  'app:snapshot': none,
+  'settings:update': z.tuple([
+    z.strictObject({
+      displayName: name.optional(),
+      port: z.number().int().min(1).max(65535).nullable().optional(),
+      upnp: z.boolean().optional(),
+    }),
+  ]),
+  'settings:choose-download-folder': none,
+  'settings:reset-download-folder': none,
+  'room:host': z.tuple([z.strictObject({ name })]),
+  'room:join': z.tuple([z.strictObject({ invite: text(4096), name })]),
+  'room:leave': none,
+  'chat:send': z.tuple([text(LIMITS.textMaxChars * 4)]),
+  'transfer:offer-paths': z.tuple([z.strictObject({ paths: z.array(text(4096).min(1)).min(1).max(1000), to: memberId.optional() })]),
+  'transfer:choose-files': z.tuple([z.strictObject({ to: memberId.optional() })]),
+  'upload:begin': z.tuple([z.strictObject({ name: text(1024).min(1), size: z.number().int().nonnegative(), to: memberId.optional() })]),
+  'upload:chunk': z.tuple([
+    z.strictObject({
+      uploadId: id,
+      offset: z.number().int().nonnegative(),
+      bytes: z.instanceof(Uint8Array).refine((b) => b.byteLength <= UPLOAD_CHUNK_BYTES, 'The piece is too large.'),
+    }),
+  ]),
+  'upload:finish': z.tuple([z.strictObject({ uploadId: id })]),
+  'upload:abort': z.tuple([z.strictObject({ uploadId: id })]),
+  'transfer:accept': z.tuple([id]),
+  'transfer:decline': z.tuple([id]),
+  'transfer:cancel': z.tuple([id]),
+  'transfer:show-in-folder': z.tuple([id]),
+  'clipboard:write': z.tuple([text(16_384)]),
+  'link:open': z.tuple([text(2048)]),
+};

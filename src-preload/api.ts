@@ -1,0 +1,90 @@
+// Builds the window's API from any transport: Electron's ipcRenderer in preload.ts, a test
+// transport in the end-to-end tests. Exposes named functions only; the transport stays inside.
+import {
+  EVENT_NAMES,
+  UPLOAD_CHUNK_BYTES,
+  type CallArgs,
+  type CallData,
+  type CallName,
+  type EventName,
+  type Events,
+  type OfferOutcome,
+  type PortholeApi,
+  type Result,
+} from './contract';
+
+/** What the API needs from the IPC underneath. */
+export interface BridgeTransport {
+  invoke(channel: CallName, ...args: unknown[]): Promise<unknown>;
+  /** Subscribes to one pushed channel; returns the function that unsubscribes. */
+  on(channel: EventName, listener: (payload: unknown) => void): () => void;
+  /** The path of a File on disk; '' when it has none (e.g. dragged from a web page). */
+  pathForFile(file: File): string;
+}
+
+const KNOWN_EVENTS: ReadonlySet<string> = new Set(EVENT_NAMES);
+
+/** The object the preload exposes as `window.porthole`. */
+export function createApi(transport: BridgeTransport): PortholeApi {
+  const call = <C extends CallName>(channel: C, ...args: CallArgs<C>): Promise<Result<CallData<C>>> =>
+    transport.invoke(channel, ...args).then(
+      (result) => result as Result<CallData<C>>,
+      (err: unknown) => ({ ok: false, error: { code: 'internal', message: `Porthole's window lost contact with the app: ${String(err)}` } }),
+    );
+
+  /** Streams a File with no path on disk to main in pieces, then offers it. */
+  const upload = async (file: File, to: string | undefined): Promise<OfferOutcome> => {
+    const begun = await call('upload:begin', { name: file.name, size: file.size, ...(to ? { to } : {}) });
+    if (!begun.ok) return { name: file.name, error: begun.error };
+    const { uploadId } = begun.data;
+    for (let offset = 0; offset < file.size; offset += UPLOAD_CHUNK_BYTES) {
+      const bytes = new Uint8Array(await file.slice(offset, offset + UPLOAD_CHUNK_BYTES).arrayBuffer());
+      const sent = await call('upload:chunk', { uploadId, offset, bytes });
+      if (!sent.ok) {
+        await call('upload:abort', { uploadId });
+        return { name: file.name, error: sent.error };
+      }
+    }
+    const finished = await call('upload:finish', { uploadId });
+    return finished.ok ? finished.data : { name: file.name, error: finished.error };
+  };
+
+  const offerFiles = async (files: File[], to?: string): Promise<Result<OfferOutcome[]>> => {
+    // Duck-typed: File objects handed over by contextBridge need not pass instanceof here.
+    const list = Array.from(files ?? []).filter((f): f is File => typeof f?.name === 'string' && typeof f.size === 'number' && typeof f.slice === 'function');
+    if (list.length === 0) return { ok: false, error: { code: 'invalid-request', message: 'There were no files to send.' } };
+    const onDisk = list.map((file) => ({ file, path: transport.pathForFile(file) }));
+    const byPath = onDisk.filter((f) => f.path !== '');
+    const outcomes: OfferOutcome[] = [];
+    if (byPath.length > 0) {
+      const offered = await call('transfer:offer-paths', { paths: byPath.map((f) => f.path), ...(to ? { to } : {}) });
+      if (!offered.ok) return offered;
+      outcomes.push(...offered.data);
+    }
+    for (const { file } of onDisk.filter((f) => f.path === '')) outcomes.push(await upload(file, to));
+    return { ok: true, data: outcomes };
+  };
+
+  return {
+    snapshot: () => call('app:snapshot'),
+    updateSettings: (patch) => call('settings:update', patch),
+    chooseDownloadFolder: () => call('settings:choose-download-folder'),
+    resetDownloadFolder: () => call('settings:reset-download-folder'),
+    host: (request) => call('room:host', request),
+    join: (request) => call('room:join', request),
+    leave: () => call('room:leave'),
+    sendChat: (text) => call('chat:send', text),
+    offerFiles,
+    chooseFiles: (to) => call('transfer:choose-files', to ? { to } : {}),
+    accept: (id) => call('transfer:accept', id),
+    decline: (id) => call('transfer:decline', id),
+    cancel: (id) => call('transfer:cancel', id),
+    showInFolder: (id) => call('transfer:show-in-folder', id),
+    copyText: (text) => call('clipboard:write', text),
+    openLink: (url) => call('link:open', url),
+    on: <E extends EventName>(event: E, listener: (payload: Events[E]) => void) => {
+      if (!KNOWN_EVENTS.has(event) || typeof listener !== 'function') throw new TypeError(`Unknown Porthole event: ${String(event)}`);
+      return transport.on(event, (payload) => listener(payload as Events[E]));
+    },
+  };
+}

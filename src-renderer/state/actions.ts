@@ -1,0 +1,92 @@
+// Every call the window makes to the main process. Each one updates the store with what it
+// answered and hands the Result back, so a form can show its own error sentence.
+import type { OfferOutcome, PortholeApi, Result, SettingsPatch, SettingsView } from '../../src-preload/contract';
+import type { Action } from './app-state';
+
+export type Actions = ReturnType<typeof createActions>;
+
+/** Builds the window's calls over a bridge (window.porthole in the app, a fake in tests). */
+export function createActions(api: PortholeApi, dispatch: (action: Action) => void) {
+  const notice = (text: string) => dispatch({ type: 'notice-added', text });
+  const noticeOnError = <T>(result: Result<T>): Result<T> => {
+    if (!result.ok) notice(result.error.message);
+    return result;
+  };
+  const settingsAnswer = (result: Result<SettingsView>): Result<SettingsView> => {
+    if (result.ok) dispatch({ type: 'settings-changed', settings: result.data });
+    return result;
+  };
+  const offersAnswer = (result: Result<OfferOutcome[]>): Result<OfferOutcome[]> => {
+    if (!result.ok) notice(result.error.message);
+    else for (const outcome of result.data) if (outcome.error) notice(`${outcome.name}: ${outcome.error.message}`);
+    return result;
+  };
+
+  return {
+    /** Reads the whole state from main; the window draws from it on start. */
+    async loadSnapshot() {
+      const result = await settle(() => api.snapshot());
+      dispatch(result.ok ? { type: 'snapshot-loaded', snapshot: result.data } : { type: 'snapshot-failed', error: result.error });
+      return result;
+    },
+    /** Hosts a room under this name. */
+    async host(name: string) {
+      const result = await settle(() => api.host({ name }));
+      if (result.ok) dispatch({ type: 'room-opened', room: result.data });
+      return result;
+    },
+    /** Joins the room an invite points to. */
+    async join(invite: string, name: string) {
+      const result = await settle(() => api.join({ invite, name }));
+      if (result.ok) dispatch({ type: 'room-opened', room: result.data });
+      return result;
+    },
+    /** Leaves the room, or closes it for everyone when hosting. */
+    async leave() {
+      const result = await settle(() => api.leave());
+      if (result.ok) dispatch({ type: 'room-ended' });
+      return noticeOnError(result);
+    },
+    /** Sends a chat message; the line appears when the room echoes it back. */
+    sendChat: (text: string) => settle(() => api.sendChat(text)),
+    /** Offers dropped files to everyone; a file that could not be offered becomes a notice. */
+    offerFiles: async (files: File[]) => offersAnswer(await settle(() => api.offerFiles(files))),
+    /** Lets the person pick files and offers them to everyone. */
+    chooseFiles: async () => offersAnswer(await settle(() => api.chooseFiles())),
+    /** Accepts an incoming file; it is saved to the download folder. */
+    accept: async (id: string) => noticeOnError(await settle(() => api.accept(id))),
+    /** Declines an incoming file. */
+    decline: async (id: string) => noticeOnError(await settle(() => api.decline(id))),
+    /** Stops a transfer in either direction. */
+    cancel: async (id: string) => noticeOnError(await settle(() => api.cancel(id))),
+    /** Shows a received file in the system file manager. */
+    showInFolder: async (id: string) => noticeOnError(await settle(() => api.showInFolder(id))),
+    /** Opens an http(s) link in the default browser. */
+    openLink: async (url: string) => noticeOnError(await settle(() => api.openLink(url))),
+    /** Puts text on the clipboard; the caller shows "Copied". */
+    copyText: async (text: string) => noticeOnError(await settle(() => api.copyText(text))),
+    /** Saves changed settings; the Result carries the validation sentence when refused. */
+    updateSettings: async (patch: SettingsPatch) => settingsAnswer(await settle(() => api.updateSettings(patch))),
+    /** Lets the person pick a new download folder. */
+    chooseDownloadFolder: async () => settingsAnswer(await settle(() => api.chooseDownloadFolder())),
+    /** Goes back to the default download folder. */
+    resetDownloadFolder: async () => settingsAnswer(await settle(() => api.resetDownloadFolder())),
+    /** Hides a notice. */
+    dismissNotice: (id: number) => dispatch({ type: 'notice-dismissed', id }),
+    /** Hides the sentence saying why the last room ended. */
+    dismissEndedMessage: () => dispatch({ type: 'ended-message-dismissed' }),
+  };
+}
+
+/**
+ * Runs a bridge call, turning a rejection into a failed Result: the preload answers Results,
+ * but a broken IPC channel still throws, and the window should say so rather than hang.
+ */
+async function settle<T>(call: () => Promise<Result<T>>): Promise<Result<T>> {
+  try {
+    return await call();
+  } catch (err) {
+    const detail = err instanceof Error ? err.message : String(err);
+    return { ok: false, error: { code: 'internal', message: `Porthole could not reach its main process: ${detail}` } };
+  }
+}

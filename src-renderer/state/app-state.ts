@@ -1,0 +1,65 @@
+// The window's whole state, and every change that can happen to it.
+import type {
+  AppError,
+  AppSnapshot,
+  InviteLine,
+  Member,
+  PortMappingStatus,
+  RoomEvent,
+  RoomView,
+  SessionStatus,
+  SettingsView,
+  TransferView,
+} from '../../src-preload/contract';
+
+/** The room as the window keeps it: the snapshot's RoomView, kept current by pushed events. */
+export type RoomState = RoomView;
+
+/** A sentence shown above the chat until dismissed (a warning, a failed send, a file that could not be offered). */
+export interface Notice {
+  id: number;
+  text: string;
+}
+
+export interface AppState {
+  /** 'loading' until the first snapshot answers; 'failed' if it could not be read. */
+  phase: 'loading' | 'ready' | 'failed';
+  loadError: string | null;
+  settings: SettingsView | null;
+  suggestedName: string;
+  room: RoomState | null;
+  /** Why the last room ended, shown on the start screen. */
+  endedMessage: string | null;
+  notices: Notice[];
+  nextNoticeId: number;
+}
+
+export const initialState: AppState = {
+  phase: 'loading',
+  loadError: null,
+  settings: null,
+  suggestedName: '',
+  room: null,
+  endedMessage: null,
+  notices: [],
+  nextNoticeId: 1,
+};
+
+export type Action =
+  | { type: 'snapshot-loaded'; snapshot: AppSnapshot }
+  | { type: 'snapshot-failed'; error: AppError }
+  | { type: 'room-opened'; room: RoomView }
+  | { type: 'room-ended'; error?: AppError }
+  | { type: 'status-changed'; status: SessionStatus }
+  | { type: 'events-received'; events: RoomEvent[] }
+  | { type: 'members-changed'; members: Member[] }
+  | { type: 'invites-changed'; invites: InviteLine[] }
+  | { type: 'port-mapping-changed'; portMapping: PortMappingStatus }
+  | { type: 'transfer-changed'; transfer: TransferView }
+  | { type: 'settings-changed'; settings: SettingsView }
+  | { type: 'notice-added'; text: string }
+  | { type: 'notice-dismissed'; id: number }
+  | { type: 'ended-message-dismissed' };
+
+/** Several actions applied in one render: pushed events arrive in bursts (history replay). */
+export type BatchAction = { type: 'batch'; actions: Action[] };

@@ -1,0 +1,92 @@
+// The one place the window listens to the main process. Every pushed event becomes a store
+// action; components only read the store. Events are queued and applied together on the next
+// turn, because a (re)join replays history as hundreds of separate events and one render for
+// the lot keeps the window responsive.
+import type { Member, PortholeApi, RoomEvent } from '../../src-preload/contract';
+import type { Action, BatchAction } from './app-state';
+import type { Notifier } from './desktop-notifications';
+
+export interface BridgeOptions {
+  /** The person in the room now, so their own messages do not notify them. */
+  me: () => Member | null;
+  notifier: Notifier;
+  /** Runs the flush later; a timer in the app, something controllable in tests. */
+  schedule?: (flush: () => void) => () => void;
+}
+
+const nextTurn = (flush: () => void) => {
+  const timer = setTimeout(flush, 0);
+  return () => clearTimeout(timer);
+};
+
+/** Subscribes to every pushed event and dispatches them as batches; returns the function that undoes it all. */
+export function connectBridge(api: PortholeApi, dispatch: (action: BatchAction) => void, options: BridgeOptions): () => void {
+  const schedule = options.schedule ?? nextTurn;
+  let queue: Action[] = [];
+  let cancelFlush: (() => void) | null = null;
+
+  const flush = () => {
+    cancelFlush = null;
+    const actions = queue;
+    queue = [];
+    if (actions.length > 0) dispatch({ type: 'batch', actions: mergeEvents(actions) });
+  };
+  const enqueue = (action: Action) => {
+    queue.push(action);
+    cancelFlush ??= schedule(flush);
+  };
+
+  const unsubscribes = [
+    api.on('room:status', (status) => enqueue({ type: 'status-changed', status })),
+    api.on('room:event', ({ event, replayed }) => {
+      options.notifier.roomEvent(event, replayed, options.me());
+      enqueue({ type: 'events-received', events: [event] });
+    }),
+    api.on('room:members', (members) => enqueue({ type: 'members-changed', members })),
+    api.on('room:invites', (invites) => enqueue({ type: 'invites-changed', invites })),
+    api.on('room:port-mapping', (portMapping) => enqueue({ type: 'port-mapping-changed', portMapping })),
+    api.on('room:warning', (error) => enqueue({ type: 'notice-added', text: error.message })),
+    api.on('room:ended', ({ error }) => enqueue(error ? { type: 'room-ended', error } : { type: 'room-ended' })),
+    api.on('chat:send-failed', (failure) => enqueue({ type: 'notice-added', text: sendFailedText(failure.text, failure.error.message) })),
+    api.on('transfer:offer', (transfer) => {
+      options.notifier.offer(transfer);
+      enqueue({ type: 'transfer-changed', transfer });
+    }),
+    api.on('transfer:update', (transfer) => enqueue({ type: 'transfer-changed', transfer })),
+    api.on('settings:changed', (settings) => enqueue({ type: 'settings-changed', settings })),
+  ];
+
+  return () => {
+    for (const unsubscribe of unsubscribes) unsubscribe();
+    cancelFlush?.();
+    cancelFlush = null;
+    queue = [];
+  };
+}
+
+/** Joins neighbouring room events into one action, so a replayed history is copied once, not per line. */
+function mergeEvents(actions: Action[]): Action[] {
+  const merged: Action[] = [];
+  let run: RoomEvent[] | null = null;
+  for (const action of actions) {
+    if (action.type !== 'events-received') {
+      run = null;
+      merged.push(action);
+    } else if (run === null) {
+      run = [...action.events];
+      merged.push({ type: 'events-received', events: run });
+    } else {
+      run.push(...action.events);
+    }
+  }
+  return merged;
+}
+
+const QUOTE_MAX_CHARS = 60;
+
+/** "Not sent: “hello…” — <why>". */
+export function sendFailedText(text: string, why: string): string {
+  const chars = [...text.replace(/\s+/g, ' ').trim()];
+  const quote = chars.length <= QUOTE_MAX_CHARS ? chars.join('') : `${chars.slice(0, QUOTE_MAX_CHARS - 1).join('')}…`;
+  return `Not sent: “${quote}” — ${why}`;
+}
