@@ -1,8 +1,45 @@
-/** The window's root component; the start screen and room views arrive with the desktop app. */
+import { useCallback, useState } from 'react';
+import { useActions, useAppState } from './state/store';
+import { DropOverlay } from './components/drop-overlay';
+import { RoomScreen } from './components/room-screen';
+import { SettingsDialog } from './components/settings-dialog';
+import { StartScreen } from './components/start-screen';
+import { useFileDrop } from './components/use-file-drop';
+
+/** The window's root: the start screen or the room, and the settings dialog over either. */
 export function App() {
+  const { phase, loadError, room, settings } = useAppState();
+  const { loadSnapshot, offerFiles } = useActions();
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const openSettings = () => setSettingsOpen(true);
+  // Files dropped anywhere go to the room; outside a room a drop is refused, never opened as a page.
+  const onDrop = useCallback((files: File[]) => void offerFiles(files), [offerFiles]);
+  const dragging = useFileDrop(room !== null, onDrop);
+
+  if (phase === 'loading') {
+    return (
+      <div className="splash" role="status">
+        <span className="spinner" aria-hidden="true" />
+        Opening Porthole…
+      </div>
+    );
+  }
+  if (phase === 'failed') {
+    return (
+      <div className="splash" role="alert">
+        <p>{loadError}</p>
+        <button type="button" className="button primary" onClick={() => void loadSnapshot()}>
+          Try again
+        </button>
+      </div>
+    );
+  }
+
   return (
-    <main>
-      <h1>Porthole</h1>
-    </main>
+    <>
+      {room ? <RoomScreen room={room} onOpenSettings={openSettings} /> : <StartScreen onOpenSettings={openSettings} />}
+      {dragging && <DropOverlay />}
+      {settingsOpen && settings && <SettingsDialog settings={settings} onClose={() => setSettingsOpen(false)} />}
+    </>
   );
 }

@@ -12,3 +12,9 @@ export function formatDateTime(ts: number): string {
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
+
+/** The timestamp for a <time dateTime>, or empty when it is out of the Date range. */
+export function isoTime(ts: number): string {
+  const date = new Date(ts);
+  return Number.isNaN(date.getTime()) ? '' : date.toISOString();
+}

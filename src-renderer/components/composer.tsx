@@ -1,0 +1,69 @@
+import { useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useActions } from '../state/store';
+import { ErrorSentence } from './error-sentence';
+import { SendIcon } from './icons';
+
+/** The message box: Enter sends, Shift+Enter starts a new line. */
+export function Composer({ disabled }: { disabled: boolean }) {
+  const { sendChat } = useActions();
+  const [text, setText] = useState('');
+  const [sending, setSending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const box = useRef<HTMLTextAreaElement>(null);
+
+  const send = async () => {
+    if (sending || text.trim() === '') return;
+    setSending(true);
+    const result = await sendChat(text);
+    setSending(false);
+    if (result.ok) {
+      setText('');
+      setError(null);
+    } else {
+      setError(result.error.message);
+    }
+    box.current?.focus();
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    // While an input method is composing, Enter picks a candidate rather than sending.
+    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      void send();
+    }
+  };
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    void send();
+  };
+
+  return (
+    <form className="composer" onSubmit={onSubmit}>
+      <ErrorSentence message={error} />
+      <div className="composer-row">
+        <label className="visually-hidden" htmlFor="composer-text">
+          Message
+        </label>
+        <textarea
+          id="composer-text"
+          ref={box}
+          className="composer-text"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          onKeyDown={onKeyDown}
+          placeholder={disabled ? 'Waiting for the connection…' : 'Write a message — Enter sends, Shift+Enter for a new line'}
+          rows={1}
+          aria-describedby="composer-hint"
+        />
+        <button type="submit" className="button primary send-button" disabled={disabled || sending || text.trim() === ''} aria-busy={sending}>
+          <SendIcon />
+          Send
+        </button>
+      </div>
+      <p className="visually-hidden" id="composer-hint">
+        Enter sends, Shift+Enter starts a new line.
+      </p>
+    </form>
+  );
+}

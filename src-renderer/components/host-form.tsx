@@ -1,0 +1,46 @@
+import { useState, type FormEvent } from 'react';
+import { useActions } from '../state/store';
+import { BusyLabel } from './busy-label';
+import { ErrorSentence } from './error-sentence';
+import { useDefaultName } from './use-default-name';
+
+/** One click hosts a room under the name shown. */
+export function HostForm() {
+  const { host } = useActions();
+  const [name, setName] = useDefaultName();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    setError(null);
+    const result = await host(name.trim());
+    // On success the room screen replaces this form, so only a failure needs the state back.
+    if (!result.ok) {
+      setError(result.error.message);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="start-card" aria-label="Host a room">
+      <h2 className="start-card-title">Host a room</h2>
+      <p className="start-card-lead">Start a room on this computer and send the invite to your friends.</p>
+      <form onSubmit={(e) => void submit(e)} className="stack">
+        <label className="field">
+          <span className="field-label">Your name</span>
+          <input className="input" value={name} onChange={(e) => setName(e.target.value)} autoComplete="nickname" />
+        </label>
+        <button type="submit" className="button primary wide" disabled={busy} aria-busy={busy}>
+          <BusyLabel busy={busy}>Host a room</BusyLabel>
+        </button>
+        <p className="progress-sentence" role="status">
+          {busy ? 'Starting the room…' : ''}
+        </p>
+        <ErrorSentence message={error} />
+      </form>
+    </section>
+  );
+}

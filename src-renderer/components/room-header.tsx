@@ -1,0 +1,51 @@
+import { useState } from 'react';
+import { useActions, useAppState } from '../state/store';
+import type { RoomState } from '../state/app-state';
+import { sessionStatusWords } from '../format/room-words';
+import { Brand } from './brand';
+import { BusyLabel } from './busy-label';
+import { SettingsButton } from './settings-button';
+import { StopHostingDialog } from './stop-hosting-dialog';
+
+/** The room's top bar: who hosts it, the connection, Settings, and the way out. */
+export function RoomHeader({ room, onOpenSettings }: { room: RoomState; onOpenSettings: () => void }) {
+  const { leave } = useActions();
+  const [confirming, setConfirming] = useState(false);
+  const [leaving, setLeaving] = useState(false);
+  const status = sessionStatusWords(room.status);
+  const hostName = room.members.find((m) => m.host)?.name;
+  const roleText = room.role === 'host' ? 'You are hosting' : hostName ? `In ${hostName}’s room` : 'Guest';
+
+  const doLeave = async () => {
+    setLeaving(true);
+    const result = await leave();
+    if (!result.ok) setLeaving(false);
+    setConfirming(false);
+  };
+
+  return (
+    <header className="top-bar room-header">
+      <Brand />
+      <div className="room-identity">
+        <span className={`pill role-${room.role}`}>{roleText}</span>
+        <span className={`pill tone-${status.tone}`} role="status">
+          <span className="dot" aria-hidden="true" />
+          {status.text}
+        </span>
+      </div>
+      <div className="top-bar-actions">
+        <SettingsButton onClick={onOpenSettings} />
+        {room.role === 'host' ? (
+          <button type="button" className="button danger-outline" onClick={() => setConfirming(true)} aria-haspopup="dialog" disabled={leaving}>
+            <BusyLabel busy={leaving}>Stop hosting</BusyLabel>
+          </button>
+        ) : (
+          <button type="button" className="button outline" onClick={() => void doLeave()} disabled={leaving} aria-busy={leaving}>
+            <BusyLabel busy={leaving}>Leave room</BusyLabel>
+          </button>
+        )}
+      </div>
+      {confirming && <StopHostingDialog guests={room.members.length - 1} onConfirm={() => void doLeave()} onClose={() => setConfirming(false)} />}
+    </header>
+  );
+}

@@ -1,0 +1,34 @@
+import type { RoomState } from '../state/app-state';
+import { useAppState } from '../state/store';
+import { ChatPane } from './chat-pane';
+import { Composer } from './composer';
+import { ConnectionBanner } from './connection-banner';
+import { FilesPanel } from './files-panel';
+import { InvitePanel } from './invite-panel';
+import { MemberList } from './member-list';
+import { NoticeList } from './notice-list';
+import { RoomHeader } from './room-header';
+
+/** The room: header, people and invites, files, and the chat. */
+export function RoomScreen({ room, onOpenSettings }: { room: RoomState; onOpenSettings: () => void }) {
+  const { notices } = useAppState();
+
+  return (
+    <div className="room-screen">
+      <RoomHeader room={room} onOpenSettings={onOpenSettings} />
+      <aside className="room-side" aria-label="Room">
+        {room.role === 'host' && <InvitePanel room={room} />}
+        <MemberList members={room.members} me={room.me} />
+      </aside>
+      <div className="room-files">
+        <FilesPanel transfers={room.transfers} />
+      </div>
+      <main className="room-chat">
+        <ConnectionBanner status={room.status} />
+        <NoticeList notices={notices} />
+        <ChatPane events={room.events} me={room.me} />
+        <Composer disabled={room.status.state === 'closed'} />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,21 @@
+import { ModalDialog } from './modal-dialog';
+
+/** Asks before closing the room, since it ends the room for everyone in it. */
+export function StopHostingDialog({ guests, onConfirm, onClose }: { guests: number; onConfirm: () => void; onClose: () => void }) {
+  const who = guests === 0 ? 'Nobody else is in the room right now.' : guests === 1 ? 'The other person in the room will be disconnected.' : `The ${guests} other people in the room will be disconnected.`;
+  return (
+    <ModalDialog title="Stop hosting?" onClose={onClose} className="confirm-dialog">
+      <p className="modal-text">
+        This closes the room for everyone. {who} Transfers still running will stop.
+      </p>
+      <div className="modal-actions">
+        <button type="button" className="button outline" onClick={onClose} autoFocus>
+          Keep hosting
+        </button>
+        <button type="button" className="button danger" onClick={onConfirm}>
+          Close the room
+        </button>
+      </div>
+    </ModalDialog>
+  );
+}

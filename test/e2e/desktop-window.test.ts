@@ -1,0 +1,163 @@
+// Two Porthole instances, each the real main-side code in Node plus the real renderer bundle in
+// Debian's Chromium, joined only by a test transport in place of Electron's IPC.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { formatInvite, parseInvite } from '../../src-main/room/invite';
+import { launchChromium } from '../fixtures/desktop/browser';
+import { startDesktopInstance, type DesktopInstance } from '../fixtures/desktop/desktop-instance';
+import { REPO, RENDERER_DIR, buildTestPreload, requireBuiltApp } from '../fixtures/desktop/renderer-bundle';
+import { serveRenderer, type RendererServer } from '../fixtures/desktop/renderer-server';
+
+const SCREENSHOTS = join(REPO, 'test-results', 'screenshots');
+let browser: Browser;
+let server: RendererServer;
+let preload: string;
+const instances: DesktopInstance[] = [];
+
+before(async () => {
+  await requireBuiltApp();
+  [browser, server, preload] = await Promise.all([launchChromium(), serveRenderer(RENDERER_DIR), buildTestPreload()]);
+  await mkdir(SCREENSHOTS, { recursive: true });
+});
+
+after(async () => {
+  await Promise.all(instances.splice(0).map((i) => i.close()));
+  await browser?.close();
+  await server?.close();
+});
+
+async function instance(): Promise<DesktopInstance> {
+  const started = await startDesktopInstance(browser, server.pageUrl, preload);
+  instances.push(started);
+  return started;
+}
+
+const hostSection = (page: Page) => page.getByRole('region', { name: 'Host a room' });
+const joinSection = (page: Page) => page.getByRole('region', { name: 'Join a room' });
+const chatLog = (page: Page) => page.getByRole('log', { name: 'Chat' });
+
+async function say(page: Page, text: string): Promise<void> {
+  const box = page.getByRole('textbox', { name: 'Message' });
+  await box.fill(text);
+  await box.press('Enter');
+}
+
+/** Drops a file made in the page onto the window with a real DataTransfer. */
+async function dropFile(page: Page, name: string, bytes: Buffer): Promise<void> {
+  const dataTransfer = await page.evaluateHandle(
+    ([fileName, base64]) => {
+      const binary = atob(base64);
+      const data = new Uint8Array(binary.length);
+      for (let i = 0; i < binary.length; i++) data[i] = binary.charCodeAt(i);
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([data], fileName, { type: 'application/octet-stream' }));
+      return transfer;
+    },
+    [name, bytes.toString('base64')] as const,
+  );
+  await page.dispatchEvent('body', 'dragenter', { dataTransfer });
+  await page.dispatchEvent('body', 'dragover', { dataTransfer });
+  await page.getByTestId('drop-overlay').waitFor({ state: 'visible' });
+  await page.dispatchEvent('body', 'drop', { dataTransfer });
+  await page.getByTestId('drop-overlay').waitFor({ state: 'hidden' });
+}
+
+test('host, join by invite, chat both ways, drop a file, HTML shows as text', async () => {
+  const host = await instance();
+  const guest = await instance();
+
+  await hostSection(host.page).getByRole('button', { name: 'Host a room' }).waitFor();
+  await host.page.screenshot({ path: join(SCREENSHOTS, 'start-screen.png') });
+
+  // Host: one click, with a name.
+  await hostSection(host.page).getByLabel('Your name').fill('Hosty');
+  await hostSection(host.page).getByRole('button', { name: 'Host a room' }).click();
+  const copy = host.page.getByRole('button', { name: 'Copy same-network invite' }).first();
+  await copy.click();
+  await waitUntil(() => host.platform.copied.length === 1, 'the invite reached the clipboard');
+  const copied = host.platform.copied[0]!;
+  assert.equal(copied, (await host.page.locator('.invite-text').first().textContent())?.trim(), 'Copy copies the invite shown');
+  // The invite names this machine's LAN address; the test stays on loopback.
+  const invite = formatInvite({ ...parseInvite(copied), host: '127.0.0.1' });
+
+  // A wrong secret is refused with the error's sentence, and the form stays usable.
+  const wrong = formatInvite({ ...parseInvite(invite), secret: randomBytes(32).toString('base64url') });
+  await joinSection(guest.page).getByLabel('Invite').fill(wrong);
+  await joinSection(guest.page).getByLabel('Your name').fill('Guesty');
+  await joinSection(guest.page).getByRole('button', { name: 'Join' }).click();
+  await guest.page.getByText(/secret/i).first().waitFor();
+
+  await joinSection(guest.page).getByLabel('Invite').fill(invite);
+  await joinSection(guest.page).getByRole('button', { name: 'Join' }).click();
+  await chatLog(guest.page).waitFor();
+  await chatLog(host.page).getByText('Guesty joined').waitFor();
+
+  // Chat both ways; Shift+Enter makes a second line.
+  await say(guest.page, 'hello from the guest');
+  await chatLog(host.page).getByText('hello from the guest').waitFor();
+  const box = host.page.getByRole('textbox', { name: 'Message' });
+  await box.fill('line one');
+  await box.press('Shift+Enter');
+  await box.pressSequentially('line two');
+  await box.press('Enter');
+  const twoLines = chatLog(guest.page).locator('.chat-text', { hasText: 'line one' });
+  await twoLines.waitFor();
+  assert.equal(await twoLines.textContent(), 'line one\nline two');
+
+  // HTML and script in a message are shown as the characters typed, never run.
+  const hostile = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script><b>bold</b>';
+  await say(host.page, hostile);
+  const shown = chatLog(guest.page).locator('.chat-text', { hasText: 'onerror' });
+  await shown.waitFor();
+  assert.equal(await shown.textContent(), hostile);
+  assert.equal(await chatLog(guest.page).locator('img, script, b').count(), 0, 'no element was made from the text');
+  assert.equal(await guest.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
+
+  // Links are clickable and open outside through main's check.
+  await say(guest.page, 'see https://example.com/docs?x=1 for more');
+  const link = chatLog(host.page).getByRole('link', { name: 'https://example.com/docs?x=1' });
+  await link.click();
+  await waitUntil(() => host.platform.opened.length === 1, 'the link went to the default browser');
+  assert.equal(host.platform.opened[0], 'https://example.com/docs?x=1');
+  assert.equal(host.page.url(), server.pageUrl, 'the window did not navigate');
+
+  // A file dropped on the host's window reaches the guest byte for byte once accepted.
+  const bytes = randomBytes(3 * 1024 * 1024 + 12345);
+  await dropFile(host.page, 'holiday photos.bin', bytes);
+  const offer = guest.page.getByTestId('transfer').filter({ hasText: 'holiday photos.bin' });
+  await offer.getByRole('button', { name: 'Accept' }).click();
+  await guest.page.locator('[data-testid="transfer"][data-state="done"]').waitFor({ timeout: 60_000 });
+  await host.page.locator('[data-testid="transfer"][data-state="done"]').waitFor({ timeout: 60_000 });
+  const saved = join(guest.downloadDir, 'holiday photos.bin');
+  assert.equal(sha256(await readFile(saved)), sha256(bytes));
+  assert.deepEqual((await readdir(guest.downloadDir)).sort(), ['holiday photos.bin'], 'no partial file is left beside it');
+  await offer.getByRole('button', { name: 'Show in folder' }).click();
+  await waitUntil(() => guest.platform.shown.includes(saved), 'Show in folder names the saved file');
+
+  await host.page.screenshot({ path: join(SCREENSHOTS, 'busy-room-host.png') });
+  await guest.page.screenshot({ path: join(SCREENSHOTS, 'busy-room-guest.png') });
+
+  // Stopping the room takes the guest back to the start screen with the reason.
+  await host.page.getByRole('button', { name: 'Stop hosting' }).click();
+  await host.page.getByRole('dialog').getByRole('button', { name: 'Stop hosting' }).click();
+  await joinSection(guest.page).waitFor();
+  await guest.page.getByText(/host closed the room/i).first().waitFor();
+
+  for (const i of [host, guest]) assert.deepEqual(i.problems, [], 'no page errors, console errors or CSP violations');
+});
+
+function sha256(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+async function waitUntil(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting: ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
