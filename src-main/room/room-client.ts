@@ -104,7 +104,7 @@ export class RoomClient extends EventEmitter<SessionEvents> implements RoomSessi
     return [...this.outbox.values()];
   }
 
-  /** Leaves the room with a close frame. */
+  /** Leaves the room with a close frame; resolves once partial files of unfinished transfers are gone. */
   close(): Promise<void> {
     this.leaving ??= new Promise<void>((resolve) => {
       clearTimeout(this.retryTimer);
@@ -119,7 +119,7 @@ export class RoomClient extends EventEmitter<SessionEvents> implements RoomSessi
         resolve();
       });
       ws.close(CloseCode.normal, 'Left the room.');
-    });
+    }).then(() => this.transfers.stopped());
     return this.leaving;
   }
 

@@ -167,6 +167,7 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
     // keep close() waiting for minutes (the handshake and keep-alive timeouts).
     for (const socket of this.sockets) socket.destroy();
     await stopped;
+    await this.transfers.stopped(); // the host's own partial files
     this.emit('status', { state: 'closed' });
   }
 

@@ -32,6 +32,8 @@ export class FileTransfers extends EventEmitter<TransferEvents> {
   private link: HubLink | undefined;
   private readonly byId = new Map<string, Transfer>();
   private readonly byWire = new Map<number, Transfer>();
+  /** Partial files being removed after the connection went; see stopped(). */
+  private cleanup: Promise<unknown> = Promise.resolve();
   private readonly byRef = new Map<string, { transfer: OutgoingTransfer; resolve: (id: string) => void; reject: (e: Error) => void }>();
 
   constructor(
@@ -95,11 +97,18 @@ export class FileTransfers extends EventEmitter<TransferEvents> {
     this.link = undefined;
     for (const pending of this.byRef.values()) pending.reject(new PortholeError('not-connected', 'The connection to the room was lost before the offer went out.'));
     this.byRef.clear();
+    const removing: Promise<void>[] = [];
     for (const transfer of this.byId.values()) {
-      if (transfer instanceof IncomingTransfer) transfer.stop(reason);
+      if (transfer instanceof IncomingTransfer) removing.push(transfer.stop(reason));
       else transfer.abort(reason, false);
     }
+    this.cleanup = Promise.all([this.cleanup, ...removing]);
     this.byWire.clear();
+  }
+
+  /** Resolves once the partial files of transfers ended by detach() are gone from disk. */
+  async stopped(): Promise<void> {
+    await this.cleanup;
   }
 
   /** A transfer message from the hub (already validated). */
@@ -115,7 +124,7 @@ export class FileTransfers extends EventEmitter<TransferEvents> {
     const transfer = this.byWire.get(message.transfer);
     if (transfer instanceof OutgoingTransfer) transfer.onHostMessage(message);
     else if (transfer && message.type === 'file-end') transfer.senderEnded(message.sha256);
-    else if (transfer && message.type === 'file-cancelled') transfer.stop(message.reason);
+    else if (transfer && message.type === 'file-cancelled') void transfer.stop(message.reason);
   }
 
   /** A chunk frame from the hub; false when it was malformed or out of place. */

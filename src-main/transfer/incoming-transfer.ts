@@ -83,16 +83,16 @@ export class IncomingTransfer {
     this.receiver?.end(sha256);
   }
 
-  /** The host or sender ended it (`reason` says why); nothing is left on disk. */
-  stop(reason: EndReason): void {
-    if (this.finished || this.receiver?.publishing) return;
-    this.endAfterCleanup(reason === 'cancelled' ? 'cancelled' : 'failed', reason);
+  /** The host or sender ended it (`reason` says why); resolves once nothing is left on disk. */
+  stop(reason: EndReason): Promise<void> {
+    if (this.finished || this.receiver?.publishing) return Promise.resolve();
+    return this.endAfterCleanup(reason === 'cancelled' ? 'cancelled' : 'failed', reason);
   }
 
   /** Reports the end only once the `.part` file is gone, so nobody sees a half file afterwards. */
-  private endAfterCleanup(state: TransferView['state'], reason: EndReason): void {
+  private endAfterCleanup(state: TransferView['state'], reason: EndReason): Promise<void> {
     this.ending = true;
-    void (this.receiver?.abort() ?? Promise.resolve()).then(() => this.end(state, reason));
+    return (this.receiver?.abort() ?? Promise.resolve()).then(() => this.end(state, reason));
   }
 
   /** Says no with a reason (a cancel before answering), so the sender sees why. */
