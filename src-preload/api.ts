@@ -38,8 +38,13 @@ export function createApi(transport: BridgeTransport): PortholeApi {
     if (!begun.ok) return { name: file.name, error: begun.error };
     const { uploadId } = begun.data;
     for (let offset = 0; offset < file.size; offset += UPLOAD_CHUNK_BYTES) {
-      const bytes = new Uint8Array(await file.slice(offset, offset + UPLOAD_CHUNK_BYTES).arrayBuffer());
-      const sent = await call('upload:chunk', { uploadId, offset, bytes });
+      const bytes = await file.slice(offset, offset + UPLOAD_CHUNK_BYTES).arrayBuffer().then(
+        (buffer) => new Uint8Array(buffer),
+        () => undefined, // NotReadableError: the file changed or vanished while being read
+      );
+      const sent: Result<null> = bytes
+        ? await call('upload:chunk', { uploadId, offset, bytes })
+        : { ok: false, error: { code: 'file-unreadable', message: `${file.name} could not be read; it may have been moved or changed. Try again.` } };
       if (!sent.ok) {
         await call('upload:abort', { uploadId });
         return { name: file.name, error: sent.error };

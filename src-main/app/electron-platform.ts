@@ -3,6 +3,7 @@
 import { clipboard, dialog, shell, type BrowserWindow, type OpenDialogOptions } from 'electron';
 import type { DesktopPlatform } from '../desktop/desktop-platform';
 import { forkWithUtilityProcess } from './utility-fork';
+import { openOutside } from './window-guards';
 
 export function electronPlatform(window: () => BrowserWindow | undefined): DesktopPlatform {
   /** An open dialog attached to the window when there is one. */
@@ -20,7 +21,8 @@ export function electronPlatform(window: () => BrowserWindow | undefined): Deskt
       return picked.canceled ? [] : picked.filePaths;
     },
     showInFolder: (path) => shell.showItemInFolder(path),
-    openExternal: (url) => shell.openExternal(url),
+    // The core checked the link already; openOutside checks again where shell is called.
+    openExternal: openOutside,
     copyText: (text) => clipboard.writeText(text),
     forkUpnp: forkWithUtilityProcess,
   };

@@ -3,20 +3,27 @@
 import { app, session, shell, type WebContents } from 'electron';
 import { safeExternalUrl } from '../desktop/external-link';
 
-/** Opens a link in the default browser only after re-parsing it as plain http(s). */
-function openOutside(url: string): void {
+/**
+ * Opens a link in the default browser only after re-parsing it as plain http(s): the app's one
+ * call of shell.openExternal, so every link out passes the same check.
+ */
+export async function openOutside(url: string): Promise<void> {
   const safe = safeExternalUrl(url);
-  if (safe) void shell.openExternal(safe);
+  if (!safe) throw new Error('Only web links (http and https) without a user name or password are opened.');
+  await shell.openExternal(safe);
 }
+
+/** For links the page tries to open or navigate to: a refused or failed one just stays closed. */
+const tryOpenOutside = (url: string): void => void openOutside(url).catch(() => {});
 
 function guard(contents: WebContents): void {
   contents.setWindowOpenHandler(({ url }) => {
-    openOutside(url);
+    tryOpenOutside(url);
     return { action: 'deny' };
   });
   contents.on('will-navigate', (event, url) => {
     event.preventDefault();
-    openOutside(url);
+    tryOpenOutside(url);
   });
   contents.on('will-redirect', (event) => event.preventDefault());
   contents.on('will-attach-webview', (event) => event.preventDefault());

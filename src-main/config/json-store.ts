@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { z } from 'zod';
@@ -30,7 +31,8 @@ export class JsonStore<S extends z.ZodType> {
 
   async save(value: z.infer<S>): Promise<void> {
     await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
-    const temp = `${this.path}.${process.pid}.tmp`;
+    // A name of its own per save, so two saves at once never rename each other's file away.
+    const temp = `${this.path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
     await writeFile(temp, `${JSON.stringify(value, null, 2)}\n`, { mode: this.fileMode });
     await rename(temp, this.path);
   }

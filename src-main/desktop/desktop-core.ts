@@ -46,7 +46,7 @@ export function createDesktopCore(options: DesktopCoreOptions): DesktopCore {
   };
   const onTransfer = (view: TransferView) => {
     if (view.savedPath) saved.set(view.id, view.savedPath);
-    if (isFinalState(view.state)) void staging.transferEnded(view.id);
+    if (isFinalState(view.state)) void staging.remove(view.id);
   };
   const adopt = (active: ActiveRoom): RoomView => {
     room = active;
@@ -84,7 +84,13 @@ export function createDesktopCore(options: DesktopCoreOptions): DesktopCore {
       try {
         const { upnp } = await settings.load();
         const transfers = { downloadDir: await settings.downloadDir() };
-        const opened = await openHostRoom({ configDir: options.configDir, name, transfers, ...(options.listenHost ? { listenHost: options.listenHost } : {}) });
+        const opened = await openHostRoom({
+          configDir: options.configDir,
+          name,
+          transfers,
+          remember: (used) => settings.remember(used),
+          ...(options.listenHost ? { listenHost: options.listenHost } : {}),
+        });
         if (cancelled) {
           await opened.host.close();
           throw new PortholeError('room-closed', 'Hosting was cancelled.');
@@ -148,8 +154,8 @@ export function createDesktopCore(options: DesktopCoreOptions): DesktopCore {
     'upload:finish': async ({ uploadId }) => {
       const { path, to } = await staging.finish(uploadId);
       const outcome = await offerPath(path, to);
-      if (outcome.transferId) staging.offered(outcome.transferId, path);
-      else await staging.discard(path);
+      if (outcome.transferId) staging.offered(uploadId, outcome.transferId);
+      else await staging.remove(uploadId);
       return outcome;
     },
     'upload:abort': async ({ uploadId }) => {

@@ -40,6 +40,11 @@ export class SettingsService {
     }));
   }
 
+  /** Remembers the name and port a hosted room used. */
+  remember(used: { displayName: string; port: number }): Promise<void> {
+    return this.change((s) => ({ ...s, ...used })).then(() => {});
+  }
+
   /** Sets or (with undefined) resets the download folder. */
   setDownloadDir(dir: string | undefined): Promise<SettingsView> {
     return this.change((s) => ({ ...s, downloadDir: dir }));

@@ -25,19 +25,29 @@ interface Upload {
 
 export class UploadStaging {
   private readonly uploads = new Map<string, Upload>();
-  /** Staged files already offered, removed when their transfer ends. */
+  /** Uploads whose folder and file are being created; they hold a slot already. */
+  private starting = 0;
+  /** Finished staged files, by upload id until offered, then by transfer id until it ends. */
   private readonly staged = new Map<string, string>();
 
   /** Starts an upload; the file name is sanitized as a received one would be. */
   async begin(name: string, size: number, to?: string): Promise<string> {
-    if (this.uploads.size >= MAX_UPLOADS) throw new PortholeError('busy', 'Too many files are being added at once; wait for some to finish.');
+    if (this.uploads.size + this.starting >= MAX_UPLOADS) throw new PortholeError('busy', 'Too many files are being added at once; wait for some to finish.');
     if (size > MAX_UPLOAD_BYTES) throw new PortholeError('file-unreadable', `${name} has no copy on disk and is too large to send from memory; save it to a folder first.`);
-    const dir = await mkdtemp(join(tmpdir(), 'porthole-upload-'));
-    const path = join(dir, safeFileName(name));
-    const handle = await open(path, 'wx', 0o600);
-    const id = randomBytes(12).toString('base64url');
-    this.uploads.set(id, { dir, path, handle, size, written: 0, ...(to ? { to } : {}) });
-    return id;
+    this.starting++; // taken before the first await, so uploads begun at once cannot all pass
+    try {
+      const dir = await mkdtemp(join(tmpdir(), 'porthole-upload-'));
+      const path = join(dir, safeFileName(name));
+      const handle = await open(path, 'wx', 0o600).catch(async (err: unknown) => {
+        await rm(dir, { recursive: true, force: true });
+        throw err;
+      });
+      const id = randomBytes(12).toString('base64url');
+      this.uploads.set(id, { dir, path, handle, size, written: 0, ...(to ? { to } : {}) });
+      return id;
+    } finally {
+      this.starting--;
+    }
   }
 
   /** Appends the next piece; pieces must come in order and stay within the announced size. */
@@ -59,20 +69,23 @@ export class UploadStaging {
       throw new PortholeError('invalid-request', 'The file ended early, so it was not sent. Try again.');
     }
     this.uploads.delete(id);
+    this.staged.set(id, upload.path); // clear() finds it even before it is offered
     await upload.handle.close();
     return { path: upload.path, ...(upload.to ? { to: upload.to } : {}) };
   }
 
-  /** Remembers which transfer sends a staged file, so it can go when the transfer is over. */
-  offered(transferId: string, path: string): void {
-    this.staged.set(transferId, path);
+  /** Remembers which transfer sends a finished upload, so it can go when the transfer is over. */
+  offered(uploadId: string, transferId: string): void {
+    const path = this.staged.get(uploadId);
+    this.staged.delete(uploadId);
+    if (path) this.staged.set(transferId, path);
   }
 
-  /** Removes a staged file once its transfer is over. */
-  async transferEnded(transferId: string): Promise<void> {
-    const path = this.staged.get(transferId);
+  /** Removes a staged file once its transfer is over, or (by upload id) when it was not offered. */
+  async remove(key: string): Promise<void> {
+    const path = this.staged.get(key);
     if (!path) return;
-    this.staged.delete(transferId);
+    this.staged.delete(key);
     await removeStaged(path);
   }
 
@@ -82,11 +95,6 @@ export class UploadStaging {
     this.uploads.delete(id);
     await upload.handle.close().catch(() => {});
     await rm(upload.dir, { recursive: true, force: true });
-  }
-
-  /** Removes a staged file that was never offered. */
-  discard(path: string): Promise<void> {
-    return removeStaged(path);
   }
 
   /** Removes everything staged (the room ended, or Porthole quits). */

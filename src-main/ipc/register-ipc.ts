@@ -22,22 +22,34 @@ export function registerIpc(ipc: IpcMainLike, handlers: CallHandlers, isOurs: Se
 }
 
 async function answer(channel: CallName, handlers: CallHandlers, isOurs: SenderCheck, event: InvokeEventLike, args: unknown[]): Promise<Result<unknown>> {
-  if (!isOurs(event)) {
-    return { ok: false, error: { code: 'not-allowed', message: 'This request did not come from the Porthole window, so it was refused.' } };
-  }
-  const parsed = CALL_SCHEMAS[channel].safeParse(args);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? ` (at ${issue.path.join('.')})` : '';
-    return {
-      ok: false,
-      error: { code: 'invalid-request', message: `The window sent a request Porthole cannot use: ${issue?.message ?? 'invalid'}${where}. Restart Porthole if this keeps happening.` },
-    };
-  }
+  if (!senderIsOurs(isOurs, event)) return refused();
   try {
+    const parsed = CALL_SCHEMAS[channel].safeParse(args);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue?.path.length ? ` (at ${issue.path.join('.')})` : '';
+      return {
+        ok: false,
+        error: { code: 'invalid-request', message: `The window sent a request Porthole cannot use: ${issue?.message ?? 'invalid'}${where}. Restart Porthole if this keeps happening.` },
+      };
+    }
     const handler = handlers[channel] as (...a: unknown[]) => Promise<unknown>;
     return { ok: true, data: await handler(...(parsed.data as unknown[])) };
   } catch (err) {
     return { ok: false, error: toAppError(err) };
   }
 }
+
+/** A sender check that throws (Electron throws when a disposed frame is read) refuses too. */
+function senderIsOurs(isOurs: SenderCheck, event: InvokeEventLike): boolean {
+  try {
+    return isOurs(event);
+  } catch {
+    return false;
+  }
+}
+
+const refused = (): Result<never> => ({
+  ok: false,
+  error: { code: 'not-allowed', message: 'This request did not come from the Porthole window, so it was refused.' },
+});

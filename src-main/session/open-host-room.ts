@@ -23,6 +23,11 @@ export interface OpenHostRoomOptions {
   transfers?: HostTransferOptions;
   /** Where to listen; every interface when left out. */
   listenHost?: string;
+  /**
+   * Saves the name and port used, for the next start. The window passes its own settings
+   * writer, so this save queues behind any other settings change instead of racing it.
+   */
+  remember?: (used: { displayName: string; port: number }) => Promise<void>;
 }
 
 export interface OpenHostRoom {
@@ -57,7 +62,13 @@ export async function openHostRoom(options: OpenHostRoomOptions): Promise<OpenHo
     transfers: options.transfers,
     ...(options.listenHost ? { listenHost: options.listenHost } : {}),
   });
-  await Promise.all([settings.save({ ...saved, displayName: name, port: host.port }), secrets.save({ secret })]);
+  const remember = options.remember ?? (async (used) => settings.save({ ...(await settings.load()).value, ...used }));
+  try {
+    await Promise.all([remember({ displayName: name, port: host.port }), secrets.save({ secret })]);
+  } catch (err) {
+    await host.close(); // a room nobody can find again is not left listening
+    throw err;
+  }
   const invites: InviteLine[] = (await lanAddresses()).map((address) => ({
     kind: 'lan',
     address,

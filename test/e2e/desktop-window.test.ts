@@ -9,7 +9,8 @@ import type { Browser, Page } from 'playwright-core';
 import { formatInvite, parseInvite } from '../../src-main/room/invite';
 import { launchChromium } from '../fixtures/desktop/browser';
 import { startDesktopInstance, type DesktopInstance } from '../fixtures/desktop/desktop-instance';
-import { REPO, RENDERER_DIR, buildTestPreload, requireBuiltApp } from '../fixtures/desktop/renderer-bundle';
+import { REPO, RENDERER_DIR, requireBuiltApp } from '../fixtures/built-app';
+import { buildTestPreload } from '../fixtures/desktop/test-preload-bundle';
 import { serveRenderer, type RendererServer } from '../fixtures/desktop/renderer-server';
 
 const SCREENSHOTS = join(REPO, 'test-results', 'screenshots');
@@ -19,7 +20,7 @@ let preload: string;
 const instances: DesktopInstance[] = [];
 
 before(async () => {
-  await requireBuiltApp();
+  requireBuiltApp();
   [browser, server, preload] = await Promise.all([launchChromium(), serveRenderer(RENDERER_DIR), buildTestPreload()]);
   await mkdir(SCREENSHOTS, { recursive: true });
 });

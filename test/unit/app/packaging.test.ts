@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { access, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { REPO } from '../../fixtures/desktop/renderer-bundle';
+import { REPO } from '../../fixtures/built-app';
 
 const require = createRequire(join(REPO, 'package.json'));
 const { getConfig, validateConfiguration } = require('app-builder-lib/out/util/config/config.js');

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO } from '../../fixtures/desktop/renderer-bundle';
+import { REPO } from '../../fixtures/built-app';
 
 test('npm start without Electron’s program says so in one sentence, with no stack trace', (t) => {
   if (existsSync(join(REPO, 'node_modules', 'electron', 'path.txt'))) return t.skip('Electron’s program is installed on this machine');

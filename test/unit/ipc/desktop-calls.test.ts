@@ -1,0 +1,234 @@
+// The real desktop core behind registerIpc, called the way the window calls it: settings kept in
+// a temp config dir, links and the clipboard handed to a recording platform, and rooms hosted
+// and joined on 127.0.0.1 only (UPnP off, so nothing is sent to the network).
+import { afterEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { readFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { CallName, OfferOutcome, Result, RoomView, SettingsView, AppSnapshot } from '../../../src-preload/contract';
+import { createDesktopCore } from '../../../src-main/desktop/desktop-core';
+import { registerIpc } from '../../../src-main/ipc/register-ipc';
+import { formatInvite, parseInvite } from '../../../src-main/room/invite';
+import { ourWindow, recordingPlatform, recordingSink, RecordingIpcMain, tempConfig } from './ipc-harness';
+
+const cleanups: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** A desktop core in a fresh config dir, wired through registerIpc to a stand-in ipcMain. */
+async function app(settings: Record<string, unknown> = {}) {
+  const config = await tempConfig(settings);
+  const platform = recordingPlatform();
+  const events = recordingSink();
+  const core = createDesktopCore({ configDir: config.configDir, platform: platform.platform, sink: events.sink, listenHost: '127.0.0.1' });
+  const ipc = new RecordingIpcMain();
+  const window = ourWindow();
+  registerIpc(ipc, core.handlers, window.check);
+  cleanups.push(config.remove, core.shutdown);
+  const call = <T = unknown>(channel: CallName, ...args: unknown[]) => ipc.invoke(channel, window.fromPage(), ...args) as Promise<Result<T>>;
+  return { config, platform, events, core, call };
+}
+
+function data<T>(result: Result<T>): T {
+  assert.equal(result.ok, true, `expected ok, got ${JSON.stringify(result)}`);
+  return (result as { ok: true; data: T }).data;
+}
+
+function refused(result: Result<unknown>, code: string): string {
+  assert.equal(result.ok, false, `expected ${code}, got ${JSON.stringify(result)}`);
+  const { error } = result as { ok: false; error: { code: string; message: string } };
+  assert.equal(error.code, code, error.message);
+  assert.match(error.message, /^[A-Z].{10,}[.!?]$/s);
+  return error.message;
+}
+
+describe('settings through IPC', () => {
+  test('the snapshot shows the saved settings and no room', async () => {
+    const { call, config } = await app();
+    const snapshot = data(await call<AppSnapshot>('app:snapshot'));
+    assert.equal(snapshot.room, null);
+    assert.equal(snapshot.settings.upnp, false);
+    assert.equal(snapshot.settings.downloadDir, config.downloadDir);
+    assert.equal(snapshot.settings.downloadDirIsDefault, false);
+    assert.equal(typeof snapshot.suggestedName, 'string');
+  });
+
+  test('a bad display name is refused with name-invalid and nothing is saved', async () => {
+    const { call, config, events } = await app({ displayName: 'Ada' });
+    const before = await readFile(join(config.configDir, 'settings.json'), 'utf8');
+    for (const name of ['   ', 'x'.repeat(33), 'Ada\u0007', 'Ada\u202Egpj.exe']) {
+      refused(await call('settings:update', { displayName: name }), 'name-invalid');
+    }
+    assert.equal(await readFile(join(config.configDir, 'settings.json'), 'utf8'), before);
+    assert.deepEqual(events.of('settings:changed'), []);
+  });
+
+  test('a change is saved in the config dir, pushed to the window, and read back by the next start', async () => {
+    const first = await app();
+    const view = data(await first.call<SettingsView>('settings:update', { displayName: '  Ada Lovelace ', port: 45678, upnp: false }));
+    assert.equal(view.displayName, 'Ada Lovelace', 'trimmed like a wire name');
+    assert.equal(view.port, 45678);
+    assert.deepEqual(first.events.of('settings:changed'), [view]);
+
+    const saved = JSON.parse(await readFile(join(first.config.configDir, 'settings.json'), 'utf8')) as Record<string, unknown>;
+    assert.equal(saved.displayName, 'Ada Lovelace');
+    assert.equal(saved.port, 45678);
+    assert.equal(saved.upnp, false);
+
+    // A second core on the same folder is the next start of the app.
+    const platform = recordingPlatform();
+    const next = createDesktopCore({ configDir: first.config.configDir, platform: platform.platform, sink: recordingSink().sink });
+    cleanups.push(next.shutdown);
+    const again = await next.handlers['app:snapshot']();
+    assert.equal(again.settings.displayName, 'Ada Lovelace');
+    assert.equal(again.settings.port, 45678);
+
+    const cleared = data(await first.call<SettingsView>('settings:update', { port: null }));
+    assert.equal(cleared.port, null);
+    assert.equal(cleared.displayName, 'Ada Lovelace', 'other settings are kept');
+  });
+
+  test('the download folder changes only through the picker; cancelling keeps it; reset goes back to the default', async () => {
+    const { call, platform, config } = await app();
+    const chosen = join(config.root, 'chosen');
+    platform.pickedFolders.push(chosen, undefined);
+    const picked = data(await call<SettingsView>('settings:choose-download-folder'));
+    assert.equal(picked.downloadDir, chosen);
+    assert.deepEqual(platform.calls.chooseFolder, [config.downloadDir], 'the picker opens at the current folder');
+    const cancelled = data(await call<SettingsView>('settings:choose-download-folder'));
+    assert.equal(cancelled.downloadDir, chosen);
+    const reset = data(await call<SettingsView>('settings:reset-download-folder'));
+    assert.equal(reset.downloadDirIsDefault, true);
+    assert.notEqual(reset.downloadDir, chosen);
+  });
+});
+
+describe('links and the clipboard through IPC', () => {
+  test('only plain http(s) links reach the platform, normalized', async () => {
+    const { call, platform } = await app();
+    const refusedLinks = [
+      'javascript:alert(1)',
+      'JavaScript:alert(1)',
+      'file:///etc/passwd',
+      'data:text/html,<script>alert(1)</script>',
+      'http://user:pw@example.com/',
+      'https://user@example.com/',
+      'vbscript:msgbox(1)',
+      'smb://server/share',
+      'app://porthole/index.html',
+      '//example.com/',
+      'example.com',
+      '',
+    ];
+    for (const url of refusedLinks) refused(await call('link:open', url), 'not-allowed');
+    assert.deepEqual(platform.calls.openExternal, []);
+
+    assert.equal(data(await call('link:open', 'https://example.com')), null);
+    assert.equal(data(await call('link:open', 'HTTP://Example.COM/a b?q=1#x')), null);
+    assert.deepEqual(platform.calls.openExternal, ['https://example.com/', 'http://example.com/a%20b?q=1#x']);
+  });
+
+  test('clipboard:write hands the exact text to the platform', async () => {
+    const { call, platform } = await app();
+    const text = 'porthole://192.0.2.1:41234/abc/def\nsecond line ✓';
+    assert.equal(data(await call('clipboard:write', text)), null);
+    assert.deepEqual(platform.calls.copyText, [text]);
+  });
+});
+
+describe('room calls through IPC', () => {
+  test('calls that need a room answer not-connected when there is none, and the pickers stay closed', async () => {
+    const { call, platform } = await app();
+    refused(await call('chat:send', 'hello'), 'not-connected');
+    for (const channel of ['transfer:accept', 'transfer:decline', 'transfer:cancel'] as const) {
+      refused(await call(channel, 'unknown_id'), 'not-connected');
+    }
+    refused(await call('transfer:offer-paths', { paths: [join(tmpdir(), 'a.txt')] }), 'not-connected');
+    refused(await call('transfer:choose-files', {}), 'not-connected');
+    refused(await call('upload:begin', { name: 'a.txt', size: 3 }), 'not-connected');
+    refused(await call('upload:chunk', { uploadId: 'unknown', offset: 0, bytes: new Uint8Array(3) }), 'not-found');
+    refused(await call('transfer:show-in-folder', 'unknown_id'), 'not-found');
+    assert.equal(platform.calls.chooseFiles, 0);
+    assert.deepEqual(platform.calls.showInFolder, []);
+    assert.equal(data(await call('room:leave')), null, 'leaving when in no room is harmless');
+  });
+
+  test('hosting on loopback: a host RoomView with invites; a second host or join is busy; leaving ends the room', async () => {
+    const { call, events, core, config } = await app();
+    const room = data(await call<RoomView>('room:host', { name: 'Ada' }));
+    assert.equal(room.role, 'host');
+    assert.equal(room.me.name, 'Ada');
+    assert.equal(room.status.state, 'connected');
+    assert.equal(room.portMapping, undefined, 'UPnP is off');
+    assert.ok(room.invites.length > 0);
+    for (const line of room.invites) {
+      assert.equal(line.kind, 'lan');
+      assert.equal(parseInvite(line.invite).host, line.address.toLowerCase());
+    }
+
+    refused(await call('room:host', { name: 'Ada' }), 'busy');
+    refused(await call('room:join', { invite: room.invites[0]!.invite, name: 'Bob' }), 'busy');
+
+    const sent = data(await call<{ id: string }>('chat:send', 'hello room'));
+    assert.match(sent.id, /^[A-Za-z0-9_-]+$/);
+    await events.next('room:event', ({ event }) => event.type === 'chat' && event.text === 'hello room');
+    assert.equal(data(await call<AppSnapshot>('app:snapshot')).room?.role, 'host');
+
+    const saved = JSON.parse(await readFile(join(config.configDir, 'settings.json'), 'utf8')) as { port?: number; displayName?: string };
+    assert.equal(saved.displayName, 'Ada');
+    assert.equal(typeof saved.port, 'number', 'the port is remembered so invites survive a restart');
+
+    assert.equal(data(await call('room:leave')), null);
+    assert.deepEqual(events.of('room:ended'), [{}]);
+    assert.equal(data(await call<AppSnapshot>('app:snapshot')).room, null);
+    refused(await call('chat:send', 'anyone?'), 'not-connected');
+    await core.shutdown();
+  });
+
+  test('a guest joins on loopback, sends a dropped file with no path in pieces, and the host saves exactly those bytes', async () => {
+    const host = await app();
+    const guest = await app();
+    const room = data(await host.call<RoomView>('room:host', { name: 'Host' }));
+    const lan = parseInvite(room.invites[0]!.invite);
+    const invite = formatInvite({ ...lan, host: '127.0.0.1' });
+
+    const joined = data(await guest.call<RoomView>('room:join', { invite, name: 'Guest' }));
+    assert.equal(joined.role, 'guest');
+    assert.deepEqual(joined.members.map((m) => m.name).sort(), ['Guest', 'Host']);
+
+    // What the preload does for a File with no path: begin, pieces in order, finish.
+    const bytes = new Uint8Array(300_000).map((_, i) => (i * 7) % 251);
+    const { uploadId } = data(await guest.call<{ uploadId: string }>('upload:begin', { name: 'notes.bin', size: bytes.length }));
+    for (let offset = 0; offset < bytes.length; offset += 100_000) {
+      assert.equal(data(await guest.call('upload:chunk', { uploadId, offset, bytes: bytes.subarray(offset, offset + 100_000) })), null);
+    }
+    const outcome = data(await guest.call<OfferOutcome>('upload:finish', { uploadId }));
+    assert.equal(outcome.name, 'notes.bin');
+    assert.ok(outcome.transferId, JSON.stringify(outcome));
+
+    const offer = await host.events.next('transfer:offer', (v) => v.fileName === 'notes.bin');
+    assert.equal(offer.size, bytes.length);
+    assert.equal(data(await host.call('transfer:accept', offer.id)), null);
+    const done = await host.events.next('transfer:update', (v) => v.id === offer.id && v.state === 'done');
+    assert.ok(done.savedPath);
+    assert.equal(dirname(done.savedPath), host.config.downloadDir);
+    assert.deepEqual(new Uint8Array(await readFile(done.savedPath)), bytes);
+
+    assert.equal(data(await host.call('transfer:show-in-folder', offer.id)), null);
+    assert.deepEqual(host.platform.calls.showInFolder, [done.savedPath]);
+
+    // The guest's staged copy goes once its transfer is over.
+    await guest.events.next('transfer:update', (v) => v.id === outcome.transferId && v.state === 'done');
+    const staged = (await readdir(tmpdir())).filter((n) => n.startsWith('porthole-upload-'));
+    for (let i = 0; i < 50 && staged.some((n) => existsSync(join(tmpdir(), n, 'notes.bin'))); i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(staged.some((n) => existsSync(join(tmpdir(), n, 'notes.bin'))), false, 'no staged notes.bin left');
+
+    // The host closing the room ends it for the guest too.
+    assert.equal(data(await host.call('room:leave')), null);
+    await guest.events.next('room:ended');
+    assert.equal(data(await guest.call<AppSnapshot>('app:snapshot')).room, null);
+  });
+});
