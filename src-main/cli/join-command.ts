@@ -18,7 +18,7 @@ export async function joinCommand(options: JoinCommandOptions, output: CliOutput
   const { value: saved } = await settingsStore(options.configDir).load();
   const client = RoomClient.create(options.invite, {
     name: options.name ?? saved.displayName ?? userInfo().username,
-    transfers: options.transfers ?? {},
+    transfers: { ...options.transfers, downloadDir: options.transfers?.downloadDir ?? saved.downloadDir },
   });
   showTransfers(client, output);
   client.on('room-event', (event, replayed) => output.roomEvent(event, replayed));

@@ -59,7 +59,8 @@ export async function openHostRoom(options: OpenHostRoomOptions): Promise<OpenHo
     identity,
     secret,
     hostName: name,
-    transfers: options.transfers,
+    // The download folder chosen in the window's settings applies unless the caller names one.
+    transfers: { ...options.transfers, downloadDir: options.transfers?.downloadDir ?? saved.downloadDir },
     ...(options.listenHost ? { listenHost: options.listenHost } : {}),
   });
   const remember = options.remember ?? (async (used) => settings.save({ ...(await settings.load()).value, ...used }));
