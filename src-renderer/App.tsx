@@ -8,7 +8,7 @@ import { useFileDrop } from './components/use-file-drop';
 
 /** The window's root: the start screen or the room, and the settings dialog over either. */
 export function App() {
-  const { phase, loadError, room, settings } = useAppState();
+  const { phase, loadError, room, settings, suggestedName } = useAppState();
   const { loadSnapshot, offerFiles } = useActions();
   const [settingsOpen, setSettingsOpen] = useState(false);
   const openSettings = () => setSettingsOpen(true);
@@ -39,7 +39,7 @@ export function App() {
     <>
       {room ? <RoomScreen room={room} onOpenSettings={openSettings} /> : <StartScreen onOpenSettings={openSettings} />}
       {dragging && <DropOverlay />}
-      {settingsOpen && settings && <SettingsDialog settings={settings} onClose={() => setSettingsOpen(false)} />}
+      {settingsOpen && settings && <SettingsDialog settings={settings} suggestedName={suggestedName} onClose={() => setSettingsOpen(false)} />}
     </>
   );
 }

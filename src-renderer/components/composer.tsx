@@ -52,7 +52,7 @@ export function Composer({ disabled }: { disabled: boolean }) {
           value={text}
           onChange={(e) => setText(e.target.value)}
           onKeyDown={onKeyDown}
-          placeholder={disabled ? 'Waiting for the connection…' : 'Write a message — Enter sends, Shift+Enter for a new line'}
+          placeholder={disabled ? 'Waiting for the connection…' : 'Write a message…'}
           rows={1}
           aria-describedby="composer-hint"
         />

@@ -21,7 +21,7 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
 
   return (
     <>
-      <button type="button" className={`button small ${copied ? 'is-done' : ''}`} aria-label={label} onClick={() => void copy()}>
+      <button type="button" className={`button outline small ${copied ? 'is-done' : ''}`} aria-label={label} onClick={() => void copy()}>
         {copied ? 'Copied' : 'Copy'}
       </button>
       <span className="visually-hidden" role="status">

@@ -1,7 +1,7 @@
 /** An error sentence for the person, announced when it appears; renders nothing without one. */
-export function ErrorSentence({ message, id }: { message: string | null; id?: string }) {
+export function ErrorSentence({ message }: { message: string | null }) {
   return (
-    <p className="error-sentence" role="alert" id={id}>
+    <p className="error-sentence" role="alert">
       {message}
     </p>
   );

@@ -1,16 +1,7 @@
 import type { TransferView } from '../../src-preload/contract';
-import { isFinal } from '../format/transfer-words';
+import { orderTransfers } from '../state/transfer-list';
 import { SendFilesButton } from './send-files-button';
 import { TransferCard } from './transfer-card';
-
-/** Offers waiting for you first, then running transfers, then finished ones; newest first within each. */
-export function orderTransfers(transfers: readonly TransferView[]): TransferView[] {
-  const rank = (t: TransferView) => (t.direction === 'incoming' && t.state === 'offered' ? 0 : isFinal(t.state) ? 2 : 1);
-  return transfers
-    .map((t, i) => ({ t, i }))
-    .sort((a, b) => rank(a.t) - rank(b.t) || b.i - a.i)
-    .map(({ t }) => t);
-}
 
 /** The room's files: the Send button and every transfer. */
 export function FilesPanel({ transfers }: { transfers: TransferView[] }) {

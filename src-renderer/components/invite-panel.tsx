@@ -4,7 +4,7 @@ import { CopyButton } from './copy-button';
 import { PortMappingStatus } from './port-mapping-status';
 
 const KIND_WORDS: Record<InviteLine['kind'], { title: string; hint: string; copyLabel: string }> = {
-  lan: { title: 'Same network', hint: 'For people on your Wi-Fi or office network', copyLabel: 'Copy same-network invite' },
+  lan: { title: 'Same network', hint: 'For your Wi-Fi or office network', copyLabel: 'Copy same-network invite' },
   public: { title: 'Internet', hint: 'For people anywhere', copyLabel: 'Copy internet invite' },
 };
 
@@ -37,7 +37,10 @@ function InviteItem({ line }: { line: InviteLine }) {
         <span className="invite-kind">{words.title}</span>
         <CopyButton text={line.invite} label={words.copyLabel} />
       </div>
-      <p className="invite-hint">{words.hint}</p>
+      {/* A machine can have several addresses of one kind (IPv4 and IPv6); the address tells them apart. */}
+      <p className="invite-hint">
+        {words.hint} · <span className="invite-address">{line.address}</span>
+      </p>
       <code className="invite-text" title={line.invite}>
         {line.invite}
       </code>

@@ -11,9 +11,12 @@ export function MemberAvatar({ member, size = 'normal' }: { member: Member | Tra
   );
 }
 
-/** A stable hue (0–359) for an id. */
+// Hues that read well with white text in both themes (muddy yellows and greens left out).
+const HUES = [187, 212, 238, 262, 290, 322, 350, 14, 30, 160] as const;
+
+/** A stable hue for an id, from a palette that keeps the initials readable. */
 export function hueOf(id: string): number {
   let hash = 0;
   for (const ch of id) hash = (hash * 31 + ch.codePointAt(0)!) >>> 0;
-  return hash % 360;
+  return HUES[hash % HUES.length]!;
 }

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useActions, useAppState } from '../state/store';
+import { useActions } from '../state/store';
 import type { RoomState } from '../state/app-state';
 import { sessionStatusWords } from '../format/room-words';
 import { Brand } from './brand';
@@ -16,11 +16,12 @@ export function RoomHeader({ room, onOpenSettings }: { room: RoomState; onOpenSe
   const hostName = room.members.find((m) => m.host)?.name;
   const roleText = room.role === 'host' ? 'You are hosting' : hostName ? `In ${hostName}’s room` : 'Guest';
 
+  // Leaving can take a moment (partial files are cleaned up first); the button shows it.
   const doLeave = async () => {
+    setConfirming(false);
     setLeaving(true);
     const result = await leave();
     if (!result.ok) setLeaving(false);
-    setConfirming(false);
   };
 
   return (

@@ -12,16 +12,20 @@ import { RoomHeader } from './room-header';
 /** The room: header, people and invites, files, and the chat. */
 export function RoomScreen({ room, onOpenSettings }: { room: RoomState; onOpenSettings: () => void }) {
   const { notices } = useAppState();
+  const waitingOffers = room.transfers.some((t) => t.direction === 'incoming' && t.state === 'offered');
 
   return (
     <div className="room-screen">
       <RoomHeader room={room} onOpenSettings={onOpenSettings} />
-      <aside className="room-side" aria-label="Room">
-        {room.role === 'host' && <InvitePanel room={room} />}
-        <MemberList members={room.members} me={room.me} />
-      </aside>
-      <div className="room-files">
-        <FilesPanel transfers={room.transfers} />
+      {/* One column on narrow windows (scrolling as a whole), two side columns on wide ones. */}
+      <div className="room-column">
+        <aside className="room-side" aria-label="Room">
+          {room.role === 'host' && <InvitePanel room={room} />}
+          <MemberList members={room.members} me={room.me} />
+        </aside>
+        <div className={`room-files ${waitingOffers ? 'has-offers' : ''}`}>
+          <FilesPanel transfers={room.transfers} />
+        </div>
       </div>
       <main className="room-chat">
         <ConnectionBanner status={room.status} />

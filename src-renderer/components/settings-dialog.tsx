@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import type { SettingsPatch, SettingsView } from '../../src-preload/contract';
 import { parsePortField } from '../format/port-field';
 import { useActions } from '../state/store';
@@ -8,7 +8,7 @@ import { FolderIcon } from './icons';
 import { ModalDialog } from './modal-dialog';
 
 /** Settings: name, download folder, port and port forwarding. Escape or Close leaves without saving. */
-export function SettingsDialog({ settings, onClose }: { settings: SettingsView; onClose: () => void }) {
+export function SettingsDialog({ settings, suggestedName, onClose }: { settings: SettingsView; suggestedName: string; onClose: () => void }) {
   const { updateSettings, chooseDownloadFolder, resetDownloadFolder } = useActions();
   const [name, setName] = useState(settings.displayName);
   const [port, setPort] = useState(settings.port === null ? '' : String(settings.port));
@@ -16,6 +16,7 @@ export function SettingsDialog({ settings, onClose }: { settings: SettingsView; 
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [folderError, setFolderError] = useState<string | null>(null);
+  const id = useId();
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
@@ -47,14 +48,18 @@ export function SettingsDialog({ settings, onClose }: { settings: SettingsView; 
   return (
     <ModalDialog title="Settings" onClose={onClose} className="settings-dialog">
       <form onSubmit={(e) => void save(e)} className="stack settings-form" noValidate>
-        <label className="field">
-          <span className="field-label">Display name</span>
-          <input className="input" value={name} onChange={(e) => setName(e.target.value)} autoComplete="nickname" />
-          <span className="field-hint">What others in the room see. Used the next time you host or join.</span>
-        </label>
+        <div className="field">
+          <label className="field-label" htmlFor={`${id}-name`}>
+            Display name
+          </label>
+          <input id={`${id}-name`} className="input" value={name} onChange={(e) => setName(e.target.value)} autoComplete="nickname" placeholder={suggestedName} aria-describedby={`${id}-name-hint`} />
+          <p className="field-hint" id={`${id}-name-hint`}>
+            What others in the room see; empty uses your login name. Applies the next time you host or join.
+          </p>
+        </div>
 
-        <div className="field" role="group" aria-labelledby="folder-label">
-          <span className="field-label" id="folder-label">
+        <div className="field" role="group" aria-labelledby={`${id}-folder`}>
+          <span className="field-label" id={`${id}-folder`}>
             Download folder
           </span>
           <p className="folder-path" title={settings.downloadDir}>
@@ -75,23 +80,27 @@ export function SettingsDialog({ settings, onClose }: { settings: SettingsView; 
           <ErrorSentence message={folderError} />
         </div>
 
-        <label className="field">
-          <span className="field-label">Port</span>
-          <input className="input port-input" value={port} onChange={(e) => setPort(e.target.value)} inputMode="numeric" placeholder="Any free port" aria-describedby="port-hint" />
-          <span className="field-hint" id="port-hint">
+        <div className="field">
+          <label className="field-label" htmlFor={`${id}-port`}>
+            Port
+          </label>
+          <input id={`${id}-port`} className="input port-input" value={port} onChange={(e) => setPort(e.target.value)} inputMode="numeric" placeholder="Any free port" aria-describedby={`${id}-port-hint`} />
+          <p className="field-hint" id={`${id}-port-hint`}>
             The port a room you host listens on. Leave empty to pick a free one.
-          </span>
-        </label>
+          </p>
+        </div>
 
-        <label className="switch-field">
-          <input type="checkbox" role="switch" className="switch" checked={upnp} onChange={(e) => setUpnp(e.target.checked)} aria-describedby="upnp-hint" />
-          <span>
-            <span className="field-label">Port forwarding (UPnP)</span>
-            <span className="field-hint" id="upnp-hint">
+        <div className="switch-field">
+          <input id={`${id}-upnp`} type="checkbox" role="switch" className="switch" checked={upnp} onChange={(e) => setUpnp(e.target.checked)} aria-describedby={`${id}-upnp-hint`} />
+          <div>
+            <label className="field-label" htmlFor={`${id}-upnp`}>
+              Port forwarding (UPnP)
+            </label>
+            <p className="field-hint" id={`${id}-upnp-hint`}>
               Ask your router to let people on the internet reach rooms you host. Applies to the next room.
-            </span>
-          </span>
-        </label>
+            </p>
+          </div>
+        </div>
 
         <ErrorSentence message={error} />
         <div className="modal-actions">

@@ -13,7 +13,7 @@ export function StopHostingDialog({ guests, onConfirm, onClose }: { guests: numb
           Keep hosting
         </button>
         <button type="button" className="button danger" onClick={onConfirm}>
-          Close the room
+          Stop hosting
         </button>
       </div>
     </ModalDialog>

@@ -5,7 +5,7 @@ import { endedBadly, isFinal, transferStateWords } from '../format/transfer-word
 import { useActions } from '../state/store';
 import { ArrowDownIcon, ArrowUpIcon, FolderIcon } from './icons';
 import { RecipientList } from './recipient-list';
-import { TransferProgress } from './transfer-progress';
+import { TransferFigures, TransferProgressBar } from './transfer-progress';
 
 /** One file going in or out: what it is, how far along, and what you can do with it. */
 export function TransferCard({ view }: { view: TransferView }) {
@@ -36,10 +36,13 @@ export function TransferCard({ view }: { view: TransferView }) {
             {formatBytes(view.size)} · {peer}
           </p>
         </div>
-        <span className={`transfer-state ${endedBadly(view.state) ? 'bad' : view.state === 'done' ? 'good' : ''}`}>{transferStateWords(view)}</span>
       </div>
 
-      <TransferProgress view={view} />
+      {!offeredToMe && <TransferProgressBar view={view} />}
+      <div className="transfer-status">
+        {!offeredToMe && <TransferFigures view={view} />}
+        <span className={`transfer-state ${endedBadly(view.state) ? 'bad' : view.state === 'done' ? 'good' : offeredToMe ? 'ask' : ''}`}>{transferStateWords(view)}</span>
+      </div>
       {!incoming && view.recipients && view.recipients.length > 0 && <RecipientList recipients={view.recipients} />}
       {endedBadly(view.state) && view.message && <p className="transfer-message">{view.message}</p>}
 

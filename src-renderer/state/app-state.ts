@@ -34,6 +34,7 @@ export interface AppState {
   nextNoticeId: number;
 }
 
+/** Before the first snapshot answers. */
 export const initialState: AppState = {
   phase: 'loading',
   loadError: null,

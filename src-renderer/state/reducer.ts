@@ -25,8 +25,9 @@ function apply(state: AppState, action: Action): AppState {
     case 'room-opened':
       return { ...state, room: openRoom(action.room), endedMessage: null, notices: [] };
     case 'room-ended':
-      if (state.room === null && action.error === undefined) return state;
-      return { ...state, room: null, notices: [], endedMessage: action.error?.message ?? state.endedMessage };
+      // With no room open there is nothing to end: a failed join already shows its own sentence.
+      if (state.room === null) return state;
+      return { ...state, room: null, notices: [], endedMessage: action.error?.message ?? null };
     case 'status-changed':
       return withRoom(state, (room) => ({ ...room, status: action.status }));
     case 'events-received':

@@ -1,0 +1,59 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { PortholeApi, Result } from '../../../src-preload/contract';
+import type { Action } from '../../../src-renderer/state/app-state';
+import { createActions } from '../../../src-renderer/state/actions';
+import { roomView } from './room-fixtures';
+
+const ok = <T>(data: T): Promise<Result<T>> => Promise.resolve({ ok: true, data });
+
+function setup(api: Partial<PortholeApi>) {
+  const dispatched: Action[] = [];
+  const actions = createActions(api as PortholeApi, (a) => dispatched.push(a));
+  return { actions, dispatched };
+}
+
+test('joining opens the room it answered; a refusal only hands back the sentence', async () => {
+  const room = roomView();
+  const joined = setup({ join: () => ok(room) });
+  assert.ok((await joined.actions.join('porthole://x', 'Bo')).ok);
+  assert.deepEqual(joined.dispatched, [{ type: 'room-opened', room }]);
+
+  const refused = setup({ join: async () => ({ ok: false, error: { code: 'name-taken', message: 'Someone in the room already uses that name.' } }) });
+  const result = await refused.actions.join('porthole://x', 'Bo');
+  assert.equal(!result.ok && result.error.message, 'Someone in the room already uses that name.');
+  assert.deepEqual(refused.dispatched, []);
+});
+
+test('files that could not be offered each become a notice naming the file', async () => {
+  const { actions, dispatched } = setup({
+    offerFiles: () => ok([{ name: 'a.txt', transferId: '1' }, { name: 'b.txt', error: { code: 'file-unreadable', message: 'The file could not be read.' } }]),
+  });
+  await actions.offerFiles([]);
+  assert.deepEqual(dispatched, [{ type: 'notice-added', text: 'b.txt: The file could not be read.' }]);
+});
+
+test('a bridge call that throws becomes a failed Result with a sentence, not a rejection', async () => {
+  const { actions, dispatched } = setup({ snapshot: () => Promise.reject(new Error('channel closed')) });
+  const result = await actions.loadSnapshot();
+  assert.equal(result.ok, false);
+  assert.equal(dispatched[0]?.type, 'snapshot-failed');
+  assert.match(!result.ok ? result.error.message : '', /channel closed/);
+});
+
+test('settings answers update the store; refused ones do not', async () => {
+  const saved = { displayName: 'Bo', downloadDir: '/d', downloadDirIsDefault: true, port: 4000, upnp: true };
+  const good = setup({ updateSettings: () => ok(saved) });
+  await good.actions.updateSettings({ port: 4000 });
+  assert.deepEqual(good.dispatched, [{ type: 'settings-changed', settings: saved }]);
+  const bad = setup({ updateSettings: async () => ({ ok: false, error: { code: 'name-invalid', message: 'The name is empty.' } }) });
+  const result = await bad.actions.updateSettings({ displayName: '' });
+  assert.equal(result.ok, false);
+  assert.deepEqual(bad.dispatched, []);
+});
+
+test('leaving ends the room in the window once main agrees', async () => {
+  const { actions, dispatched } = setup({ leave: () => ok(null) });
+  await actions.leave();
+  assert.deepEqual(dispatched, [{ type: 'room-ended' }]);
+});
