@@ -34,12 +34,17 @@ export class ActiveRoom {
   private invites: InviteLine[];
   private ended = false;
   private closing: Promise<void> | undefined;
+  /** Events are kept from the start but pushed only once the window has the room's view. */
+  private live = false;
 
   constructor(private readonly options: ActiveRoomOptions) {
     this.role = options.role;
     this.session = options.session;
     this.invites = options.invites ?? [];
-    const { session, sink } = options;
+    const { session } = options;
+    const sink: EventSink = (event, payload) => {
+      if (this.live) options.sink(event, payload);
+    };
     session.on('room-event', (event, replayed) => {
       this.events.push(event);
       if (this.events.length > EVENTS_KEPT) this.events.splice(0, this.events.length - EVENTS_KEPT);
@@ -62,6 +67,15 @@ export class ActiveRoom {
       this.invites = pub ? [...lan, pub] : lan;
       sink('room:invites', this.invites);
     });
+  }
+
+  /**
+   * Starts pushing events to the window and returns the view they continue from. A guest's
+   * room is made before it connects, so the history replayed while joining is in the view.
+   */
+  goLive(): RoomView {
+    this.live = true;
+    return this.view();
   }
 
   /** Everything the window needs to draw this room from scratch. */
@@ -97,7 +111,7 @@ export class ActiveRoom {
     this.ended = true;
     // A room that ended under us (the host closed it, we were removed) still unmaps its port.
     if (!this.closing) void this.close();
-    this.options.sink('room:ended', status.error ? { error: status.error } : {});
+    if (this.live) this.options.sink('room:ended', status.error ? { error: status.error } : {});
     this.options.onEnded(this);
   }
 }

@@ -51,7 +51,7 @@ export function createDesktopCore(options: DesktopCoreOptions): DesktopCore {
   const adopt = (active: ActiveRoom): RoomView => {
     room = active;
     active.session.transfers.on('update', onTransfer);
-    return active.view();
+    return active.goLive();
   };
   const onEnded = (ended: ActiveRoom) => {
     if (room === ended) room = undefined;
@@ -111,11 +111,13 @@ export function createDesktopCore(options: DesktopCoreOptions): DesktopCore {
       const client = RoomClient.create(invite, { name, transfers: { downloadDir: await settings.downloadDir() } });
       let cancelled = false;
       opening = { cancel: () => { cancelled = true; void client.close(); } };
+      // Listening before connect() keeps the history the host replays while we join.
+      const active = new ActiveRoom({ role: 'guest', session: client, sink, onEnded });
       try {
         await client.connect();
         if (cancelled) throw new PortholeError('room-closed', 'Joining was cancelled.');
         await settings.update({ displayName: client.me.name }).catch(() => {});
-        return adopt(new ActiveRoom({ role: 'guest', session: client, sink, onEnded }));
+        return adopt(active);
       } catch (err) {
         void client.close();
         if (cancelled) throw new PortholeError('room-closed', 'Joining was cancelled.');

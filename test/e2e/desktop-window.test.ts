@@ -85,6 +85,9 @@ test('host, join by invite, chat both ways, drop a file, HTML shows as text', as
   // The invite names this machine's LAN address; the test stays on loopback.
   const invite = formatInvite({ ...parseInvite(copied), host: '127.0.0.1' });
 
+  // Said before anyone joined: the guest must see it in the history it gets when joining.
+  await say(host.page, 'welcome, early bird');
+
   // A wrong secret is refused with the error's sentence, and the form stays usable.
   const wrong = formatInvite({ ...parseInvite(invite), secret: randomBytes(32).toString('base64url') });
   await joinSection(guest.page).getByLabel('Invite').fill(wrong);
@@ -96,6 +99,7 @@ test('host, join by invite, chat both ways, drop a file, HTML shows as text', as
   await joinSection(guest.page).getByRole('button', { name: 'Join' }).click();
   await chatLog(guest.page).waitFor();
   await chatLog(host.page).getByText('Guesty joined').waitFor();
+  await chatLog(guest.page).getByText('welcome, early bird').waitFor();
 
   // Chat both ways; Shift+Enter makes a second line.
   await say(guest.page, 'hello from the guest');
@@ -143,7 +147,7 @@ test('host, join by invite, chat both ways, drop a file, HTML shows as text', as
   await guest.page.screenshot({ path: join(SCREENSHOTS, 'busy-room-guest.png') });
 
   // Stopping the room takes the guest back to the start screen with the reason.
-  await host.page.getByRole('button', { name: 'Stop hosting' }).click();
+  await host.page.getByRole('button', { name: 'Stop hosting', exact: true }).click();
   await host.page.getByRole('dialog').getByRole('button', { name: 'Stop hosting' }).click();
   await joinSection(guest.page).waitFor();
   await guest.page.getByText(/host closed the room/i).first().waitFor();
