@@ -1,27 +1,19 @@
-import { useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import { useActions } from '../state/store';
 import { BusyLabel } from './busy-label';
 import { ErrorSentence } from './error-sentence';
 import { useDefaultName } from './use-default-name';
+import { usePendingCall } from './use-pending-call';
 
 /** One click hosts a room under the name shown. */
 export function HostForm() {
   const { host } = useActions();
   const [name, setName] = useDefaultName();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = usePendingCall();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (busy) return;
-    setBusy(true);
-    setError(null);
-    const result = await host(name.trim());
-    // On success the room screen replaces this form, so only a failure needs the state back.
-    if (!result.ok) {
-      setError(result.error.message);
-      setBusy(false);
-    }
+    await run(() => host(name.trim()));
   };
 
   return (

@@ -3,30 +3,20 @@ import { useActions } from '../state/store';
 import { BusyLabel } from './busy-label';
 import { ErrorSentence } from './error-sentence';
 import { useDefaultName } from './use-default-name';
+import { usePendingCall } from './use-pending-call';
 
 /** Joins the room an invite points to. */
 export function JoinForm() {
   const { join } = useActions();
   const [invite, setInvite] = useState('');
   const [name, setName] = useDefaultName();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = usePendingCall();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (busy) return;
     const pasted = invite.trim();
-    if (pasted === '') {
-      setError('Paste the invite your friend sent you; it starts with porthole://');
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    const result = await join(pasted, name.trim());
-    if (!result.ok) {
-      setError(result.error.message);
-      setBusy(false);
-    }
+    if (pasted === '') return setError('Paste the invite your friend sent you; it starts with porthole://');
+    await run(() => join(pasted, name.trim()));
   };
 
   return (
