@@ -38,6 +38,8 @@ export class RoomClient extends EventEmitter<SessionEvents> implements RoomSessi
   private roomId = '';
   private token = '';
   private lastSeq = 0;
+  /** Events up to this number are history, even when they come after the welcome frame. */
+  private historyUntil = 0;
   private memberList: Member[] = [];
   private readonly outbox = new Map<string, Outgoing>();
   private watchdog: NodeJS.Timeout | undefined;
@@ -132,6 +134,7 @@ export class RoomClient extends EventEmitter<SessionEvents> implements RoomSessi
     if (welcome.historyGap && this.state === 'reconnecting') {
       this.emit('warning', { code: 'connection-lost', message: 'Some older messages were missed while you were disconnected.' });
     }
+    this.historyUntil = welcome.lastSeq;
     for (const event of welcome.history) this.apply(event, true);
     this.memberList = welcome.members;
     this.setState('connected');
@@ -159,7 +162,7 @@ export class RoomClient extends EventEmitter<SessionEvents> implements RoomSessi
     if (isTransferMessage(message)) return this.transfers.onControl(message as TransferHostMessage);
     if (message.type === 'error' && message.code === 'already-posted' && message.ref) this.outbox.delete(message.ref);
     else if (message.type === 'error') this.emit('warning', { code: asWarningCode(message.code), message: message.message });
-    else if (message.type === 'chat' || message.type === 'joined' || message.type === 'left') this.apply(message, false);
+    else if (message.type === 'chat' || message.type === 'joined' || message.type === 'left') this.apply(message, message.seq <= this.historyUntil);
   }
 
   /** Shows each numbered event once, in order, and confirms our own messages. */

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { WebSocketServer } from 'ws';
 import type { ErrorCode } from './errors';
 import { History, type Unstamped } from './history';
+import { welcomeFrames } from './welcome-frames';
 import type { HostIdentity } from './host-identity';
 import { PeerConnection, type PeerPolicy } from './peer-connection';
 import {
@@ -217,7 +218,7 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
     // The newcomer learns of its own arrival from the welcome's history, so it is skipped here.
     if (announce) this.publish({ type: 'joined', member: session.member }, peer);
     const { events, gap } = this.history.since(resumed ? (hello.resume?.lastSeq ?? 0) : 0);
-    peer.send({
+    const { welcome, after } = welcomeFrames({
       type: 'welcome',
       protocol: PROTOCOL,
       room: this.roomId,
@@ -230,6 +231,8 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
       heartbeat: this.policy.heartbeat,
       limits: { nameMaxChars: LIMITS.nameMaxChars, textMaxChars: LIMITS.textMaxChars, maxFrameBytes: LIMITS.maxFrameBytes },
     });
+    peer.send(welcome);
+    for (const event of after) peer.send(event); // the rest of the history, before anything new
     this.emit('members', this.registry.members());
   }
 

@@ -1,6 +1,7 @@
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RoomClient } from '../../../src-main/room/room-client';
+import { LIMITS, type RoomEvent } from '../../../src-main/room/protocol';
 import { chatTexts, closeAll, inviteFor, join, recordEvents, startHost, waitFor } from '../../fixtures/room';
 
 afterEach(closeAll);
@@ -83,4 +84,32 @@ test('a new member receives the recent history, capped at the history size, mark
   assert.deepEqual(chatTexts(lateSeen), ['message 5', 'message 6', 'message 7', 'message 8', 'after join']);
   await Promise.all([alice.close(), late.close()]);
   await host.close();
+});
+
+test('a long history of long messages reaches a new guest whole, as history, in frames no larger than the limit', async () => {
+  const host = await startHost();
+  const long = (i: number) => `${i}:${'ж'.repeat(LIMITS.textMaxChars - 10)}`; // ~8 KB of UTF-8 each
+  for (let i = 1; i <= LIMITS.historySize; i++) host.send(long(i));
+  const guest = RoomClient.create(inviteFor(host), { name: 'Late' });
+  const history: RoomEvent[] = [];
+  const warnings: unknown[] = [];
+  guest.on('room-event', (event, replayed) => {
+    if (replayed) history.push(event);
+  });
+  guest.on('warning', (w) => warnings.push(w));
+  await guest.connect();
+  await waitFor(guest, () => history.length >= LIMITS.historySize, 10_000, 'the whole history');
+  assert.deepEqual(warnings, []);
+  // The newcomer's own 'joined' is the newest event, so the oldest message has left the history.
+  const texts = chatTexts(history);
+  assert.equal(texts.length, LIMITS.historySize - 1);
+  assert.ok(texts.every((text, i) => text === long(i + 2)), 'every message, whole and in order');
+  // After the history, new messages are live again.
+  const live: RoomEvent[] = [];
+  guest.on('room-event', (event, replayed) => {
+    if (!replayed) live.push(event);
+  });
+  host.send('now');
+  await waitFor(guest, () => chatTexts(live).includes('now'), 5000, 'a live message');
+  await guest.close();
 });
