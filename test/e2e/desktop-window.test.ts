@@ -7,6 +7,7 @@ import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { formatInvite, parseInvite } from '../../src-main/room/invite';
+import { RoomClient } from '../../src-main/room/room-client';
 import { launchChromium } from '../fixtures/desktop/browser';
 import { startDesktopInstance, type DesktopInstance } from '../fixtures/desktop/desktop-instance';
 import { REPO, RENDERER_DIR, requireBuiltApp } from '../fixtures/built-app';
@@ -166,3 +167,36 @@ async function waitUntil(check: () => boolean, what: string, timeoutMs = 10_000)
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+test('a chat of 10,000 messages stays virtualized, follows the newest line, and holds still when scrolled up', async () => {
+  const host = await instance();
+  await hostSection(host.page).getByLabel('Your name').fill('Talker');
+  await hostSection(host.page).getByRole('button', { name: 'Host a room' }).click();
+  const log = chatLog(host.page);
+  await log.waitFor();
+  for (let i = 1; i <= 10_000; i++) await host.core.handlers['chat:send'](`message number ${i}`);
+  await log.getByText('message number 10000', { exact: true }).waitFor({ timeout: 60_000 });
+  const rendered = await log.locator('.chat-text').count();
+  assert.ok(rendered > 0 && rendered < 200, `only the visible lines are in the page (${rendered})`);
+
+  // Scrolled up, someone else's new message does not pull the view down; a button offers the
+  // way back. (Your own message does bring you down.)
+  await log.hover();
+  for (let i = 0; i < 10; i++) await host.page.mouse.wheel(0, -2000);
+  await log.getByText('message number 10000', { exact: true }).waitFor({ state: 'detached' });
+  const { room } = await host.core.handlers['app:snapshot']();
+  const friend = await RoomClient.join(formatInvite({ ...parseInvite(room!.invites[0]!.invite), host: '127.0.0.1' }), { name: 'Friend' });
+  friend.send('one more while you read');
+  const jump = host.page.getByRole('button', { name: /New messages/ });
+  await jump.waitFor();
+  assert.equal(await log.getByText('one more while you read').count(), 0, 'the view stayed where the reader was');
+  await jump.click();
+  await log.getByText('one more while you read').waitFor();
+  await friend.close();
+
+  // A reload draws the same room from the snapshot, newest line in view.
+  await host.page.reload();
+  await chatLog(host.page).getByText('one more while you read').waitFor();
+  await host.page.screenshot({ path: join(SCREENSHOTS, 'long-chat.png') });
+  assert.deepEqual(host.problems, []);
+});
