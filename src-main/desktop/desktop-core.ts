@@ -83,11 +83,9 @@ export function createDesktopCore(options: DesktopCoreOptions): DesktopCore {
       opening = { cancel: () => { cancelled = true; } };
       try {
         const { upnp } = await settings.load();
-        const transfers = { downloadDir: await settings.downloadDir() };
         const opened = await openHostRoom({
           configDir: options.configDir,
           name,
-          transfers,
           remember: (used) => settings.remember(used),
           ...(options.listenHost ? { listenHost: options.listenHost } : {}),
         });
@@ -108,7 +106,8 @@ export function createDesktopCore(options: DesktopCoreOptions): DesktopCore {
 
     'room:join': async ({ invite, name }) => {
       ensureIdle();
-      const client = RoomClient.create(invite, { name, transfers: { downloadDir: await settings.downloadDir() } });
+      // No room-wide download folder: accept() passes the one chosen in settings at that moment.
+      const client = RoomClient.create(invite, { name });
       let cancelled = false;
       opening = { cancel: () => { cancelled = true; void client.close(); } };
       // Listening before connect() keeps the history the host replays while we join.
