@@ -5,6 +5,7 @@ import { PortholeError, type ErrorCode } from './errors';
 import { decodeTextFrame } from './frame-decoder';
 import type { Invite } from './invite';
 import { pinnedConnect } from './pinned-connect';
+import { WS_RECEIVER_LIMITS } from './ws-limits';
 import { MAX_CHUNK_FRAME_BYTES } from '../transfer/chunk-frame';
 import { TRANSFER_HOST_TYPES } from '../transfer/transfer-messages';
 import { CloseCode, PROTOCOL, ROOM_PATH, hostMessageSchema, type Welcome } from './protocol';
@@ -49,6 +50,7 @@ export async function openHostLink(request: LinkRequest): Promise<{ ws: WebSocke
     headers: { Authorization: `Bearer ${invite.secret}` },
     perMessageDeflate: false,
     maxPayload: MAX_CHUNK_FRAME_BYTES,
+    ...WS_RECEIVER_LIMITS,
     handshakeTimeout: timeoutMs,
     // Masking guards proxy caches against scripts in browsers; inside pinned TLS it only costs a
     // pass over every byte sent, so the key is all zeros and ws skips the pass (PROTOCOL.md §4).

@@ -24,6 +24,7 @@ import { MemberRegistry } from './member-registry';
 import type { RoomSession, SessionEvents } from './session-events';
 import { checkUpgrade, refuseUpgrade } from './upgrade-gate';
 import { listen } from './listen';
+import { WS_RECEIVER_LIMITS } from './ws-limits';
 import { MAX_CHUNK_FRAME_BYTES } from '../transfer/chunk-frame';
 import type { FileTransfers } from '../transfer/file-transfers';
 import { HostTransfers, type HostTransferOptions } from '../transfer/host-transfers';
@@ -82,6 +83,7 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
     perMessageDeflate: false,
     // Binary file chunks are the largest frames; text frames are held to LIMITS.maxFrameBytes by the decoder.
     maxPayload: MAX_CHUNK_FRAME_BYTES,
+    ...WS_RECEIVER_LIMITS,
     handleProtocols: () => PROTOCOL,
   });
   private closing: Promise<void> | undefined;
