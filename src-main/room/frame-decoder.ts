@@ -4,11 +4,38 @@ import { LIMITS } from './protocol';
 
 export type Decoded<T> = { ok: true; message: T } | { ok: false; error: AppError };
 
+/** Longest sentence an error from the decoder carries; it goes back to the peer and into logs. */
+export const MAX_ERROR_SENTENCE = 200;
+
+/** A type name the peer sent that is safe to repeat back to it. */
+const SAFE_TYPE = /^[a-z][a-z0-9-]{0,31}$/;
+/** A path element (a field name) safe to repeat: our schemas' keys look like this. */
+const SAFE_KEY = /^[A-Za-z_][A-Za-z0-9_-]{0,31}$/;
+const MAX_PATH_ELEMENTS = 6;
+/** A schema's own refine() sentence: plain printable ASCII, short. Anything else is not ours to repeat. */
+const SAFE_SENTENCE = /^[\x20-\x7E]{1,160}$/;
+
 /**
  * Checks one incoming WebSocket frame against a schema: the single place where untrusted
- * bytes become typed messages. Never throws.
+ * bytes become typed messages. Never throws, and never repeats the peer's own values in an
+ * error: those sentences travel back to the peer, into warnings and logs, and a value such as
+ * a type nested 5,000 levels deep cannot even be serialised.
  */
 export function decodeTextFrame<S extends z.ZodType>(
+  schema: S,
+  knownTypes: ReadonlySet<string>,
+  data: Buffer | ArrayBuffer | Buffer[],
+  isBinary: boolean,
+): Decoded<z.infer<S>> {
+  try {
+    return decode(schema, knownTypes, data, isBinary);
+  } catch {
+    // Last resort: a bug here must cost one message, not the process.
+    return fail('invalid-message', 'A message could not be read.');
+  }
+}
+
+function decode<S extends z.ZodType>(
   schema: S,
   knownTypes: ReadonlySet<string>,
   data: Buffer | ArrayBuffer | Buffer[],
@@ -30,18 +57,81 @@ export function decodeTextFrame<S extends z.ZodType>(
   } catch {
     return fail('bad-json', 'A message was not valid JSON.');
   }
-  const type = typeof raw === 'object' && raw !== null && 'type' in raw ? (raw as { type: unknown }).type : undefined;
+  const type = typeof raw === 'object' && raw !== null && !Array.isArray(raw) && Object.hasOwn(raw, 'type') ? (raw as { type: unknown }).type : undefined;
   if (typeof type !== 'string' || !knownTypes.has(type)) {
-    return fail('unknown-type', `Unknown message type ${JSON.stringify(type ?? null).slice(0, 40)}.`);
+    const named = typeof type === 'string' && SAFE_TYPE.test(type) ? ` "${type}"` : '';
+    return fail('unknown-type', `Unknown message type${named}.`);
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue && issue.path.length > 0 ? ` (field "${issue.path.join('.')}")` : '';
+    const issue = parsed.error.issues[0] as Issue | undefined;
+    const path = issue ? safePath(issue.path) : undefined;
+    const where = path ? ` (field "${path}")` : '';
     const code = issueCode(type, issue?.path[0]);
-    return fail(code, `The ${type} message was rejected${where}: ${issue?.message ?? 'invalid'}`);
+    return fail(code, cap(`The ${type} message was rejected${where}: ${describe(issue)}`));
   }
   return { ok: true, message: parsed.data };
+}
+
+/** The parts of a zod issue read here; everything else in it may hold the peer's values. */
+interface Issue {
+  code: string;
+  path: PropertyKey[];
+  message?: unknown;
+  origin?: unknown;
+  maximum?: unknown;
+  minimum?: unknown;
+}
+
+/** "resume.token" or "history.3.text" when every element is a short field name or an index; else nothing. */
+function safePath(path: readonly PropertyKey[]): string | undefined {
+  if (path.length === 0 || path.length > MAX_PATH_ELEMENTS) return undefined;
+  const parts: string[] = [];
+  for (const element of path) {
+    if (typeof element === 'number' && Number.isSafeInteger(element) && element >= 0) parts.push(String(element));
+    else if (typeof element === 'string' && SAFE_KEY.test(element)) parts.push(element);
+    else return undefined;
+  }
+  return parts.join('.');
+}
+
+/** Our own sentence for an issue, from its code; zod's default messages can quote the input. */
+function describe(issue: Issue | undefined): string {
+  switch (issue?.code) {
+    case 'invalid_type':
+      return 'it has the wrong type.';
+    case 'too_big':
+      return `it is too ${issue.origin === 'string' ? 'long' : issue.origin === 'array' ? 'long a list' : 'large'}${bound('at most', issue.maximum)}.`;
+    case 'too_small':
+      return `it is too ${issue.origin === 'string' ? 'short' : issue.origin === 'array' ? 'short a list' : 'small'}${bound('at least', issue.minimum)}.`;
+    case 'invalid_format':
+      return 'it does not have the expected format.';
+    case 'not_multiple_of':
+      return 'it is not a whole multiple of the expected step.';
+    case 'unrecognized_keys':
+      return 'it has fields the protocol does not allow.';
+    case 'invalid_union':
+      return 'it matches none of the allowed shapes.';
+    case 'invalid_key':
+      return 'it has a key that is not allowed.';
+    case 'invalid_element':
+      return 'it has an element that is not allowed.';
+    case 'invalid_value':
+      return 'it is not one of the allowed values.';
+    case 'custom':
+      // refine() sentences are written in our schemas ("The name is empty."); repeat only those that look it.
+      return typeof issue.message === 'string' && SAFE_SENTENCE.test(issue.message) ? issue.message : 'it breaks a rule of the protocol.';
+    default:
+      return 'it is not valid.';
+  }
+}
+
+function bound(words: string, value: unknown): string {
+  return typeof value === 'number' && Number.isSafeInteger(value) ? ` (${words} ${value})` : '';
+}
+
+function cap(sentence: string): string {
+  return sentence.length <= MAX_ERROR_SENTENCE ? sentence : `${sentence.slice(0, MAX_ERROR_SENTENCE - 1)}…`;
 }
 
 function issueCode(type: string, field: PropertyKey | undefined): AppError['code'] {

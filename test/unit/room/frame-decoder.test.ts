@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeTextFrame } from '../../../src-main/room/frame-decoder';
-import { CLIENT_MESSAGE_TYPES, LIMITS, clientMessageSchema } from '../../../src-main/room/protocol';
+import { z } from 'zod';
+import { MAX_ERROR_SENTENCE, decodeTextFrame } from '../../../src-main/room/frame-decoder';
+import { HOST_MESSAGE_TYPES } from '../../../src-main/room/host-link';
+import { CLIENT_MESSAGE_TYPES, LIMITS, clientMessageSchema, hostMessageSchema } from '../../../src-main/room/protocol';
 
 const decode = (data: Buffer | ArrayBuffer | Buffer[], isBinary = false) =>
   decodeTextFrame(clientMessageSchema, CLIENT_MESSAGE_TYPES, data, isBinary);
@@ -63,4 +65,89 @@ test('hostile shapes never throw', () => {
   const deepObject = '{"type":"hello","name":"a","resume":' + '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000) + '}';
   failsWith(text(deepObject), 'invalid-message');
   failsWith(Buffer.from([0xff, 0xfe, 0x00]), 'bad-json');
+});
+
+test('a type nested 5,000 levels deep is an unknown type, not a crash (the security review\'s frame)', () => {
+  for (const [open, close] of [['[', ']'], ['{"a":', '}']] as const) {
+    const frame = `{"type":${open.repeat(5000)}${open === '[' ? '' : '1'}${close.repeat(5000)}}`;
+    const message = failsWith(text(frame), 'unknown-type');
+    assert.equal(message, 'Unknown message type.');
+  }
+  // The host's decoder and the guest's are the same function with other schemas.
+  const guestSide = decodeTextFrame(hostMessageSchema, HOST_MESSAGE_TYPES, text(`{"type":${'['.repeat(5000)}${']'.repeat(5000)}}`), false);
+  assert.deepEqual(guestSide, { ok: false, error: { code: 'unknown-type', message: 'Unknown message type.' } });
+});
+
+test('an unknown type is named only when it is a short, plain word', () => {
+  assert.equal(failsWith(text({ type: 'nope' }), 'unknown-type'), 'Unknown message type "nope".');
+  for (const type of ['x'.repeat(33), 'HELLO', 'a b', 'a"b', '<script>', 'ab\u202Ecd', '\ud800', 'é', '', 'a\nb', 7, null, true, { type: 'hello' }, ['hello']]) {
+    assert.equal(failsWith(text({ type }), 'unknown-type'), 'Unknown message type.', `type ${JSON.stringify(type)}`);
+  }
+});
+
+test('a rejected message never repeats the peer\'s keys or values, and its sentence is short', () => {
+  const marker = 'PEERTEXT';
+  const extra: Record<string, unknown> = { type: 'hello', name: 'Alice' };
+  for (let i = 0; i < 2000; i++) extra[`${marker}${'k'.repeat(10)}${i}`] = i;
+  const hostile = [
+    text(extra), // strictObject's own message would list all 2,000 keys (about 45 KB)
+    text({ type: 'hello', name: 'Alice', [`${marker}"\u202E`]: 1 }),
+    text({ type: 'chat', id: `${marker} with spaces`, text: 'hi' }),
+    text({ type: 'chat', id: 'm1', text: 42 }),
+    text({ type: 'file-cancel', transfer: 1, reason: marker }),
+    text({ type: 'file-offer', ref: 'r1', name: 'a', size: 1, to: `${marker}!!` }),
+    text({ type: 'hello', name: 'Alice', resume: { token: marker, lastSeq: 1, [marker]: 1 } }),
+    text({ type: 'hello', name: 'Alice', resume: '{'.repeat(1000) }),
+  ];
+  for (const frame of hostile) {
+    const result = decode(frame);
+    assert.ok(!result.ok);
+    assert.ok(!result.error.message.includes(marker), result.error.message);
+    assert.ok(result.error.message.length <= MAX_ERROR_SENTENCE, result.error.message);
+    assert.match(result.error.message, /^[\x20-\x7E…]+$/, 'plain printable text');
+  }
+  failsWith(hostile[0]!, 'invalid-message');
+});
+
+test('a field path is named only when every part is a plain field name or an index', () => {
+  const onHost = (value: unknown) => {
+    const result = decodeTextFrame(hostMessageSchema, HOST_MESSAGE_TYPES, text(value), false);
+    assert.ok(!result.ok);
+    return result.error.message;
+  };
+  const welcome = {
+    type: 'welcome', protocol: 'porthole.v1', room: 'r'.repeat(43), you: { id: 'a', name: 'A', host: false }, resumeToken: 't'.repeat(43),
+    members: [], history: [{ type: 'chat', seq: 1, ts: 1, from: { id: 'h', name: 'H', host: true }, id: 'm1', text: 7 }],
+    historyGap: false, lastSeq: 1, heartbeat: { intervalMs: 1, timeoutMs: 1 }, limits: { nameMaxChars: 1, textMaxChars: 1, maxFrameBytes: 1 },
+  };
+  assert.match(onHost(welcome), /field "history\.0(\.text)?"/);
+  assert.match(failsWith(text({ type: 'hello', name: 'Alice', resume: { token: 'x', lastSeq: 1 } }), 'invalid-message'), /field "resume\.token"/);
+});
+
+test('schema rules written by us are still told to the peer', () => {
+  assert.match(failsWith(text({ type: 'hello', name: 'x'.repeat(LIMITS.nameMaxChars + 1) }), 'name-invalid'), /longer than 32 characters/);
+  assert.match(failsWith(text({ type: 'chat', id: 'm1', text: '   ' }), 'text-invalid'), /The message is empty\./);
+  assert.match(failsWith(text({ type: 'hello', name: 'Al\u202Eice' }), 'name-invalid'), /invisible or control characters/);
+});
+
+test('odd inputs: never a throw, always a result with a known code', () => {
+  const codes = new Set(['name-invalid', 'text-invalid', 'invalid-message', 'bad-json', 'unknown-type', 'frame-too-large', 'binary-not-expected']);
+  const inputs: Array<Buffer | ArrayBuffer | Buffer[]> = [
+    Buffer.alloc(0), [], [Buffer.alloc(0)], new ArrayBuffer(0), text('\uFEFF{"type":"hello","name":"A"}'), text('{"type":"chat","id":"m1","text":"hi","type":"hello"}'),
+    text('{"type":"hello","name":"A","resume":{"token":"' + 'A'.repeat(43) + '","lastSeq":1e309}}'), text('{"type":"chat","id":"m1","text":"\\ud800"}'),
+    Buffer.from([0xc0, 0xaf, 0xed, 0xa0, 0x80]), text(`{"type":"hello","name":${'['.repeat(60_000)}${']'.repeat(60_000)}}`.slice(0, LIMITS.maxFrameBytes)),
+    text('{"type":"hello","name":"A","x":' + '{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000) + '}'),
+  ];
+  for (const input of inputs) {
+    const result = decode(input);
+    if (!result.ok) assert.ok(codes.has(result.error.code), result.error.code);
+  }
+});
+
+test('even a schema that throws yields a result, not an exception', () => {
+  const throwing = z.object({ type: z.literal('boom') }).refine(() => {
+    throw new RangeError('Maximum call stack size exceeded');
+  });
+  const result = decodeTextFrame(throwing, new Set(['boom']), text({ type: 'boom' }), false);
+  assert.deepEqual(result, { ok: false, error: { code: 'invalid-message', message: 'A message could not be read.' } });
 });
