@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'version-mismatch'
   | 'not-a-porthole-host'
   | 'room-full'
+  | 'room-busy'
   | 'name-taken'
   | 'name-invalid'
   | 'text-invalid'
@@ -46,10 +47,13 @@ export interface AppError {
 /** An Error that carries an AppError's stable code. */
 export class PortholeError extends Error implements AppError {
   readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string) {
+  /** For a refusal that asked to be retried later: how long to wait, at least. */
+  readonly retryAfterMs: number | undefined;
+  constructor(code: ErrorCode, message: string, retryAfterMs?: number) {
     super(message);
     this.name = 'PortholeError';
     this.code = code;
+    this.retryAfterMs = retryAfterMs;
   }
 
   toJSON(): AppError {

@@ -76,7 +76,15 @@ export async function openHostLink(request: LinkRequest): Promise<{ ws: WebSocke
       ws.send(JSON.stringify({ type: 'hello', name: request.name, ...(request.resume ? { resume: request.resume } : {}) }));
     });
     ws.on('message', (data, isBinary) => {
-      const decoded = decodeTextFrame(hostMessageSchema, HOST_MESSAGE_TYPES, data as Buffer, isBinary);
+      // A throw here would surface in ws and end the process: whatever the host sent, it only fails this attempt.
+      try {
+        onMessage(data as Buffer, isBinary);
+      } catch {
+        fail(new PortholeError('bad-host-message', 'The host sent something this app could not handle.'));
+      }
+    });
+    const onMessage = (data: Buffer, isBinary: boolean) => {
+      const decoded = decodeTextFrame(hostMessageSchema, HOST_MESSAGE_TYPES, data, isBinary);
       if (!decoded.ok) return fail(new PortholeError('bad-host-message', `The host sent something invalid: ${decoded.error.message}`));
       if (decoded.message.type === 'error') {
         refusal = decoded.message; // the close that follows gives the verdict; this says why
@@ -86,7 +94,7 @@ export async function openHostLink(request: LinkRequest): Promise<{ ws: WebSocke
       clearTimeout(timer);
       ws.removeAllListeners();
       resolve({ ws, welcome: decoded.message });
-    });
+    };
   });
 }
 
@@ -116,13 +124,23 @@ async function readRefusal(res: IncomingMessage): Promise<PortholeError> {
         'version-mismatch',
         `The host runs a Porthole version that speaks ${supported || 'another protocol'}, and this one speaks ${PROTOCOL}. Update both to the same version.`,
       );
-    case 503:
-      return new PortholeError('room-full', 'The room is not taking new people right now. Ask the host to make room.');
+    case 429:
+    case 503: {
+      // Momentary: the host lets people in at a measured pace. Reconnecting members wait and try again.
+      const waitMs = retryAfterMs(res.headers['retry-after']);
+      return new PortholeError('room-busy', 'The room is busy letting people in. Try again in a moment.', waitMs);
+    }
     case 404:
       return new PortholeError('not-a-porthole-host', 'The address in the invite answers, but not as a Porthole room. Ask for a new invite.');
     default:
       return new PortholeError('not-a-porthole-host', `The host answered with HTTP ${res.statusCode} instead of opening the room.`);
   }
+}
+
+/** A Retry-After header in seconds, bounded to a minute; 2 s when missing or odd. */
+function retryAfterMs(header: string | undefined): number {
+  const seconds = Number(header);
+  return Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds, 60) * 1000 : 2000;
 }
 
 function closedBeforeWelcome(

@@ -2,18 +2,29 @@ import { randomBytes } from 'node:crypto';
 import type { AppError } from './errors';
 import type { PeerConnection } from './peer-connection';
 import type { Member } from './protocol';
+import { RateLimiter } from './rate-limiter';
+
+/** Resumes a member may make: a burst, then one every 20 s. */
+const RESUME_RATE = { capacity: 6, refillPerSecond: 0.05 };
 
 /** A guest's membership, which outlives any one connection so that it can be resumed. */
 export interface GuestSession {
   token: string;
   member: Member;
   peer: PeerConnection | undefined;
+  /**
+   * Its connection dropped a moment ago and the room has not been told yet: it still counts as
+   * present, so a quick resume shows no leave and no join.
+   */
+  lingering: boolean;
+  /** Hellos with this session's token: a member that reconnects in a loop is slowed down. */
+  resumes: RateLimiter;
   /** Client message id → sequence number, for ignoring resends. */
   seen: Map<string, number>;
 }
 
 export type Admission =
-  | { ok: true; session: GuestSession; replaced?: PeerConnection; announce: boolean; resumed: boolean }
+  | { ok: true; session: GuestSession; replaced?: PeerConnection; announce: boolean; resumed: boolean; departed?: GuestSession }
   | { ok: false; error: AppError };
 
 const MAX_SEEN_IDS = 1000;
@@ -33,7 +44,7 @@ export class MemberRegistry {
   ) {}
 
   members(): Member[] {
-    return [this.hostMember, ...[...this.byPeer.values()].map((s) => s.member)];
+    return [this.hostMember, ...this.present().map((s) => s.member)];
   }
 
   peers(): PeerConnection[] {
@@ -47,31 +58,54 @@ export class MemberRegistry {
   /** Lets a connection in under `name`, resuming the session `token` names if there is one. */
   admit(peer: PeerConnection, name: string, token: string | undefined): Admission {
     const existing = token ? this.sessions.get(token) : undefined;
-    const taken = [this.hostMember, ...[...this.byPeer.values()].filter((s) => s !== existing).map((s) => s.member)]
-      .some((m) => fold(m.name) === fold(name));
-    if (taken) {
+    if (existing && !existing.resumes.take()) {
+      return { ok: false, error: { code: 'rate-limited', message: 'You reconnected too often; Porthole will try again shortly.' } };
+    }
+    const sameName = (m: Member) => fold(m.name) === fold(name);
+    const others = this.present().filter((s) => s !== existing);
+    if (sameName(this.hostMember) || others.some((s) => s.peer && sameName(s.member))) {
       return { ok: false, error: { code: 'name-taken', message: `Someone in the room is already called "${name}". Pick another name.` } };
     }
-    const active = existing?.peer !== undefined;
-    if (!active && this.byPeer.size + 1 >= this.maxMembers) {
+    // Someone dropped a moment ago under this name and is joining afresh (a restarted app): the old one is gone.
+    const departed = others.find((s) => s.lingering && sameName(s.member));
+    const active = existing !== undefined && (existing.peer !== undefined || existing.lingering);
+    if (!active && this.present().length - (departed ? 1 : 0) + 1 >= this.maxMembers) {
       return { ok: false, error: { code: 'room-full', message: `The room is full (${this.maxMembers} people). Ask the host to make room.` } };
     }
+    if (departed) departed.lingering = false;
     const session = existing ?? this.createSession(name);
     session.member = { ...session.member, name };
     const replaced = session.peer;
     if (replaced) this.byPeer.delete(replaced);
     session.peer = peer;
+    session.lingering = false;
     this.byPeer.set(peer, session);
-    return { ok: true, session, replaced, announce: !active, resumed: existing !== undefined };
+    return { ok: true, session, replaced, announce: !active, resumed: existing !== undefined, ...(departed ? { departed } : {}) };
   }
 
-  /** Forgets a connection; returns its session if that connection was the member's current one. */
-  release(peer: PeerConnection): GuestSession | undefined {
+  /**
+   * Forgets a connection; returns its session if that connection was the member's current one.
+   * With `linger`, the member stays present until settle() or a resume.
+   */
+  release(peer: PeerConnection, linger = false): GuestSession | undefined {
     const session = this.byPeer.get(peer);
     if (!session) return undefined;
     this.byPeer.delete(peer);
     session.peer = undefined;
+    session.lingering = linger;
     return session;
+  }
+
+  /** A lingering member did not come back in time: it is gone. True if it was still lingering. */
+  settle(session: GuestSession): boolean {
+    if (!session.lingering || session.peer) return false;
+    session.lingering = false;
+    return true;
+  }
+
+  /** Members connected now or lingering, in the order they first joined. */
+  private present(): GuestSession[] {
+    return [...this.sessions.values()].filter((s) => s.peer !== undefined || s.lingering);
   }
 
   remember(session: GuestSession, id: string, seq: number): void {
@@ -81,13 +115,15 @@ export class MemberRegistry {
 
   private createSession(name: string): GuestSession {
     if (this.sessions.size >= MAX_SESSIONS) {
-      const idle = [...this.sessions.values()].find((s) => !s.peer);
+      const idle = [...this.sessions.values()].find((s) => !s.peer && !s.lingering);
       if (idle) this.sessions.delete(idle.token);
     }
     const session: GuestSession = {
       token: randomBytes(32).toString('base64url'),
       member: { id: randomBytes(6).toString('base64url'), name, host: false },
       peer: undefined,
+      lingering: false,
+      resumes: new RateLimiter(RESUME_RATE.capacity, RESUME_RATE.refillPerSecond),
       seen: new Map(),
     };
     this.sessions.set(session.token, session);

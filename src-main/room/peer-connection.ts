@@ -28,6 +28,10 @@ export interface PeerPolicy {
   helloTimeoutMs: number;
   /** Outgoing bytes allowed to pile up for a peer that does not read. */
   maxBufferedBytes: number;
+  /** A close handshake the peer does not finish is cut after this long. */
+  closeGraceMs: number;
+  /** Pings and pongs the peer may send: a burst, then a steady rate. */
+  controlRate: { capacity: number; refillPerSecond: number };
 }
 
 type PeerEvents = {
@@ -35,6 +39,10 @@ type PeerEvents = {
   /** A binary frame (file data) from a member that has joined. */
   chunk: [frame: Buffer];
   offense: [error: AppError];
+  /** The connection started to close (or broke): it holds no admission slot any more. */
+  closing: [];
+  /** Its hello was accepted. */
+  joined: [];
   gone: [reason: LeaveReason];
 };
 
@@ -52,6 +60,9 @@ export class PeerConnection extends EventEmitter<PeerEvents> {
   private readonly pingTimer: NodeJS.Timeout;
   private pongTimer: NodeJS.Timeout | undefined;
   private helloTimer: NodeJS.Timeout | undefined;
+  private closeTimer: NodeJS.Timeout | undefined;
+  private closingSignalled = false;
+  private readonly controlLimiter: RateLimiter;
 
   constructor(
     private readonly ws: WebSocket,
@@ -60,8 +71,10 @@ export class PeerConnection extends EventEmitter<PeerEvents> {
     super();
     this.limiter = new RateLimiter(policy.rate.capacity, policy.rate.refillPerSecond);
     this.transferLimiter = new RateLimiter(policy.transferRate.capacity, policy.transferRate.refillPerSecond);
-    ws.on('message', (data, isBinary) => this.onFrame(data as Buffer, isBinary));
-    ws.on('pong', () => this.onPong());
+    this.controlLimiter = new RateLimiter(policy.controlRate.capacity, policy.controlRate.refillPerSecond);
+    ws.on('message', (data, isBinary) => this.guarded(() => this.onFrame(data as Buffer, isBinary)));
+    ws.on('pong', () => this.guarded(() => this.onControlFrame() && this.onPong()));
+    ws.on('ping', () => this.guarded(() => this.onControlFrame()));
     ws.on('error', (err: Error & { code?: string }) => {
       // 'close' always follows and does the cleanup; a frame over maxPayload is worth counting.
       if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
@@ -69,6 +82,8 @@ export class PeerConnection extends EventEmitter<PeerEvents> {
       }
     });
     ws.on('close', (code) => this.onClose(code));
+    // Errors (a frame too large, too many fragments…) mean ws is already tearing the connection down.
+    ws.on('error', () => this.signalClosing());
     this.pingTimer = setInterval(() => this.ping(), policy.heartbeat.intervalMs);
     this.helloTimer = setTimeout(
       () => this.close(CloseCode.helloTimeout, 'No hello arrived in time.'),
@@ -80,6 +95,7 @@ export class PeerConnection extends EventEmitter<PeerEvents> {
   markJoined(): void {
     this.joined = true;
     clearTimeout(this.helloTimer);
+    this.emit('joined');
   }
 
   send(message: HostMessage): void {
@@ -114,12 +130,16 @@ export class PeerConnection extends EventEmitter<PeerEvents> {
   /** Closes with a close frame; the reason is cut to the protocol's 123 bytes on a character boundary. */
   close(code: number, reason: string, leaveReason: LeaveReason = 'removed'): void {
     this.leaveReason ??= leaveReason;
-    if (this.ws.readyState === this.ws.OPEN) this.ws.close(code, closeReason(reason));
-    else this.ws.terminate();
+    this.signalClosing();
+    if (this.ws.readyState !== this.ws.OPEN) return this.ws.terminate();
+    this.ws.close(code, closeReason(reason));
+    // ws would wait 30 s for the peer's close frame; a peer that never answers must not hold memory that long.
+    this.closeTimer ??= setTimeout(() => this.ws.terminate(), this.policy.closeGraceMs);
   }
 
   /** Drops the connection at once, without a close handshake. */
   terminate(): void {
+    this.signalClosing();
     this.ws.terminate();
   }
 
@@ -182,6 +202,35 @@ export class PeerConnection extends EventEmitter<PeerEvents> {
     this.close(CloseCode.badHello, 'The hello was not valid.');
   }
 
+  /**
+   * Runs one handler for something the peer sent. Whatever goes wrong inside — a bug that a
+   * hostile frame found — costs this connection only: it is counted and closed, never thrown
+   * into ws, where it would end the process and the room for everyone.
+   */
+  private guarded(handle: () => unknown): void {
+    try {
+      handle();
+    } catch {
+      this.emit('offense', { code: 'internal', message: 'A message could not be handled.' });
+      this.close(CloseCode.internalError, 'A message could not be handled.');
+    }
+  }
+
+  /** Counts a ping or pong from the peer; a flood of them closes the connection. */
+  private onControlFrame(): boolean {
+    if (this.controlLimiter.take()) return true;
+    this.emit('offense', { code: 'rate-limited', message: 'Too many pings or pongs.' });
+    this.close(CloseCode.rateLimited, 'Too many control frames.');
+    return false;
+  }
+
+  private signalClosing(): void {
+    if (this.closingSignalled) return;
+    this.closingSignalled = true;
+    clearTimeout(this.helloTimer);
+    this.emit('closing');
+  }
+
   private ping(): void {
     if (this.pongTimer || this.ws.readyState !== this.ws.OPEN) return;
     this.ws.ping();
@@ -197,9 +246,10 @@ export class PeerConnection extends EventEmitter<PeerEvents> {
   }
 
   private onClose(code: number): void {
+    this.signalClosing();
     clearInterval(this.pingTimer);
     clearTimeout(this.pongTimer);
-    clearTimeout(this.helloTimer);
+    clearTimeout(this.closeTimer);
     this.emit('gone', this.leaveReason ?? (code === CloseCode.normal ? 'left' : 'disconnected'));
   }
 }

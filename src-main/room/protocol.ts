@@ -14,6 +14,8 @@ export const LIMITS = {
   /** Largest text frame accepted; larger ones close the connection with 1009. Binary (file) frames have their own limit. */
   maxFrameBytes: 64 * 1024,
   historySize: 500,
+  /** The history a welcome replays is bounded by bytes too: a newcomer must always be able to read it. */
+  historyMaxBytes: 4 * 1024 * 1024,
   maxMembers: 16,
 } as const;
 
@@ -22,6 +24,10 @@ export const CloseCode = {
   normal: 1000,
   roomClosed: 1001,
   frameTooLarge: 1009,
+  /** A message made the host fail in a way it did not foresee; only that connection is closed. */
+  internalError: 4010,
+  /** The hello came too soon after the last ones (reconnecting in a loop): try again later. */
+  tryLater: 4011,
   badHello: 4000,
   nameTaken: 4001,
   roomFull: 4002,
@@ -49,10 +55,15 @@ export const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
 const UNSAFE_NAME_CHARS = /[\p{Cc}\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/u;
 const UNSAFE_TEXT_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/u;
 
+// In a /u pattern a surrogate range matches only halves that are not part of a pair: text that
+// cannot be encoded as UTF-8 without loss (JSON would carry it as "\ud800" escapes, six bytes each).
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
 const charCount = (s: string) => [...s].length;
 
 export const nameSchema = z
   .string()
+  .refine((s) => !LONE_SURROGATE.test(s), 'The name is not well-formed text.')
   .transform((s) => s.normalize('NFC').trim())
   .refine((s) => s.length > 0, 'The name is empty.')
   .refine((s) => charCount(s) <= LIMITS.nameMaxChars, `The name is longer than ${LIMITS.nameMaxChars} characters.`)
@@ -60,6 +71,7 @@ export const nameSchema = z
 
 export const textSchema = z
   .string()
+  .refine((s) => !LONE_SURROGATE.test(s), 'The message is not well-formed text.')
   .refine((s) => s.trim().length > 0, 'The message is empty.')
   .refine((s) => charCount(s) <= LIMITS.textMaxChars, `The message is longer than ${LIMITS.textMaxChars} characters.`)
   .refine((s) => !UNSAFE_TEXT_CHARS.test(s), 'The message contains control or direction-override characters.');

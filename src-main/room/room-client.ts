@@ -141,7 +141,14 @@ export class RoomClient extends EventEmitter<SessionEvents> implements RoomSessi
     this.emit('members', this.members());
     this.armWatchdog(welcome.heartbeat.intervalMs + welcome.heartbeat.timeoutMs);
     ws.on('ping', () => this.armWatchdog(welcome.heartbeat.intervalMs + welcome.heartbeat.timeoutMs));
-    ws.on('message', (data, isBinary) => this.onFrame(data as Buffer, isBinary));
+    ws.on('message', (data, isBinary) => {
+      // Whatever a host sends, a throw must not reach ws (it would end the process): it is reported instead.
+      try {
+        this.onFrame(data as Buffer, isBinary);
+      } catch {
+        this.emit('warning', { code: 'bad-host-message', message: 'The host sent something this app could not handle.' });
+      }
+    });
     ws.on('error', () => {});
     ws.on('close', (code, reason) => this.onClose(code, reason.toString()));
     this.transfers.attach(wsHubLink(ws));
@@ -187,7 +194,7 @@ export class RoomClient extends EventEmitter<SessionEvents> implements RoomSessi
     this.reconnect(1, { code: 'connection-lost', message: 'The connection to the host was lost. Reconnecting…' });
   }
 
-  private reconnect(attempt: number, why: AppError): void {
+  private reconnect(attempt: number, why: AppError, atLeastMs = 0): void {
     if (attempt > this.backoff.maxAttempts) {
       return this.finish({ code: 'host-unreachable', message: `Could not reconnect to the host after ${attempt - 1} tries. ${why.message}` });
     }
@@ -205,9 +212,9 @@ export class RoomClient extends EventEmitter<SessionEvents> implements RoomSessi
       } catch (err) {
         if (this.leaving) return;
         if (isFinal(err)) this.finish(toAppError(err));
-        else this.reconnect(attempt + 1, toAppError(err));
+        else this.reconnect(attempt + 1, toAppError(err), err instanceof PortholeError ? err.retryAfterMs : undefined);
       }
-    }, backoffDelay(this.backoff, attempt));
+    }, Math.max(backoffDelay(this.backoff, attempt), atLeastMs));
   }
 
   private finish(error?: AppError): void {

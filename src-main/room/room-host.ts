@@ -2,6 +2,8 @@ import { EventEmitter } from 'node:events';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { WebSocketServer } from 'ws';
 import type { ErrorCode } from './errors';
@@ -20,9 +22,10 @@ import {
   type Member,
   type RoomEvent,
 } from './protocol';
-import { MemberRegistry } from './member-registry';
+import { MemberRegistry, type GuestSession } from './member-registry';
 import type { RoomSession, SessionEvents } from './session-events';
 import { checkUpgrade, refuseUpgrade } from './upgrade-gate';
+import { ConnectionGate, DEFAULT_GATE_POLICY, type GatePolicy } from './connection-gate';
 import { listen } from './listen';
 import { WS_RECEIVER_LIMITS } from './ws-limits';
 import { MAX_CHUNK_FRAME_BYTES } from '../transfer/chunk-frame';
@@ -43,6 +46,13 @@ export interface RoomHostOptions {
   maxMembers?: number;
   historySize?: number;
   policy?: Partial<PeerPolicy>;
+  /**
+   * A member whose connection dropped (no goodbye) stays listed this long; if it resumes in
+   * time, the room sees neither a leave nor a join. Default 5 s.
+   */
+  resumeGraceMs?: number;
+  /** Admission limits before membership (connections, upgrades, hellos per address). */
+  gate?: Partial<GatePolicy>;
   /** Closing handshakes longer than this are cut at shutdown. */
   closeTimeoutMs?: number;
   /** Download folder, auto-accept and relay limits for file transfers. */
@@ -55,11 +65,13 @@ export const DEFAULT_POLICY: PeerPolicy = {
   transferRate: { capacity: 2000, refillPerSecond: 2000 },
   maxOffenses: 5,
   maxDropped: 50,
-  helloTimeoutMs: 10_000,
+  helloTimeoutMs: 5_000,
   maxBufferedBytes: 8 * 1024 * 1024,
+  closeGraceMs: 2_000,
+  controlRate: { capacity: 50, refillPerSecond: 10 },
 };
 
-const MAX_PENDING = 32;
+const DEFAULT_RESUME_GRACE_MS = 5_000;
 
 /** Creates a fresh room secret: 32 random bytes, base64url. */
 export function createRoomSecret(): string {
@@ -72,10 +84,12 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
   /** Changes on every start, so guests never compare sequence numbers across rooms. */
   readonly roomId = randomBytes(32).toString('base64url');
   readonly stats = { refusedUpgrades: 0, offenses: 0 };
+  readonly gate: ConnectionGate;
   private readonly history: History;
   private readonly registry: MemberRegistry;
   private readonly policy: PeerPolicy;
   private readonly pending = new Set<PeerConnection>();
+  private readonly lingering = new Map<GuestSession, NodeJS.Timeout>();
   /** Every TCP connection, so that shutdown can drop those that never became a peer. */
   private readonly sockets = new Set<Duplex>();
   private readonly wss = new WebSocketServer({
@@ -95,27 +109,23 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
   ) {
     super();
     this.policy = { ...DEFAULT_POLICY, ...options.policy };
-    this.history = new History(options.historySize ?? LIMITS.historySize);
+    this.history = new History(options.historySize ?? LIMITS.historySize, LIMITS.historyMaxBytes);
     this.me = { id: randomBytes(6).toString('base64url'), name: options.hostName, host: true };
     this.registry = new MemberRegistry(this.me, options.maxMembers ?? LIMITS.maxMembers);
     this.fileRelay = new HostTransfers(this.me, () => this.registry.members(), options.transfers);
-    server.on('connection', (socket: Duplex) => {
+    this.gate = new ConnectionGate({ ...DEFAULT_GATE_POLICY, ...options.gate });
+    server.on('connection', (socket: Socket) => {
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
+      this.gate.connection(socket);
     });
-    server.on('upgrade', (req, socket, head) => {
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       socket.on('error', () => {});
-      const gate = checkUpgrade(req, options.secret);
-      if (!gate.ok) {
-        this.stats.refusedUpgrades += 1;
-        refuseUpgrade(socket, gate.status, gate.error, gate.extra);
-        return;
+      try {
+        this.onUpgrade(req, socket as Socket, head);
+      } catch {
+        socket.destroy(); // a request no rule foresaw costs only its own connection
       }
-      if (this.closing || this.pending.size >= MAX_PENDING) {
-        refuseUpgrade(socket, 503, { code: 'room-full', message: 'The room is not taking new connections.' });
-        return;
-      }
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.adopt(new PeerConnection(ws, this.policy)));
     });
     server.on('request', (_req, res) => {
       res.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket' });
@@ -125,7 +135,14 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
 
   /** Starts listening; resolves once the port is open. */
   static async start(options: RoomHostOptions): Promise<RoomHost> {
-    const server = createServer({ cert: options.identity.certPem, key: options.identity.keyPem, minVersion: 'TLSv1.2', noDelay: true });
+    const server = createServer({
+      cert: options.identity.certPem,
+      key: options.identity.keyPem,
+      minVersion: 'TLSv1.2',
+      noDelay: true,
+      // The connection gate drops anything unauthenticated sooner; this is Node's own backstop.
+      handshakeTimeout: DEFAULT_GATE_POLICY.unauthenticatedTimeoutMs,
+    });
     const host = new RoomHost(server, options);
     await listen(server, options.port ?? 0, options.listenHost);
     return host;
@@ -161,6 +178,8 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
   private async shutdown(): Promise<void> {
     const peers = [...this.pending, ...this.registry.peers()];
     this.fileRelay.close();
+    this.gate.close();
+    for (const timer of this.lingering.values()) clearTimeout(timer);
     for (const peer of peers) peer.close(CloseCode.roomClosed, 'The host closed the room.');
     const cut = setTimeout(() => peers.forEach((p) => p.terminate()), this.options.closeTimeoutMs ?? 2000);
     await Promise.all(peers.map((p) => p.closed()));
@@ -172,6 +191,35 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
     await stopped;
     await this.transfers.stopped(); // the host's own partial files
     this.emit('status', { state: 'closed' });
+  }
+
+  private onUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
+    const check = checkUpgrade(req, this.options.secret);
+    if (!check.ok) {
+      this.stats.refusedUpgrades += 1;
+      refuseUpgrade(socket, check.status, check.error, check.extra);
+      return;
+    }
+    this.gate.authenticated(socket);
+    if (this.closing) {
+      refuseUpgrade(socket, 503, { code: 'room-closed', message: 'The room is closing.' });
+      return;
+    }
+    const refusal = this.gate.admitUpgrade(socket.remoteAddress);
+    if (refusal) {
+      this.stats.refusedUpgrades += 1;
+      refuseUpgrade(socket, refusal.status, refusal.error, {}, refusal.retryAfterSeconds);
+      return;
+    }
+    // The slot is held until hello, or until the connection starts to close, whichever is first.
+    const release = this.gate.awaitHello(socket.remoteAddress);
+    socket.once('close', release);
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      const peer = new PeerConnection(ws, this.policy);
+      peer.once('closing', release);
+      peer.once('joined', release);
+      this.adopt(peer);
+    });
   }
 
   private adopt(peer: PeerConnection): void {
@@ -206,13 +254,17 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
   private onHello(peer: PeerConnection, hello: Extract<ClientMessage, { type: 'hello' }>): void {
     const outcome = this.registry.admit(peer, hello.name, hello.resume?.token);
     if (!outcome.ok) {
-      const code = outcome.error.code === 'room-full' ? CloseCode.roomFull : CloseCode.nameTaken;
       peer.sendError(outcome.error);
       // The error frame carries the sentence (with the name); the close reason stays fixed text.
-      peer.close(code, outcome.error.code === 'room-full' ? 'The room is full.' : 'That name is taken.');
+      if (outcome.error.code === 'rate-limited') peer.close(CloseCode.tryLater, 'Reconnecting too often; try again later.');
+      else if (outcome.error.code === 'room-full') peer.close(CloseCode.roomFull, 'The room is full.');
+      else peer.close(CloseCode.nameTaken, 'That name is taken.');
       return;
     }
-    const { session, replaced, announce, resumed } = outcome;
+    const { session, replaced, announce, resumed, departed } = outcome;
+    clearTimeout(this.lingering.get(session));
+    this.lingering.delete(session);
+    if (departed) this.announceLeft(departed, 'disconnected');
     this.pending.delete(peer);
     peer.markJoined();
     this.fileRelay.joined(peer, session.member.id);
@@ -241,8 +293,21 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
   private onGone(peer: PeerConnection, reason: LeaveReason): void {
     this.pending.delete(peer);
     this.fileRelay.gone(peer);
-    const session = this.registry.release(peer);
+    const graceMs = this.options.resumeGraceMs ?? DEFAULT_RESUME_GRACE_MS;
+    const linger = reason === 'disconnected' && graceMs > 0 && !this.closing;
+    const session = this.registry.release(peer, linger);
     if (!session || this.closing) return;
+    if (!linger) return this.announceLeft(session, reason);
+    const timer = setTimeout(() => {
+      this.lingering.delete(session);
+      if (this.registry.settle(session)) this.announceLeft(session, reason);
+    }, graceMs);
+    this.lingering.set(session, timer);
+  }
+
+  private announceLeft(session: GuestSession, reason: LeaveReason): void {
+    clearTimeout(this.lingering.get(session));
+    this.lingering.delete(session);
     this.publish({ type: 'left', member: session.member, reason });
     this.emit('members', this.registry.members());
   }

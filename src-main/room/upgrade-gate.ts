@@ -39,11 +39,18 @@ const REASONS: Record<number, string> = {
   401: 'Unauthorized',
   404: 'Not Found',
   426: 'Upgrade Required',
+  429: 'Too Many Requests',
   503: 'Service Unavailable',
 };
 
 /** Answers a refused upgrade with a small JSON body and closes the socket. */
-export function refuseUpgrade(socket: Duplex, status: number, error: AppError, extra: Record<string, unknown> = {}): void {
+export function refuseUpgrade(
+  socket: Duplex,
+  status: number,
+  error: AppError,
+  extra: Record<string, unknown> = {},
+  retryAfterSeconds?: number,
+): void {
   const body = JSON.stringify({ ...error, ...extra });
   const headers = [
     `HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}`,
@@ -52,6 +59,7 @@ export function refuseUpgrade(socket: Duplex, status: number, error: AppError, e
     'Connection: close',
     ...(status === 401 ? ['WWW-Authenticate: Bearer realm="porthole"'] : []),
     ...(status === 426 ? [`Upgrade: websocket`, `Sec-WebSocket-Protocol: ${SUPPORTED_PROTOCOLS.join(', ')}`] : []),
+    ...(retryAfterSeconds !== undefined ? [`Retry-After: ${retryAfterSeconds}`] : []),
   ];
   socket.end(`${headers.join('\r\n')}\r\n\r\n${body}`, () => socket.destroy());
 }
