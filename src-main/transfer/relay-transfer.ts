@@ -31,6 +31,8 @@ export class RelayTransfer {
   /** The sender may send up to here; -1 before the start. */
   credit = -1;
   senderDone = false;
+  /** When the sender last sent a chunk, or was last granted credit. */
+  senderActiveAt = 0;
   answerTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -61,15 +63,28 @@ export class RelayTransfer {
     return [...this.recipients.values()].every((r) => r.state === 'finished');
   }
 
-  /** A new credit to send the sender, or undefined when the current one is still good. */
-  nextCredit(): number | undefined {
+  /** Granted bytes not yet acked by every accepting recipient. */
+  outstanding(): number {
+    const active = this.active();
+    if (!this.started || active.length === 0) return 0;
+    return Math.max(0, this.credit - Math.min(...active.map((r) => r.acked)));
+  }
+
+  /**
+   * A new credit to send the sender, or undefined when the current one is still good.
+   * `budget` is what the sender's other transfers leave of its window.
+   */
+  nextCredit(budget = WINDOW_BYTES): number | undefined {
     const active = this.active();
     if (active.length === 0) return undefined;
     const slowest = Math.min(...active.map((r) => r.acked));
-    const upTo = Math.min(this.size, slowest + WINDOW_BYTES);
+    const window = Math.max(0, Math.min(WINDOW_BYTES, budget));
+    const upTo = Math.min(this.size, slowest + window);
     const first = this.credit < 0;
+    if (first && upTo === 0 && this.size > 0) return undefined; // nothing to grant yet: start later
     if (first || upTo >= this.credit + CREDIT_STEP || (upTo === this.size && upTo > this.credit)) {
       this.credit = upTo;
+      this.senderActiveAt = Date.now();
       return upTo;
     }
     return undefined;

@@ -6,6 +6,13 @@ import type { EndReason, TransferClientMessage } from './transfer-messages';
 export interface HubPolicy {
   /** A recipient owing an ack this long is dropped from that transfer (reason `stalled`). */
   stallTimeoutMs: number;
+  /**
+   * A recipient owing an ack this long while another recipient is ahead of it — it is what holds
+   * the others back — is dropped sooner (reason `stalled`).
+   */
+  blockingStallMs: number;
+  /** A started transfer whose sender has credit and sends nothing this long ends (reason `stalled`). */
+  senderStallMs: number;
   /** Recipients that have not answered by then are out (reason `no-answer`). */
   answerTimeoutMs: number;
   maxTransfers: number;
@@ -16,12 +23,22 @@ const RECENTLY_ENDED_KEPT = 256;
 
 export const DEFAULT_HUB_POLICY: HubPolicy = {
   stallTimeoutMs: 30_000,
+  blockingStallMs: 5_000,
+  senderStallMs: 30_000,
   answerTimeoutMs: 10 * 60_000,
-  maxTransfers: 64,
+  // Every member of a full room (16) can hold its whole share of 16 at once: nobody can take
+  // the room's capacity from the others. Host memory is bounded by the per-sender window instead.
+  maxTransfers: 256,
   maxTransfersPerSender: 16,
 };
 
 const PROGRESS_EVERY_MS = 250;
+
+/**
+ * File bytes one sender may have granted but not yet acked by every recipient, across all its
+ * transfers: what the host may queue for it. Sixteen members bound the host at 256 MiB.
+ */
+export const SENDER_WINDOW_BYTES = 16 * 1024 * 1024;
 
 /**
  * The host's file-transfer switchboard: numbers offers, passes answers and progress to senders,
@@ -64,7 +81,10 @@ export class TransferHub {
         recipient.acked = message.bytes;
         recipient.lastProgressAt = Date.now();
         this.reportProgress(transfer, recipient);
-        return this.update(transfer);
+        this.update(transfer);
+        // Bytes acked here may free the sender's window for its other transfers.
+        for (const other of this.transfers.values()) if (other !== transfer && other.sender === transfer.sender) this.update(other);
+        return undefined;
       case 'file-end':
         if (!isSender || !transfer.started || transfer.received !== transfer.size || transfer.senderDone) {
           return this.broken(transfer, 'The file ended early.');
@@ -103,6 +123,7 @@ export class TransferHub {
     if (!fits || header.offset + length > transfer.credit) return this.broken(transfer, 'A file chunk broke the order or the credit.');
     transfer.received += length;
     const now = Date.now();
+    transfer.senderActiveAt = now;
     const owedBefore = ackableBytes(header.offset, transfer.size);
     for (const r of transfer.active()) {
       if (r.acked >= owedBefore) r.lastProgressAt = now; // it owed nothing until this chunk
@@ -160,9 +181,16 @@ export class TransferHub {
     if (transfer.settled()) return this.forget(transfer);
     if (transfer.waiting().length > 0) return undefined;
     clearTimeout(transfer.answerTimer);
-    const credit = transfer.nextCredit();
+    const credit = transfer.nextCredit(SENDER_WINDOW_BYTES - this.outstanding(transfer.sender, transfer));
     if (credit !== undefined) transfer.sender.control({ type: 'file-credit', transfer: transfer.id, upTo: credit });
     return undefined;
+  }
+
+  /** Bytes a sender may still send, or has sent, that not every recipient has acked: its other transfers'. */
+  private outstanding(sender: MemberPort, except: RelayTransfer): number {
+    let sum = 0;
+    for (const t of this.transfers.values()) if (t !== except && t.sender === sender) sum += t.outstanding();
+    return sum;
   }
 
   private reportProgress(transfer: RelayTransfer, r: RelayRecipient): void {
@@ -192,7 +220,8 @@ export class TransferHub {
 
   private watchStalls(): void {
     if (this.stallTimer) return;
-    const every = Math.max(50, Math.min(1000, this.policy.stallTimeoutMs / 4));
+    const shortest = Math.min(this.policy.stallTimeoutMs, this.policy.blockingStallMs, this.policy.senderStallMs);
+    const every = Math.max(50, Math.min(1000, shortest / 4));
     this.stallTimer = setInterval(() => this.dropStalled(), every);
     this.stallTimer.unref();
   }
@@ -200,9 +229,18 @@ export class TransferHub {
   private dropStalled(): void {
     const now = Date.now();
     for (const transfer of [...this.transfers.values()]) {
-      for (const r of transfer.active()) {
+      const waitingForData = transfer.started && transfer.received < transfer.credit && !transfer.senderDone;
+      if (waitingForData && now - transfer.senderActiveAt > this.policy.senderStallMs) {
+        transfer.endAll('stalled', true);
+        this.forget(transfer);
+        continue;
+      }
+      const active = transfer.active();
+      const leader = Math.max(...active.map((r) => r.acked));
+      for (const r of active) {
         const owed = ackableBytes(transfer.received, transfer.size) > r.acked;
-        if (owed && now - r.lastProgressAt > this.policy.stallTimeoutMs) transfer.endFor(r, 'stalled');
+        const limit = r.acked < leader ? Math.min(this.policy.blockingStallMs, this.policy.stallTimeoutMs) : this.policy.stallTimeoutMs;
+        if (owed && now - r.lastProgressAt > limit) transfer.endFor(r, 'stalled');
       }
       this.update(transfer);
     }
