@@ -250,9 +250,12 @@ export class PeerConnection extends EventEmitter<PeerEvents> {
     clearInterval(this.pingTimer);
     clearTimeout(this.pongTimer);
     clearTimeout(this.closeTimer);
-    this.emit('gone', this.leaveReason ?? (code === CloseCode.normal ? 'left' : 'disconnected'));
+    this.emit('gone', this.leaveReason ?? (SAID_GOODBYE.has(code) ? 'left' : 'disconnected'));
   }
 }
+
+/** Close codes from a peer that closed on purpose (1005: a close frame without a code). */
+const SAID_GOODBYE: ReadonlySet<number> = new Set([CloseCode.normal, 1001, 1005]);
 
 /** At most 123 bytes of UTF-8 (what a close frame allows), never half a character. */
 export function closeReason(text: string): string {

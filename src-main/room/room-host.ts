@@ -205,14 +205,15 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
       refuseUpgrade(socket, 503, { code: 'room-closed', message: 'The room is closing.' });
       return;
     }
-    const refusal = this.gate.admitUpgrade(socket.remoteAddress);
-    if (refusal) {
+    const admitted = this.gate.admitUpgrade(socket);
+    if ('refusal' in admitted) {
+      const { refusal } = admitted;
       this.stats.refusedUpgrades += 1;
       refuseUpgrade(socket, refusal.status, refusal.error, {}, refusal.retryAfterSeconds);
       return;
     }
     // The slot is held until hello, or until the connection starts to close, whichever is first.
-    const release = this.gate.awaitHello(socket.remoteAddress);
+    const { release } = admitted;
     socket.once('close', release);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const peer = new PeerConnection(ws, this.policy);
@@ -264,7 +265,7 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
     const { session, replaced, announce, resumed, departed } = outcome;
     clearTimeout(this.lingering.get(session));
     this.lingering.delete(session);
-    if (departed) this.announceLeft(departed, 'disconnected');
+    if (departed) this.announceLeft(departed, 'disconnected', peer); // the newcomer reads it in its welcome's history
     this.pending.delete(peer);
     peer.markJoined();
     this.fileRelay.joined(peer, session.member.id);
@@ -305,10 +306,10 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
     this.lingering.set(session, timer);
   }
 
-  private announceLeft(session: GuestSession, reason: LeaveReason): void {
+  private announceLeft(session: GuestSession, reason: LeaveReason, except?: PeerConnection): void {
     clearTimeout(this.lingering.get(session));
     this.lingering.delete(session);
-    this.publish({ type: 'left', member: session.member, reason });
+    this.publish({ type: 'left', member: session.member, reason }, except);
     this.emit('members', this.registry.members());
   }
 

@@ -50,3 +50,21 @@ test('numbering continues across the cap', () => {
   assert.equal(history.lastSeq, 102);
   assert.deepEqual(history.since(0).events.map((e) => e.seq), [101, 102]);
 });
+
+test('history is bounded by bytes as well as by count: the newest events that fit are kept', () => {
+  const history = new History(500, 50_000);
+  const long = (i: number) => `${i}:${'😀'.repeat(3990)}`; // ~16 KB of UTF-8 each, the most a message can take
+  for (let i = 1; i <= 100; i++) history.append<ChatEvent>(chat(long(i)));
+  const { events, gap } = history.since(0);
+  assert.ok(history.keptBytes <= 50_000, `${history.keptBytes} bytes kept`);
+  assert.equal(events.length, 3);
+  assert.deepEqual(events.map((e) => e.seq), [98, 99, 100]);
+  assert.equal(gap, true);
+  assert.equal(Buffer.byteLength(JSON.stringify(events)) <= 50_000, true);
+});
+
+test('one event larger than the byte bound is still kept: the newest is never lost', () => {
+  const history = new History(10, 10);
+  history.append<ChatEvent>(chat('longer than ten bytes'));
+  assert.equal(history.since(0).events.length, 1);
+});
