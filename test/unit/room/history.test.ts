@@ -54,7 +54,7 @@ test('numbering continues across the cap', () => {
 test('history is bounded by bytes as well as by count: the newest events that fit are kept', () => {
   const history = new History(500, 50_000);
   const long = (i: number) => `${i}:${'😀'.repeat(3990)}`; // ~16 KB of UTF-8 each, the most a message can take
-  for (let i = 1; i <= 100; i++) history.append<ChatEvent>(chat(long(i)));
+  for (let i = 1; i <= 100; i++) history.append<ChatEvent>({ ...chat(long(i)), id: `m${i}` });
   const { events, gap } = history.since(0);
   assert.ok(history.keptBytes <= 50_000, `${history.keptBytes} bytes kept`);
   assert.equal(events.length, 3);
