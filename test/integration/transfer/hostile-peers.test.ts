@@ -133,3 +133,57 @@ test('chunks outside a member’s own started transfer are offenses, and the roo
   mallory.send({ type: 'file-offer', ref: 'x', name: 'a.txt', size: 10, to: 'nobodyByThatId' });
   assert.equal((await mallory.next((f) => f.type === 'file-refused')).reason, 'no-recipients');
 });
+
+test('an accepted transfer whose sender never sends ends as stalled, for the sender and the recipient', async () => {
+  const aliceDir = await tempDir();
+  const host = await startHost({ transfers: { policy: { senderStallMs: 500 } } });
+  const alice = await join(host, 'Alice', { transfers: { downloadDir: aliceDir, autoAccept: true } });
+  const mallory = await RawPeer.joined(host, 'Mallory');
+  mallory.send({ type: 'file-offer', ref: 'slow', name: 'never.bin', size: 10 * 1024 * 1024, to: alice.me.id });
+  const offered = await mallory.next((f) => f.type === 'file-offered' && f.ref === 'slow');
+  await mallory.next((f) => f.type === 'file-credit' && f.transfer === offered.transfer); // accepted: may send…
+  const ended = await mallory.next((f) => f.type === 'file-cancelled' && f.transfer === offered.transfer, 5000); // …and never does
+  assert.equal(ended.reason, 'stalled');
+  const received = await waitForTransfer(alice.transfers, (v) => v.direction === 'incoming' && isFinal(v), 5000);
+  assert.equal(received.reason, 'stalled');
+  assert.deepEqual(await filesIn(aliceDir), [], 'no partial file is left');
+});
+
+test('members holding their whole share of silent offers cannot keep an honest member from sending', async () => {
+  const [aliceDir, src] = await Promise.all([tempDir(), tempDir()]);
+  const host = await startHost();
+  const alice = await join(host, 'Alice', { transfers: { downloadDir: aliceDir } }); // answers nothing
+  const hoarders = await Promise.all([1, 2, 3, 4].map((n) => RawPeer.joined(host, `Hoarder${n}`)));
+  for (const [n, peer] of hoarders.entries()) {
+    for (let i = 0; i < 16; i++) peer.send({ type: 'file-offer', ref: `h${n}-${i}`, name: 'x.bin', size: 1024, to: alice.me.id });
+  }
+  await Promise.all(hoarders.map((peer, n) => peer.next((f) => f.type === 'file-offered' && f.ref === `h${n}-15`)));
+  // A seventeenth from one of them is over its own share…
+  hoarders[0]!.send({ type: 'file-offer', ref: 'one-more', name: 'x.bin', size: 1024, to: alice.me.id });
+  assert.equal((await hoarders[0]!.next((f) => f.type === 'file-refused' && f.ref === 'one-more')).reason, 'too-many-transfers');
+  // …while the host's own offer still goes through.
+  const path = await randomFile(src, 'honest.bin', 64 * 1024);
+  const id = await host.transfers.offer(path, { to: alice.me.id });
+  const offer = await waitForTransfer(alice.transfers, (v) => v.direction === 'incoming' && v.fileName === 'honest.bin');
+  await alice.transfers.accept(offer.id);
+  const sent = await waitForTransfer(host.transfers, (v) => v.id === id && isFinal(v), 10_000);
+  assert.equal(sent.state, 'done', JSON.stringify(sent));
+});
+
+test('a recipient that stops reading while another is ahead is dropped quickly; the other is not held back', async () => {
+  const [aliceDir, src] = await Promise.all([tempDir(), tempDir()]);
+  // The general stall rule stays long: only the quick rule for a recipient holding others back can end this in time.
+  const host = await startHost({ transfers: { policy: { stallTimeoutMs: 60_000, blockingStallMs: 500 } } });
+  const alice = await join(host, 'Alice', { transfers: { downloadDir: aliceDir, autoAccept: true } });
+  const stuck = await RawPeer.joined(host, 'Stuck');
+  const path = await randomFile(src, 'big.bin', 40 * 1024 * 1024);
+  const sending = host.transfers.offer(path);
+  const offered = await stuck.next((f) => f.type === 'file-offered');
+  stuck.ws.pause();
+  stuck.send({ type: 'file-answer', transfer: offered.transfer, accept: true });
+  const id = await sending;
+  const sent = await waitForTransfer(host.transfers, (v) => v.id === id && isFinal(v), 20_000);
+  const byName = Object.fromEntries(sent.recipients!.map((r) => [r.member.name, [r.state, r.reason]]));
+  assert.deepEqual(byName, { Alice: ['done', undefined], Stuck: ['ended', 'stalled'] });
+  assert.equal(await sha256File(`${aliceDir}/big.bin`), await sha256File(path));
+});
