@@ -80,6 +80,9 @@ export class PeerConnection extends EventEmitter<PeerEvents> {
       if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
         this.emit('offense', { code: 'frame-too-large', message: 'A frame was larger than the protocol allows.' });
       }
+      if (err.code === 'WS_ERR_TOO_MANY_BUFFERED_PARTS') {
+        this.emit('offense', { code: 'frame-too-large', message: 'A message came in more pieces than the protocol allows.' });
+      }
     });
     ws.on('close', (code) => this.onClose(code));
     // Errors (a frame too large, too many fragments…) mean ws is already tearing the connection down.

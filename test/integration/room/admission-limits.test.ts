@@ -35,7 +35,9 @@ async function idleTcp(host: RoomHost, localAddress: string): Promise<Socket> {
 
 /** A TLS connection that finishes its handshake and then never sends a request. */
 async function idleTls(host: RoomHost, localAddress: string): Promise<Socket> {
-  const socket = tlsConnect({ host: '127.0.0.1', port: host.port, localAddress, rejectUnauthorized: false });
+  const tcp = tcpConnect({ host: '127.0.0.1', port: host.port, localAddress });
+  sockets.add(tcp);
+  const socket = tlsConnect({ socket: tcp, rejectUnauthorized: false });
   sockets.add(socket);
   socket.on('error', () => {});
   await once(socket, 'secureConnect');
