@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { z } from 'zod';
 import { MAX_ERROR_SENTENCE, decodeTextFrame } from '../../../src-main/room/frame-decoder';
+import { fuzzFrames } from '../../fixtures/frame-fuzzer';
 import { HOST_MESSAGE_TYPES } from '../../../src-main/room/host-link';
 import { CLIENT_MESSAGE_TYPES, LIMITS, clientMessageSchema, hostMessageSchema } from '../../../src-main/room/protocol';
 
@@ -151,3 +152,44 @@ test('even a schema that throws yields a result, not an exception', () => {
   const result = decodeTextFrame(throwing, new Set(['boom']), text({ type: 'boom' }), false);
   assert.deepEqual(result, { ok: false, error: { code: 'invalid-message', message: 'A message could not be read.' } });
 });
+
+const FUZZ_SEED = 0x5eed_00de;
+const FUZZ_COUNT = 4000;
+/** Every sentence the decoder writes, with only our words in it. */
+const OUR_SENTENCES = new RegExp(
+  [
+    /A binary frame arrived where only text messages are allowed\./,
+    /A text frame was larger than \d+ bytes\./,
+    /A message was not valid JSON\./,
+    /Unknown message type( "[a-z][a-z0-9-]{0,31}")?\./,
+    /The [a-z-]+ message was rejected( \(field "[A-Za-z0-9_.-]+"\))?: [\x20-\x7E]+…?/,
+    /A message could not be read\./,
+  ]
+    .map((r) => `(?:${r.source})`)
+    .join('|')
+    .replace(/^/, '^(?:')
+    .concat(')$'),
+);
+
+for (const side of ['client', 'host'] as const) {
+  test(`${FUZZ_COUNT} fuzz frames through the ${side === 'client' ? 'host' : 'guest'}'s decoder (seed 0x${FUZZ_SEED.toString(16)}): a result every time, in our own words`, () => {
+    const [schema, types] = side === 'client' ? [clientMessageSchema, CLIENT_MESSAGE_TYPES] : [hostMessageSchema, HOST_MESSAGE_TYPES];
+    const codes = new Set(['name-invalid', 'text-invalid', 'invalid-message', 'bad-json', 'unknown-type', 'frame-too-large', 'binary-not-expected']);
+    const seen = new Set<string>();
+    for (const frame of fuzzFrames(FUZZ_SEED, FUZZ_COUNT, { side })) {
+      const data = typeof frame.data === 'string' ? Buffer.from(frame.data) : frame.data;
+      const result = decodeTextFrame(schema as z.ZodType, types, data, frame.binary);
+      if (result.ok) {
+        seen.add('ok');
+        continue;
+      }
+      seen.add(result.error.code);
+      assert.ok(codes.has(result.error.code), `${frame.label}: ${result.error.code}`);
+      assert.match(result.error.message, OUR_SENTENCES, frame.label);
+      assert.ok(result.error.message.length <= MAX_ERROR_SENTENCE, frame.label);
+      assert.notEqual(result.error.message, 'A message could not be read.', `${frame.label}: only the last-resort catch kept this from throwing`);
+    }
+    // The generator reaches every outcome, valid messages included.
+    assert.deepEqual([...seen].sort(), [...codes, 'ok'].sort());
+  });
+}
