@@ -6,12 +6,12 @@ import { runTransferCommand } from './transfer-commands';
 
 export interface LoopIo {
   input: NodeJS.ReadableStream;
-  /** Aborted on SIGINT/SIGTERM; made when the CLI starts, so an early signal is not lost. */
+  /** Aborted on SIGINT/SIGTERM or a broken stdout; made when the CLI starts, so an early one is not lost. */
   shutdown: AbortSignal;
 }
 
 /**
- * Reads lines as chat messages and commands until /quit, SIGINT or SIGTERM, then runs
+ * Reads lines as chat messages and commands until /quit or `io.shutdown`, then runs
  * `beforeClose`, leaves the room with close frames, and runs `afterClose` (e.g. removing the
  * port mapping). Resolves with the exit code.
  */
@@ -30,9 +30,10 @@ export function runSessionLoop(
       done = true;
       lines.close();
       io.shutdown.removeEventListener('abort', onSignal);
-      await beforeClose();
-      await session.close();
-      await afterClose();
+      // Every step runs even if one before it failed, and nothing rejects unhandled.
+      for (const step of [beforeClose, () => session.close(), afterClose]) {
+        await step().catch((err: unknown) => output.warning(toAppError(err)));
+      }
       resolve(code);
     };
     const onSignal = () => void finish(0);
