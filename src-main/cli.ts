@@ -4,6 +4,7 @@ import { toAppError } from './room/errors';
 import { humanOutput, jsonOutput, type CliOutput } from './cli/cli-output';
 import { hostCommand } from './cli/host-command';
 import { joinCommand } from './cli/join-command';
+import { guardOutput, OUTPUT_BROKEN_EXIT_CODE } from './cli/output-streams';
 
 function portNumber(value: string): number {
   const port = Number(value);
@@ -19,9 +20,8 @@ interface FileFlags {
 const transferOptions = (opts: FileFlags) => ({ downloadDir: opts.downloadDir, autoAccept: !!opts.acceptFiles });
 
 function outputFor(opts: { json?: boolean; acceptFiles?: boolean }): CliOutput {
-  const write = (line: string) => void process.stdout.write(line);
-  if (opts.json) return jsonOutput(write);
-  return humanOutput(write, (line) => void process.stderr.write(line), { acceptFiles: !!opts.acceptFiles });
+  if (opts.json) return jsonOutput(streams.out);
+  return humanOutput(streams.out, streams.err, { acceptFiles: !!opts.acceptFiles });
 }
 
 /** Runs a command and turns its outcome into an exit code, printing errors as sentences. */
@@ -33,6 +33,8 @@ async function run(opts: { json?: boolean; acceptFiles?: boolean }, body: (outpu
     output.error(toAppError(err));
     process.exitCode = 1;
   }
+  // Whatever the end, a reader that went away missed lines: that is a failure to report.
+  if (streams.broken) process.exitCode = OUTPUT_BROKEN_EXIT_CODE;
   // Open handles (stdin, timers of a closed room) must not keep a finished CLI alive.
   setImmediate(() => process.exit());
 }
@@ -42,7 +44,11 @@ const shutdown = new AbortController();
 process.once('SIGINT', () => shutdown.abort());
 process.once('SIGTERM', () => shutdown.abort());
 const io = { input: process.stdin, shutdown: shutdown.signal };
-process.stdout.on('error', () => process.exit(0)); // the reader went away (a closed pipe)
+// The program reading stdout went away (EPIPE on a closed pipe): leave exactly as on /quit.
+const streams = guardOutput(process.stdout, process.stderr, (error) => {
+  streams.err(`The output closed (${error.code ?? error.message}); leaving the room.\n`);
+  shutdown.abort();
+});
 
 const program = new Command('porthole')
   .description('Chat and swap files directly, machine to machine: no account, no cloud.')
