@@ -136,6 +136,8 @@ export type RoomEvent = z.infer<typeof roomEventSchema>;
 export type ChatEvent = z.infer<typeof chatEventSchema>;
 export type LeaveReason = z.infer<typeof leftEventSchema>['reason'];
 
+const heartbeatMs = z.number().int().positive().max(10 * 60_000);
+
 export const welcomeSchema = z.strictObject({
   type: z.literal('welcome'),
   protocol: z.string(),
@@ -147,7 +149,8 @@ export const welcomeSchema = z.strictObject({
   history: z.array(roomEventSchema).max(10_000),
   historyGap: z.boolean(),
   lastSeq: seqSchema,
-  heartbeat: z.strictObject({ intervalMs: z.number().int().positive(), timeoutMs: z.number().int().positive() }),
+  // Bounded: a guest arms a timer from these, and Node fires timers over 2^31 ms at once.
+  heartbeat: z.strictObject({ intervalMs: heartbeatMs, timeoutMs: heartbeatMs }),
   limits: z.strictObject({ nameMaxChars: z.number().int(), textMaxChars: z.number().int(), maxFrameBytes: z.number().int() }),
 });
 

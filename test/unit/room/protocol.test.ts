@@ -83,6 +83,9 @@ test('host messages: a welcome and room events parse; members must be well forme
   };
   assert.equal(hostMessageSchema.safeParse(welcome).success, true);
   assert.equal(hostMessageSchema.safeParse({ ...welcome, extra: 1 }).success, false);
+  // A heartbeat past what a timer can hold would make a guest drop its link at once, forever.
+  assert.equal(hostMessageSchema.safeParse({ ...welcome, heartbeat: { intervalMs: 2 ** 40, timeoutMs: 1 } }).success, false);
+  assert.equal(hostMessageSchema.safeParse({ ...welcome, heartbeat: { intervalMs: 600_000, timeoutMs: 600_000 } }).success, true);
   assert.equal(hostMessageSchema.safeParse({ type: 'left', seq: 2, ts: 1, member, reason: 'timeout' }).success, true);
   assert.equal(hostMessageSchema.safeParse({ type: 'left', seq: 2, ts: 1, member, reason: 'exploded' }).success, false);
   assert.equal(hostMessageSchema.safeParse({ type: 'joined', seq: 2, ts: 1, member: { ...member, id: 'bad id!' } }).success, false);
