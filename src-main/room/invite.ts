@@ -1,16 +1,36 @@
 import { isIP } from 'node:net';
 import { PortholeError } from './errors';
 
-/** Everything a guest needs to reach a room and be sure it is the right one. */
-export interface Invite {
+/** One place a room can be reached. */
+export interface InviteAddress {
   /** IPv4, IPv6 (without brackets) or a DNS name. */
   host: string;
   port: number;
+}
+
+/** Everything a guest needs to reach a room and be sure it is the right one. */
+export interface Invite {
+  /** The first address's host (kept for callers that know only one address). */
+  host: string;
+  /** The first address's port. */
+  port: number;
+  /** Every address, in the host's order of preference, without duplicates: 1 to 8 of them. */
+  addresses: InviteAddress[];
   /** SHA-256 of the host certificate, base64url. */
   fingerprint: string;
   /** The room secret, base64url. */
   secret: string;
 }
+
+/**
+ * What formatInvite takes: one address the old way (`host`, `port`), or the list. When both are
+ * given and `host`/`port` differ from the list's first entry, they replace it: `{...invite, host}`
+ * moves the first address, as it did when an invite had only one.
+ */
+export type InviteParts = { fingerprint: string; secret: string } & (
+  | { host: string; port: number; addresses?: readonly InviteAddress[] }
+  | { addresses: readonly InviteAddress[]; host?: undefined; port?: undefined }
+);
 
 /** One invite as shown to the host: for the same network, or for the internet once mapped. */
 export interface InviteLine {
@@ -19,14 +39,43 @@ export interface InviteLine {
   invite: string;
 }
 
+/** The most addresses one invite may carry (PROTOCOL.md §1). */
+export const MAX_INVITE_ADDRESSES = 8;
+
 const SCHEME = 'porthole://';
 const B64URL_32_BYTES = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
 const DNS_NAME = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
 
-/** Formats an invite as the one pasteable string: porthole://HOST:PORT/FINGERPRINT/SECRET */
-export function formatInvite(invite: Invite): string {
-  const host = isIP(invite.host) === 6 ? `[${invite.host}]` : invite.host;
-  return `${SCHEME}${host}:${invite.port}/${invite.fingerprint}/${invite.secret}`;
+/**
+ * Formats an invite as the one pasteable string: porthole://ADDRESS,ADDRESS…/FINGERPRINT/SECRET,
+ * each ADDRESS being HOST:PORT. With one address it is exactly the version-1 invite. Duplicates
+ * are dropped; more than MAX_INVITE_ADDRESSES distinct addresses is a PortholeError('invite-invalid').
+ */
+export function formatInvite(invite: InviteParts): string {
+  const authority = inviteAddresses(invite).map(formatAddress).join(',');
+  return `${SCHEME}${authority}/${invite.fingerprint}/${invite.secret}`;
+}
+
+/** `HOST:PORT`, with an IPv6 host in brackets: one entry of an invite. */
+export function formatAddress(address: InviteAddress): string {
+  const host = isIP(address.host) === 6 ? `[${address.host}]` : address.host;
+  return `${host}:${address.port}`;
+}
+
+/** The addresses an invite (or the parts of one) names, first address first, duplicates removed. */
+export function inviteAddresses(invite: InviteParts | Invite): InviteAddress[] {
+  const listed = invite.addresses ?? [];
+  const first = invite.host !== undefined && invite.port !== undefined ? { host: invite.host, port: invite.port } : undefined;
+  let all: InviteAddress[];
+  if (first && listed.length > 0 && addressKey(first) !== addressKey(listed[0]!)) all = [first, ...listed.slice(1)];
+  else if (first && listed.length === 0) all = [first];
+  else all = [...listed];
+  const unique = dedupe(all);
+  if (unique.length === 0) bad('An invite needs at least one address.');
+  if (unique.length > MAX_INVITE_ADDRESSES) {
+    bad(`An invite holds at most ${MAX_INVITE_ADDRESSES} addresses, and ${unique.length} were given. Leave out the least useful ones.`);
+  }
+  return unique.map(({ host, port }) => ({ host, port }));
 }
 
 /** Parses what a person pasted; throws a PortholeError('invite-invalid') saying what is wrong. */
@@ -41,7 +90,7 @@ export function parseInvite(pasted: string): Invite {
   const slash = rest.indexOf('/');
   const authority = slash === -1 ? rest : rest.slice(0, slash);
   const [fingerprint, secret, ...extra] = slash === -1 ? [] : rest.slice(slash + 1).replace(/\/$/, '').split('/');
-  const { host, port } = parseAuthority(authority);
+  const addresses = parseAddressList(authority);
   if (!fingerprint || !secret || extra.length > 0) {
     bad('The invite is cut short or has extra parts. Ask for the invite again and paste all of it.');
   }
@@ -51,33 +100,92 @@ export function parseInvite(pasted: string): Invite {
   if (!B64URL_32_BYTES.test(secret)) {
     bad("The invite's room secret is damaged. Ask for the invite again and paste all of it.");
   }
-  return { host, port, fingerprint, secret };
+  const first = addresses[0]!;
+  return { host: first.host, port: first.port, addresses, fingerprint, secret };
 }
 
-function parseAuthority(authority: string): { host: string; port: number } {
+function parseAddressList(authority: string): InviteAddress[] {
+  const entries = authority.split(',');
+  if (entries.length === 1) return [parseAddress(authority, undefined)];
+  if (entries.length > MAX_INVITE_ADDRESSES) {
+    bad(`The invite lists ${entries.length} addresses; an invite holds at most ${MAX_INVITE_ADDRESSES}. Ask for the invite again.`);
+  }
+  const addresses = entries.map((entry, i) => {
+    if (entry === '') bad(`The ${ordinal(i + 1)} address in the invite is empty (two commas in a row, or a comma at the start or end).`);
+    return parseAddress(entry, ordinal(i + 1));
+  });
+  return dedupe(addresses);
+}
+
+/** One `HOST:PORT` entry. `nth` ("3rd") names the entry in a list; a lone address keeps the version-1 sentences. */
+function parseAddress(entry: string, nth: string | undefined): InviteAddress {
+  function say(alone: string, inList: string): never {
+    bad(nth ? `The ${nth} address in the invite ${inList}.` : alone);
+  }
   let host: string;
   let portText: string | undefined;
-  if (authority.startsWith('[')) {
-    const close = authority.indexOf(']');
-    if (close === -1) bad('The IPv6 address in the invite is missing its closing bracket "]".');
-    host = authority.slice(1, close);
-    if (isIP(host) !== 6) bad(`"${host}" in brackets is not an IPv6 address.`);
-    const after = authority.slice(close + 1);
-    if (!after.startsWith(':')) bad('The invite has no port after the address (like [2001:db8::1]:41234).');
+  if (entry.startsWith('[')) {
+    const close = entry.indexOf(']');
+    if (close === -1) say('The IPv6 address in the invite is missing its closing bracket "]".', 'is missing the closing bracket "]" of its IPv6 address');
+    host = entry.slice(1, close);
+    if (isIP(host) !== 6) say(`"${clip(host)}" in brackets is not an IPv6 address.`, `has "${clip(host)}" in brackets, which is not an IPv6 address`);
+    const after = entry.slice(close + 1);
+    if (!after.startsWith(':')) {
+      say('The invite has no port after the address (like [2001:db8::1]:41234).', 'has no port after the address (like [2001:db8::1]:41234)');
+    }
     portText = after.slice(1);
   } else {
-    if ((authority.match(/:/g) ?? []).length > 1) {
-      bad('IPv6 addresses in an invite must be in brackets, like [2001:db8::1]:41234.');
+    if ((entry.match(/:/g) ?? []).length > 1) {
+      say(
+        'IPv6 addresses in an invite must be in brackets, like [2001:db8::1]:41234.',
+        'is an IPv6 address without brackets; it must be written like [2001:db8::1]:41234',
+      );
     }
-    [host = '', portText] = authority.split(':');
-    if (host === '') bad('The invite has no host address.');
-    if (isIP(host) === 0 && /^[\d.]+$/.test(host)) bad(`"${host}" is not a valid IPv4 address.`);
-    if (isIP(host) === 0 && !DNS_NAME.test(host)) bad(`"${host}" is not a valid host address.`);
+    [host = '', portText] = entry.split(':');
+    if (host === '') say('The invite has no host address.', 'has no host, only a port');
+    if (isIP(host) === 0 && /^[\d.]+$/.test(host)) say(`"${clip(host)}" is not a valid IPv4 address.`, `has "${clip(host)}", which is not a valid IPv4 address`);
+    if (isIP(host) === 0 && !DNS_NAME.test(host)) say(`"${clip(host)}" is not a valid host address.`, `has "${clip(host)}", which is not a valid host address`);
   }
   if (portText === undefined || !/^\d{1,5}$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535) {
-    bad('The invite has no valid port (a number from 1 to 65535 after the address).');
+    say(
+      'The invite has no valid port (a number from 1 to 65535 after the address).',
+      'has no valid port (a number from 1 to 65535 after the address)',
+    );
   }
   return { host: host.toLowerCase(), port: Number(portText) };
+}
+
+/** Keeps the first of addresses that name the same place (`2001:DB8:0::1` and `2001:db8::1` do). */
+function dedupe(addresses: readonly InviteAddress[]): InviteAddress[] {
+  const seen = new Set<string>();
+  return addresses.filter((a) => {
+    const key = addressKey(a);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function addressKey({ host, port }: InviteAddress): string {
+  let name = host.toLowerCase();
+  if (isIP(name) === 6) {
+    try {
+      name = new URL(`http://[${name}]/`).hostname; // the canonical (compressed) spelling
+    } catch {
+      // A zone index ("%eth0") is not URL syntax: compare as written.
+    }
+  }
+  return `${name} ${port}`;
+}
+
+function ordinal(n: number): string {
+  const suffix = n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `${n}${suffix}`;
+}
+
+/** Echoes a piece of what was pasted without letting a huge paste make a huge sentence. */
+function clip(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 }
 
 function bad(message: string): never {
