@@ -1,49 +1,70 @@
-import type { InviteLine } from '../../src-preload/contract';
+import { useState } from 'react';
+import type { InviteEntry, RoomInvite } from '../../src-preload/contract';
+import { inviteAddressWords, inviteSummary } from '../format/invite-words';
 import type { RoomState } from '../state/app-state';
 import { CopyButton } from './copy-button';
+import { CopyIcon } from './icons';
 import { PortMappingStatus } from './port-mapping-status';
 
-const KIND_WORDS: Record<InviteLine['kind'], { title: string; hint: string; copyLabel: string }> = {
-  lan: { title: 'Same network', hint: 'For your Wi-Fi or office network', copyLabel: 'Copy same-network invite' },
-  public: { title: 'Internet', hint: 'For people anywhere', copyLabel: 'Copy internet invite' },
-};
-
-/** Host only: the invites to send, and whether people outside the network can reach the room. */
+/** Host only: the one invite to send, what its addresses are for, and whether the internet can reach the room. */
 export function InvitePanel({ room }: { room: RoomState }) {
   return (
-    <section className="panel" aria-labelledby="invites-title">
-      <h2 className="panel-title" id="invites-title">
+    <section className="panel" aria-labelledby="invite-title">
+      <h2 className="panel-title" id="invite-title">
         Invite people
       </h2>
-      {room.invites.length === 0 ? (
-        <p className="muted">Preparing invites…</p>
-      ) : (
-        <ul className="invite-list">
-          {room.invites.map((line) => (
-            <InviteItem key={line.invite} line={line} />
-          ))}
-        </ul>
-      )}
+      {room.invite === undefined ? <p className="muted">Preparing the invite…</p> : <InviteCard invite={room.invite} />}
       <PortMappingStatus status={room.portMapping} />
     </section>
   );
 }
 
-function InviteItem({ line }: { line: InviteLine }) {
-  const words = KIND_WORDS[line.kind];
+function InviteCard({ invite }: { invite: RoomInvite }) {
+  // What was last copied, so a person who already sent the invite hears that it changed.
+  const [copied, setCopied] = useState<string | null>(null);
+  const stale = copied !== null && copied !== invite.invite;
+  const summary = inviteSummary(invite);
+
   return (
-    <li className="invite">
-      <div className="invite-head">
-        <span className="invite-kind">{words.title}</span>
-        <CopyButton text={line.invite} label={words.copyLabel} />
-      </div>
-      {/* A machine can have several addresses of one kind (IPv4 and IPv6); the address tells them apart. */}
-      <p className="invite-hint">
-        {words.hint} · <span className="invite-address">{line.address}</span>
-      </p>
-      <code className="invite-text" title={line.invite}>
-        {line.invite}
+    <div className="invite">
+      <code className="invite-text" title={invite.invite}>
+        {invite.invite}
       </code>
+      <div className="invite-actions">
+        <CopyButton text={invite.invite} label="Copy invite" className="button primary small invite-copy" onCopied={setCopied}>
+          <CopyIcon />
+          Copy invite
+        </CopyButton>
+      </div>
+      <p className="invite-changed" role="status">
+        {stale ? 'The invite changed — copy it again.' : ''}
+      </p>
+      <details className="invite-details">
+        <summary>
+          {summary.count} <span className="muted">· {summary.reach}</span>
+        </summary>
+        <ul className="invite-addresses" aria-label="Addresses in the invite">
+          {invite.addresses.map((entry) => (
+            <InviteAddressItem key={`${entry.host} ${entry.port}`} entry={entry} />
+          ))}
+        </ul>
+      </details>
+    </div>
+  );
+}
+
+function InviteAddressItem({ entry }: { entry: InviteEntry }) {
+  const words = inviteAddressWords(entry);
+  return (
+    <li className={`invite-address-item ${entry.internet ? 'tone-ok' : 'tone-off'}`}>
+      <span className="invite-address">{words.address}</span>
+      <span className="invite-address-kind">
+        <strong>{words.title}</strong> — {words.how}
+      </span>
+      <span className="invite-address-reach">
+        <span className="dot" aria-hidden="true" />
+        {words.reach}
+      </span>
     </li>
   );
 }

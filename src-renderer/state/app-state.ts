@@ -2,10 +2,10 @@
 import type {
   AppError,
   AppSnapshot,
-  InviteLine,
   Member,
   PortMappingStatus,
   RoomEvent,
+  RoomInvite,
   RoomView,
   SessionStatus,
   SettingsView,
@@ -54,7 +54,7 @@ export type Action =
   | { type: 'status-changed'; status: SessionStatus }
   | { type: 'events-received'; events: RoomEvent[] }
   | { type: 'members-changed'; members: Member[] }
-  | { type: 'invites-changed'; invites: InviteLine[] }
+  | { type: 'invite-changed'; invite: RoomInvite }
   | { type: 'port-mapping-changed'; portMapping: PortMappingStatus }
   | { type: 'transfer-changed'; transfer: TransferView }
   | { type: 'settings-changed'; settings: SettingsView }

@@ -43,7 +43,7 @@ export function connectBridge(api: PortholeApi, dispatch: (action: BatchAction) 
       enqueue({ type: 'events-received', events: [event] });
     }),
     api.on('room:members', (members) => enqueue({ type: 'members-changed', members })),
-    api.on('room:invites', (invites) => enqueue({ type: 'invites-changed', invites })),
+    api.on('room:invite', (invite) => enqueue({ type: 'invite-changed', invite })),
     api.on('room:port-mapping', (portMapping) => enqueue({ type: 'port-mapping-changed', portMapping })),
     api.on('room:warning', (error) => enqueue({ type: 'notice-added', text: error.message })),
     api.on('room:ended', ({ error }) => enqueue(error ? { type: 'room-ended', error } : { type: 'room-ended' })),

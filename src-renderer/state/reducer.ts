@@ -37,8 +37,8 @@ function apply(state: AppState, action: Action): AppState {
       });
     case 'members-changed':
       return withRoom(state, (room) => ({ ...room, members: action.members }));
-    case 'invites-changed':
-      return withRoom(state, (room) => ({ ...room, invites: action.invites }));
+    case 'invite-changed':
+      return withRoom(state, (room) => ({ ...room, invite: action.invite }));
     case 'port-mapping-changed':
       return withRoom(state, (room) => ({ ...room, portMapping: action.portMapping }));
     case 'transfer-changed':

@@ -4,7 +4,7 @@ import type { EventName, Events, Member, PortholeApi, RoomEvent, TransferView } 
 import type { BatchAction } from '../../../src-renderer/state/app-state';
 import { connectBridge, sendFailedText } from '../../../src-renderer/state/bridge-events';
 import type { Notifier } from '../../../src-renderer/state/desktop-notifications';
-import { ana, bo, chat, transfer } from './room-fixtures';
+import { ana, bo, chat, lanEntry, roomInvite, transfer } from './room-fixtures';
 
 /** A bridge whose events the test pushes by hand, counting live listeners. */
 function fakeBridge() {
@@ -62,6 +62,18 @@ test('events wait for the next turn and arrive as one batch, in order', () => {
   s.flush();
   assert.equal(s.batches.length, 1);
   assert.deepEqual(s.batches[0]?.actions.map((a) => a.type), ['status-changed', 'members-changed']);
+});
+
+test('room:invite becomes invite-changed with the whole new invite, between its neighbours', () => {
+  const s = setup();
+  const invite = roomInvite([{ host: '2001:db8::7', port: 41234, kind: 'ipv6', internet: true }, lanEntry()]);
+  s.emit('room:port-mapping', { code: 'mapped', message: 'ok', internalPort: 41234 });
+  s.emit('room:invite', invite);
+  s.emit('room:members', [ana]);
+  s.flush();
+  const actions = s.batches[0]!.actions;
+  assert.deepEqual(actions.map((a) => a.type), ['port-mapping-changed', 'invite-changed', 'members-changed']);
+  assert.deepEqual(actions[1], { type: 'invite-changed', invite });
 });
 
 test('a burst of room events becomes one events action, so history replays in one render', () => {

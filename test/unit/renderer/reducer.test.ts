@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import type { AppSnapshot, SettingsView } from '../../../src-preload/contract';
 import { initialState, type AppState } from '../../../src-renderer/state/app-state';
 import { MAX_NOTICES, reducer } from '../../../src-renderer/state/reducer';
-import { ana, bo, chat, roomView, transfer } from './room-fixtures';
+import { ana, bo, chat, lanEntry, roomInvite, roomView, transfer } from './room-fixtures';
 
-const settings: SettingsView = { displayName: '', downloadDir: '/d', downloadDirIsDefault: true, port: null, upnp: false };
+const settings: SettingsView = { displayName: '', downloadDir: '/d', downloadDirIsDefault: true, port: null, upnp: false, publicAddress: '' };
 const snapshot = (room: AppSnapshot['room']): AppSnapshot => ({ settings, room, suggestedName: 'robin' });
 const inRoom = (patch = {}): AppState => reducer(initialState, { type: 'snapshot-loaded', snapshot: snapshot(roomView(patch)) });
 
@@ -32,14 +32,27 @@ test('pushed room changes update the open room and leave the input untouched', (
   let state = reducer(before, { type: 'events-received', events: [chat(1), chat(2)] });
   state = reducer(state, { type: 'members-changed', members: [ana] });
   state = reducer(state, { type: 'status-changed', status: { state: 'reconnecting', attempt: 2 } });
-  state = reducer(state, { type: 'invites-changed', invites: [{ kind: 'lan', address: 'a:1', invite: 'porthole://a:1/x/y' }] });
+  state = reducer(state, { type: 'invite-changed', invite: roomInvite([lanEntry()]) });
   state = reducer(state, { type: 'port-mapping-changed', portMapping: { code: 'mapped', message: 'ok', internalPort: 1 } });
   assert.deepEqual(state.room?.events.map((e) => e.seq), [1, 2]);
   assert.deepEqual(state.room?.members, [ana]);
   assert.deepEqual(state.room?.status, { state: 'reconnecting', attempt: 2 });
-  assert.equal(state.room?.invites.length, 1);
+  assert.equal(state.room?.invite?.addresses.length, 1);
   assert.equal(state.room?.portMapping?.code, 'mapped');
   assert.deepEqual(before, frozen, 'the reducer is pure');
+});
+
+test('a changed invite replaces the whole invite: an address added, then one removed', () => {
+  const lan = lanEntry();
+  const pub = { host: '203.0.113.7', port: 41234, kind: 'public', internet: true } as const;
+  let state = inRoom({ role: 'host', me: ana, invite: roomInvite([lan]) });
+  const grown = roomInvite([pub, lan]);
+  state = reducer(state, { type: 'invite-changed', invite: grown });
+  assert.equal(state.room?.invite, grown);
+  assert.deepEqual(state.room?.invite?.addresses.map((a) => a.kind), ['public', 'lan']);
+  state = reducer(state, { type: 'invite-changed', invite: roomInvite([lan]) });
+  assert.deepEqual(state.room?.invite?.addresses, [lan]);
+  assert.equal(state.room?.invite?.invite, 'porthole://192.168.1.20:41234/fingerprint/secret');
 });
 
 test('room events with no room open are dropped', () => {
@@ -47,6 +60,7 @@ test('room events with no room open are dropped', () => {
   assert.equal(reducer(start, { type: 'events-received', events: [chat(1)] }), start);
   assert.equal(reducer(start, { type: 'transfer-changed', transfer: transfer('t1') }), start);
   assert.equal(reducer(start, { type: 'members-changed', members: [ana] }), start);
+  assert.equal(reducer(start, { type: 'invite-changed', invite: roomInvite([lanEntry()]) }), start);
 });
 
 test('a replayed event already shown does not change the state object', () => {

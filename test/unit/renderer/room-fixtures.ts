@@ -1,5 +1,5 @@
 // Small builders for the renderer tests: members, room events, transfers and a room view.
-import type { Member, RoomEvent, RoomView, TransferView } from '../../../src-preload/contract';
+import type { InviteEntry, Member, RoomEvent, RoomInvite, RoomView, TransferView } from '../../../src-preload/contract';
 
 export const ana: Member = { id: 'ana1', name: 'Ana', host: true };
 export const bo: Member = { id: 'bo22', name: 'Bo', host: false };
@@ -14,5 +14,13 @@ export function transfer(id: string, patch: Partial<TransferView> = {}): Transfe
 }
 
 export function roomView(patch: Partial<RoomView> = {}): RoomView {
-  return { role: 'guest', me: bo, members: [ana, bo], status: { state: 'connected' }, invites: [], events: [], transfers: [], ...patch };
+  return { role: 'guest', me: bo, members: [ana, bo], status: { state: 'connected' }, events: [], transfers: [], ...patch };
 }
+
+/** A host's invite naming these addresses (the text only looks like an invite). */
+export function roomInvite(addresses: InviteEntry[]): RoomInvite {
+  const hosts = addresses.map((a) => (a.host.includes(':') ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`));
+  return { invite: `porthole://${hosts.join(',')}/fingerprint/secret`, addresses };
+}
+
+export const lanEntry = (host = '192.168.1.20', port = 41234): InviteEntry => ({ host, port, kind: 'lan', internet: false });
