@@ -11,6 +11,8 @@ export function PortMappingStatus({ status }: { status: Status | undefined }) {
         {words.title}
       </p>
       <p className="port-mapping-detail">{words.detail}</p>
+      {words.ipv6 && <p className="port-mapping-detail">{words.ipv6}</p>}
+      {words.searching && <p className="port-mapping-searching">Still looking… this updates by itself.</p>}
     </div>
   );
 }
