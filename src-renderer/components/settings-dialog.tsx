@@ -7,14 +7,17 @@ import { ErrorSentence } from './error-sentence';
 import { FolderIcon } from './icons';
 import { ModalDialog } from './modal-dialog';
 
-/** Settings: name, download folder, port and port forwarding. Escape or Close leaves without saving. */
+/** Settings: name, download folder, port, port forwarding and a hand-forwarded address. Escape or Close leaves without saving. */
 export function SettingsDialog({ settings, suggestedName, onClose }: { settings: SettingsView; suggestedName: string; onClose: () => void }) {
   const { updateSettings, chooseDownloadFolder, resetDownloadFolder } = useActions();
   const [name, setName] = useState(settings.displayName);
   const [port, setPort] = useState(settings.port === null ? '' : String(settings.port));
   const [upnp, setUpnp] = useState(settings.upnp);
+  const [publicAddress, setPublicAddress] = useState(settings.publicAddress);
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  /** Main's sentence for a public address it refused, shown under that field. */
+  const [addressError, setAddressError] = useState<string | null>(null);
   const [folderError, setFolderError] = useState<string | null>(null);
   const id = useId();
 
@@ -29,12 +32,16 @@ export function SettingsDialog({ settings, suggestedName, onClose }: { settings:
     if (name.trim() !== settings.displayName) patch.displayName = name.trim();
     if (parsed.port !== settings.port) patch.port = parsed.port;
     if (upnp !== settings.upnp) patch.upnp = upnp;
+    if (publicAddress.trim() !== settings.publicAddress) patch.publicAddress = publicAddress.trim();
     if (Object.keys(patch).length === 0) return onClose();
     setSaving(true);
     setError(null);
+    setAddressError(null);
     const result = await updateSettings(patch);
     setSaving(false);
     if (result.ok) onClose();
+    // Main checks the address and answers invalid-request with a sentence about it.
+    else if (result.error.code === 'invalid-request' && patch.publicAddress !== undefined) setAddressError(result.error.message);
     else setError(result.error.message);
   };
 
@@ -100,6 +107,30 @@ export function SettingsDialog({ settings, suggestedName, onClose }: { settings:
               Ask your router to let people on the internet reach rooms you host. Applies to the next room.
             </p>
           </div>
+        </div>
+
+        <div className="field">
+          <label className="field-label" htmlFor={`${id}-public`}>
+            Public address
+          </label>
+          <input
+            id={`${id}-public`}
+            className="input mono"
+            value={publicAddress}
+            onChange={(e) => setPublicAddress(e.target.value)}
+            placeholder="203.0.113.7:41234"
+            spellCheck={false}
+            autoCapitalize="off"
+            autoComplete="off"
+            aria-invalid={addressError !== null}
+            aria-describedby={`${id}-public-hint${addressError ? ` ${id}-public-error` : ''}`}
+          />
+          <p className="field-hint" id={`${id}-public-hint`}>
+            Optional: HOST or HOST:PORT you forwarded by hand (e.g. on a second router). It is added to the invite of the next room you host.
+          </p>
+          <p className="error-sentence" id={`${id}-public-error`} role="alert">
+            {addressError}
+          </p>
         </div>
 
         <ErrorSentence message={error} />

@@ -42,14 +42,19 @@ test('a bridge call that throws becomes a failed Result with a sentence, not a r
 });
 
 test('settings answers update the store; refused ones do not', async () => {
-  const saved = { displayName: 'Bo', downloadDir: '/d', downloadDirIsDefault: true, port: 4000, upnp: true };
+  const saved = { displayName: 'Bo', downloadDir: '/d', downloadDirIsDefault: true, port: 4000, upnp: true, publicAddress: '203.0.113.7:41234' };
   const good = setup({ updateSettings: () => ok(saved) });
-  await good.actions.updateSettings({ port: 4000 });
+  await good.actions.updateSettings({ port: 4000, publicAddress: '203.0.113.7:41234' });
   assert.deepEqual(good.dispatched, [{ type: 'settings-changed', settings: saved }]);
   const bad = setup({ updateSettings: async () => ({ ok: false, error: { code: 'name-invalid', message: 'The name is empty.' } }) });
   const result = await bad.actions.updateSettings({ displayName: '' });
   assert.equal(result.ok, false);
   assert.deepEqual(bad.dispatched, []);
+  const sentence = '"a b" is not an address friends can use: the host is not an IP address or a name.';
+  const badAddress = setup({ updateSettings: async () => ({ ok: false, error: { code: 'invalid-request', message: sentence } }) });
+  const refused = await badAddress.actions.updateSettings({ publicAddress: 'a b' });
+  assert.equal(!refused.ok && refused.error.message, sentence, "the form gets main's sentence to show");
+  assert.deepEqual(badAddress.dispatched, [], 'a refused address is not a notice: the form shows it');
 });
 
 test('leaving ends the room in the window once main agrees', async () => {
