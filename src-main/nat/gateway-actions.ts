@@ -1,4 +1,5 @@
-// The four UPnP WAN-connection actions the port mapper needs (runs in the UPnP child process).
+// The UPnP actions the port mapper needs: WAN-connection mappings and IGDv2 IPv6 pinholes
+// (runs in the UPnP child process).
 import type { Device, UpnpCallError } from 'nat-upnp';
 import type { MappingEntry } from './mapper-messages';
 import { GatewayError } from './gateway-error';
@@ -91,4 +92,32 @@ export async function listMappings(device: Device): Promise<MappingEntry[]> {
     if (entry) entries.push(entry);
   }
   return entries;
+}
+
+const PROTOCOL_TCP = 6;
+
+/** Opens an IGDv2 IPv6 firewall pinhole for TCP to internalAddress:internalPort from anywhere. */
+export async function addPinhole(device: Device, p: { internalAddress: string; internalPort: number; leaseSeconds: number }): Promise<number> {
+  const response = await runAction(device, 'AddPinhole', [
+    ['RemoteHost', ''],
+    ['RemotePort', 0],
+    ['InternalClient', p.internalAddress],
+    ['InternalPort', p.internalPort],
+    ['Protocol', PROTOCOL_TCP],
+    ['LeaseTime', p.leaseSeconds],
+  ]);
+  const idText = text(response['UniqueID']);
+  const uniqueId = /^\d{1,5}$/.test(idText) ? Number(idText) : NaN;
+  if (!(uniqueId >= 0 && uniqueId <= 65535)) throw new GatewayError('bad-gateway', 'The router opened a pinhole but sent no valid pinhole id.');
+  return uniqueId;
+}
+
+/** Extends a pinhole's lease. */
+export async function updatePinhole(device: Device, uniqueId: number, leaseSeconds: number): Promise<void> {
+  await runAction(device, 'UpdatePinhole', [['UniqueID', uniqueId], ['NewLeaseTime', leaseSeconds]]);
+}
+
+/** Closes a pinhole. */
+export async function deletePinhole(device: Device, uniqueId: number): Promise<void> {
+  await runAction(device, 'DeletePinhole', [['UniqueID', uniqueId]]);
 }

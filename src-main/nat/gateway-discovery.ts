@@ -19,7 +19,8 @@ export interface DiscoveredGateway {
   serviceType: string;
 }
 
-function describeService(device: Device, deadline: number): Promise<string> {
+/** Fetches the device's description and picks the first of `device.services` it offers. */
+export function describeService(device: Device, deadline: number): Promise<string> {
   return new Promise((resolve, reject) => {
     device.getService(device.services, (err, info) => {
       if (err || !info) reject(err ?? new Error('Service not found'));
