@@ -1,11 +1,14 @@
 // Entry point of the UPnP child process: everything that parses LAN replies runs here, so a
 // hostile or broken device can at worst kill this process, never the room host.
 import { mapperRequestSchema } from './mapper-messages';
-import type { MapperRequest, MapperResponse } from './mapper-messages';
+import type { MapperFailure, MapperRequest, MapperResponse } from './mapper-messages';
 import { GatewayError } from './gateway-error';
 import { discoverGateway } from './gateway-discovery';
 import type { DiscoveredGateway } from './gateway-discovery';
 import { addMapping, deleteMapping, getExternalAddress, listMappings } from './gateway-actions';
+import { PcpError, pcpMap, pcpUnmap } from './pcp-client';
+import { closePinhole, openPinhole, renewPinhole } from './pinhole-service';
+import { defaultGateways } from './default-gateway';
 
 interface ParentPort {
   on(event: 'message', listener: (event: { data: unknown }) => void): void;
@@ -43,11 +46,36 @@ async function handle(request: MapperRequest): Promise<unknown> {
       return {};
     case 'list-mappings':
       return { mappings: await listMappings(requireGateway().device) };
+    case 'pcp-map':
+      return pcpMap(request);
+    case 'pcp-unmap':
+      await pcpUnmap(request);
+      return {};
+    case 'pinhole-add':
+      return openPinhole(request);
+    case 'pinhole-renew':
+      return renewPinhole(request);
+    case 'pinhole-remove':
+      return closePinhole(request);
+    case 'default-gateways':
+      return defaultGateways();
   }
 }
 
-// Requests run one at a time, in order, like the parent issues them.
-let queue: Promise<void> = Promise.resolve();
+function failureOf(err: unknown): MapperFailure {
+  const failure = GatewayError.toFailure(err);
+  return err instanceof PcpError ? { ...failure, pcpCode: err.pcpCode } : failure;
+}
+
+// Requests of one kind run one at a time, in order, like the parent issues them; the kinds run
+// side by side, so a PCP request is not held up behind a slow UPnP discovery.
+const lanes = new Map<string, Promise<void>>();
+
+function laneOf(op: MapperRequest['op']): string {
+  if (op.startsWith('pcp-')) return 'pcp';
+  if (op.startsWith('pinhole-')) return 'pinhole';
+  return op === 'default-gateways' ? 'local' : 'upnp';
+}
 
 function onMessage(raw: unknown): void {
   const parsed = mapperRequestSchema.safeParse(raw);
@@ -59,13 +87,14 @@ function onMessage(raw: unknown): void {
     return;
   }
   const request = parsed.data;
-  queue = queue.then(async () => {
+  const lane = laneOf(request.op);
+  lanes.set(lane, (lanes.get(lane) ?? Promise.resolve()).then(async () => {
     try {
       send({ id: request.id, ok: true, result: await handle(request) });
     } catch (err) {
-      send({ id: request.id, ok: false, error: GatewayError.toFailure(err) });
+      send({ id: request.id, ok: false, error: failureOf(err) });
     }
-  });
+  }));
 }
 
 if (parentPort) parentPort.on('message', (event) => onMessage(event.data));
