@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { EventName, Events, RoomView, TransferView } from '../../../src-preload/contract';
 import { createDesktopCore, type DesktopCore } from '../../../src-main/desktop/desktop-core';
 import type { DesktopPlatform } from '../../../src-main/desktop/desktop-platform';
-import { formatInvite, parseInvite } from '../../../src-main/room/invite';
+import { loopbackInvite } from '../../fixtures/desktop/loopback-invite';
 import { randomFile, removeTempDirs, tempDir } from '../../fixtures/transfer-files';
 
 interface Side {
@@ -72,7 +72,7 @@ async function hostAndJoin(): Promise<{ host: Side; guest: Side; room: RoomView 
   const host = await side();
   const guest = await side();
   const room = await host.core.handlers['room:host']({ name: 'Hosty' });
-  const invite = formatInvite({ ...parseInvite(unwrap(room.invites[0]).invite), host: '127.0.0.1' });
+  const invite = loopbackInvite(unwrap(room.invite).invite);
   await guest.core.handlers['room:join']({ invite, name: 'Guesty' });
   return { host, guest, room };
 }

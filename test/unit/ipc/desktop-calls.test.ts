@@ -10,7 +10,8 @@ import { dirname, join } from 'node:path';
 import type { CallName, OfferOutcome, Result, RoomView, SettingsView, AppSnapshot } from '../../../src-preload/contract';
 import { createDesktopCore } from '../../../src-main/desktop/desktop-core';
 import { registerIpc } from '../../../src-main/ipc/register-ipc';
-import { formatInvite, parseInvite } from '../../../src-main/room/invite';
+import { parseInvite } from '../../../src-main/room/invite';
+import { loopbackInvite } from '../../fixtures/desktop/loopback-invite';
 import { ourWindow, recordingPlatform, recordingSink, RecordingIpcMain, tempConfig } from './ipc-harness';
 
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -41,7 +42,8 @@ function refused(result: Result<unknown>, code: string): string {
   assert.equal(result.ok, false, `expected ${code}, got ${JSON.stringify(result)}`);
   const { error } = result as { ok: false; error: { code: string; message: string } };
   assert.equal(error.code, code, error.message);
-  assert.match(error.message, /^[A-Z].{10,}[.!?]$/s);
+  // A sentence; it may open by quoting what the person typed ("x y" is not an address…).
+  assert.match(error.message, /^(?:"[^"]*"|[A-Z]).{10,}[.!?]$/s);
   return error.message;
 }
 
@@ -89,6 +91,35 @@ describe('settings through IPC', () => {
     const cleared = data(await first.call<SettingsView>('settings:update', { port: null }));
     assert.equal(cleared.port, null);
     assert.equal(cleared.displayName, 'Ada Lovelace', 'other settings are kept');
+  });
+
+  test('a public address: a bad one is refused with a sentence and nothing saved; a good one is kept, trimmed, and empty clears it', async () => {
+    const { call, config, events } = await app();
+    const before = await readFile(join(config.configDir, 'settings.json'), 'utf8');
+    for (const bad of ['not an address', 'home.example.org:99999', '203.0.113.7:0', '[203.0.113.7]:41234']) {
+      const sentence = refused(await call('settings:update', { publicAddress: bad }), 'invalid-request');
+      assert.match(sentence, /not an address friends can use/);
+    }
+    assert.equal(await readFile(join(config.configDir, 'settings.json'), 'utf8'), before);
+    assert.deepEqual(events.of('settings:changed'), []);
+
+    const kept = data(await call<SettingsView>('settings:update', { publicAddress: '  203.0.113.7:41234 ' }));
+    assert.equal(kept.publicAddress, '203.0.113.7:41234');
+    assert.equal(data(await call<AppSnapshot>('app:snapshot')).settings.publicAddress, '203.0.113.7:41234');
+    const saved = JSON.parse(await readFile(join(config.configDir, 'settings.json'), 'utf8')) as Record<string, unknown>;
+    assert.equal(saved.publicAddress, '203.0.113.7:41234');
+    assert.equal(data(await call<SettingsView>('settings:update', { upnp: false })).publicAddress, '203.0.113.7:41234', 'other changes keep it');
+    assert.equal(data(await call<SettingsView>('settings:update', { publicAddress: '' })).publicAddress, '');
+  });
+
+  test('a public address in the settings joins the invite of the next room, marked as added by hand', async () => {
+    const { call } = await app({ publicAddress: 'home.example.org' });
+    const room = data(await call<RoomView>('room:host', { name: 'Ada' }));
+    const roomPort = room.invite!.addresses.find((a) => a.kind === 'lan')!.port;
+    const manual = room.invite!.addresses.filter((a) => a.kind === 'manual');
+    assert.deepEqual(manual, [{ host: 'home.example.org', port: roomPort, kind: 'manual', internet: true }], "the room's port fills in a missing one");
+    assert.ok(parseInvite(room.invite!.invite).addresses.some((a) => a.host === 'home.example.org' && a.port === roomPort));
+    assert.equal(data(await call('room:leave')), null);
   });
 
   test('the download folder changes only through the picker; cancelling keeps it; reset goes back to the default', async () => {
@@ -156,21 +187,27 @@ describe('room calls through IPC', () => {
     assert.equal(data(await call('room:leave')), null, 'leaving when in no room is harmless');
   });
 
-  test('hosting on loopback: a host RoomView with invites; a second host or join is busy; leaving ends the room', async () => {
+  test('hosting on loopback: a host RoomView with the invite; a second host or join is busy; leaving ends the room', async () => {
     const { call, events, core, config } = await app();
     const room = data(await call<RoomView>('room:host', { name: 'Ada' }));
     assert.equal(room.role, 'host');
     assert.equal(room.me.name, 'Ada');
     assert.equal(room.status.state, 'connected');
     assert.equal(room.portMapping, undefined, 'UPnP is off');
-    assert.ok(room.invites.length > 0);
-    for (const line of room.invites) {
-      assert.equal(line.kind, 'lan');
-      assert.equal(parseInvite(line.invite).host, line.address.toLowerCase());
+    const invite = room.invite!;
+    assert.ok(invite.addresses.length > 0);
+    assert.deepEqual(
+      parseInvite(invite.invite).addresses,
+      invite.addresses.map(({ host, port }) => ({ host: host.toLowerCase(), port })),
+      'the invite names exactly the addresses listed, in order',
+    );
+    for (const entry of invite.addresses) {
+      assert.equal(entry.kind, 'lan', 'no router and no public address: LAN addresses only');
+      assert.equal(entry.internet, false);
     }
 
     refused(await call('room:host', { name: 'Ada' }), 'busy');
-    refused(await call('room:join', { invite: room.invites[0]!.invite, name: 'Bob' }), 'busy');
+    refused(await call('room:join', { invite: invite.invite, name: 'Bob' }), 'busy');
 
     const sent = data(await call<{ id: string }>('chat:send', 'hello room'));
     assert.match(sent.id, /^[A-Za-z0-9_-]+$/);
@@ -192,8 +229,7 @@ describe('room calls through IPC', () => {
     const host = await app();
     const guest = await app();
     const room = data(await host.call<RoomView>('room:host', { name: 'Host' }));
-    const lan = parseInvite(room.invites[0]!.invite);
-    const invite = formatInvite({ ...lan, host: '127.0.0.1' });
+    const invite = loopbackInvite(room.invite!.invite);
 
     const joined = data(await guest.call<RoomView>('room:join', { invite, name: 'Guest' }));
     assert.equal(joined.role, 'guest');
