@@ -17,18 +17,20 @@ interface CopyButtonProps {
 /** A button that copies `text` through the main process and says "Copied" for a moment. */
 export function CopyButton({ text, label, children, className = 'button outline small', onCopied }: CopyButtonProps) {
   const { copyText } = useActions();
-  const [copied, setCopied] = useState(false);
+  // What was copied: "Copied" is about that text, and stops as soon as the text changes.
+  const [copiedText, setCopiedText] = useState<string | null>(null);
+  const copied = copiedText !== null && copiedText === text;
 
   useEffect(() => {
-    if (!copied) return;
-    const timer = setTimeout(() => setCopied(false), COPIED_MS);
+    if (copiedText === null) return;
+    const timer = setTimeout(() => setCopiedText(null), COPIED_MS);
     return () => clearTimeout(timer);
-  }, [copied]);
+  }, [copiedText]);
 
   const copy = async () => {
     const result = await copyText(text);
     if (!result.ok) return;
-    setCopied(true);
+    setCopiedText(text);
     onCopied?.(text);
   };
 

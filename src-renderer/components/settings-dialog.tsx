@@ -101,10 +101,10 @@ export function SettingsDialog({ settings, suggestedName, onClose }: { settings:
           <input id={`${id}-upnp`} type="checkbox" role="switch" className="switch" checked={upnp} onChange={(e) => setUpnp(e.target.checked)} aria-describedby={`${id}-upnp-hint`} />
           <div>
             <label className="field-label" htmlFor={`${id}-upnp`}>
-              Port forwarding (UPnP)
+              Port forwarding
             </label>
             <p className="field-hint" id={`${id}-upnp-hint`}>
-              Ask your router to let people on the internet reach rooms you host. Applies to the next room.
+              Ask your router (UPnP, NAT-PMP or PCP) to let people on the internet reach rooms you host. Applies to the next room.
             </p>
           </div>
         </div>

@@ -2,10 +2,10 @@
 import type { InviteAddressKind, InviteEntry, RoomInvite } from '../../src-preload/contract';
 
 const KIND_WORDS: Record<InviteAddressKind, { title: string; how: string }> = {
-  lan: { title: 'Same network (LAN)', how: 'for people on your Wi-Fi or office network' },
+  lan: { title: 'Same network (LAN)', how: 'your Wi-Fi or office network' },
   public: { title: 'Internet', how: 'forwarded by your router' },
   ipv6: { title: 'Internet over IPv6', how: "opened in your router's firewall" },
-  manual: { title: 'Added by you', how: 'forwarded by hand (Settings, Public address)' },
+  manual: { title: 'Added by you', how: 'forwarded by hand' },
 };
 
 /** `HOST:PORT` as it appears in the invite, an IPv6 host in brackets. */

@@ -54,7 +54,7 @@ test('each invite address says what it is for and whether the internet can use i
   assert.deepEqual(inviteAddressWords(lanEntry('192.168.1.20', 41234)), {
     address: '192.168.1.20:41234',
     title: 'Same network (LAN)',
-    how: 'for people on your Wi-Fi or office network',
+    how: 'your Wi-Fi or office network',
     reach: 'Works only on this network',
   });
   const pub = inviteAddressWords({ host: '203.0.113.7', port: 5000, kind: 'public', internet: true });
@@ -63,7 +63,7 @@ test('each invite address says what it is for and whether the internet can use i
   assert.deepEqual([v6.address, v6.title, v6.how], ['[2001:db8::7]:41234', 'Internet over IPv6', "opened in your router's firewall"]);
   const manual = inviteAddressWords({ host: 'home.example.org', port: 41234, kind: 'manual', internet: true });
   assert.equal(manual.title, 'Added by you');
-  assert.match(manual.how, /by hand/);
+  assert.equal(manual.how, 'forwarded by hand');
   assert.equal(displayAddress({ host: 'fd00::2', port: 1 }), '[fd00::2]:1');
 
   assert.deepEqual(inviteSummary(roomInvite([lanEntry()])), { count: '1 address', reach: 'same network only' });
