@@ -6,11 +6,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import type { PortMappingStatus, RoomInvite } from '../../src-preload/contract';
+import { lanAddresses } from '../../src-main/nat/local-addresses';
 import { formatInvite, parseInvite } from '../../src-main/room/invite';
 import { RoomClient } from '../../src-main/room/room-client';
 import { launchChromium } from '../fixtures/desktop/browser';
 import { startDesktopInstance, type DesktopInstance } from '../fixtures/desktop/desktop-instance';
 import { REPO, RENDERER_DIR, requireBuiltApp } from '../fixtures/built-app';
+import { loopbackInvite } from '../fixtures/desktop/loopback-invite';
 import { buildTestPreload } from '../fixtures/desktop/test-preload-bundle';
 import { serveRenderer, type RendererServer } from '../fixtures/desktop/renderer-server';
 
@@ -41,6 +44,13 @@ async function instance(): Promise<DesktopInstance> {
 const hostSection = (page: Page) => page.getByRole('region', { name: 'Host a room' });
 const joinSection = (page: Page) => page.getByRole('region', { name: 'Join a room' });
 const chatLog = (page: Page) => page.getByRole('log', { name: 'Chat' });
+const invitePanel = (page: Page) => page.getByRole('region', { name: 'Invite people' });
+const inviteAddresses = (page: Page) => invitePanel(page).getByRole('list', { name: 'Addresses in the invite' });
+
+/** Shows `detail` in this window as if main had pushed it (the window cannot tell). */
+async function push(page: Page, event: string, detail: unknown): Promise<void> {
+  await page.evaluate(([e, p]) => (window as unknown as { __portholePush: (e: string, p: unknown) => void }).__portholePush(e, p), [event, detail] as const);
+}
 
 async function say(page: Page, text: string): Promise<void> {
   const box = page.getByRole('textbox', { name: 'Message' });
@@ -78,13 +88,22 @@ test('host, join by invite, chat both ways, drop a file, HTML shows as text', as
   // Host: one click, with a name.
   await hostSection(host.page).getByLabel('Your name').fill('Hosty');
   await hostSection(host.page).getByRole('button', { name: 'Host a room' }).click();
-  const copy = host.page.getByRole('button', { name: 'Copy same-network invite' }).first();
+  const copy = host.page.getByRole('button', { name: 'Copy invite', exact: true });
+  await copy.waitFor();
+  assert.equal(await host.page.getByRole('button', { name: /^Copy/ }).count(), 1, 'one invite, one Copy button');
   await copy.click();
   await waitUntil(() => host.platform.copied.length === 1, 'the invite reached the clipboard');
   const copied = host.platform.copied[0]!;
-  assert.equal(copied, (await host.page.locator('.invite-text').first().textContent())?.trim(), 'Copy copies the invite shown');
-  // The invite names this machine's LAN address; the test stays on loopback.
-  const invite = formatInvite({ ...parseInvite(copied), host: '127.0.0.1' });
+  assert.equal(copied, (await invitePanel(host.page).locator('.invite-text').textContent())?.trim(), 'Copy invite copies exactly the invite shown');
+  // The details name this machine's LAN address as one for the same network.
+  const [lan] = await lanAddresses();
+  await invitePanel(host.page).getByText(/^\d+ address/).click();
+  const lanItem = inviteAddresses(host.page).getByRole('listitem').filter({ hasText: lan!.includes(':') ? `[${lan}]:` : `${lan}:` });
+  await lanItem.waitFor();
+  assert.match((await lanItem.textContent()) ?? '', /Same network \(LAN\).*Works only on this network/);
+  assert.ok(parseInvite(copied).addresses.some((a) => a.host === lan!.toLowerCase()), 'and the copied invite holds it');
+  // The invite names this machine's LAN addresses; the test stays on loopback.
+  const invite = loopbackInvite(copied);
 
   // Said before anyone joined: the guest must see it in the history it gets when joining.
   await say(host.page, 'welcome, early bird');
@@ -185,7 +204,7 @@ test('a chat of 10,000 messages stays virtualized, follows the newest line, and 
   for (let i = 0; i < 10; i++) await host.page.mouse.wheel(0, -2000);
   await log.getByText('message number 10000', { exact: true }).waitFor({ state: 'detached' });
   const { room } = await host.core.handlers['app:snapshot']();
-  const friend = await RoomClient.join(formatInvite({ ...parseInvite(room!.invites[0]!.invite), host: '127.0.0.1' }), { name: 'Friend' });
+  const friend = await RoomClient.join(loopbackInvite(room!.invite!.invite), { name: 'Friend' });
   friend.send('one more while you read');
   const jump = host.page.getByRole('button', { name: /New messages/ });
   await jump.waitFor();
@@ -198,5 +217,110 @@ test('a chat of 10,000 messages stays virtualized, follows the newest line, and 
   await host.page.reload();
   await chatLog(host.page).getByText('one more while you read').waitFor();
   await host.page.screenshot({ path: join(SCREENSHOTS, 'long-chat.png') });
+  assert.deepEqual(host.problems, []);
+});
+
+test('the invite grows as the router answers: every address says what it is for, and a copied invite that changed asks to be copied again', async () => {
+  const host = await instance();
+  await hostSection(host.page).getByLabel('Your name').fill('Hosty');
+  await hostSection(host.page).getByRole('button', { name: 'Host a room' }).click();
+  const copy = host.page.getByRole('button', { name: 'Copy invite', exact: true });
+  await copy.click();
+  await waitUntil(() => host.platform.copied.length === 1, 'the invite reached the clipboard');
+  const first = parseInvite(host.platform.copied[0]!);
+  const changed = invitePanel(host.page).getByText('The invite changed — copy it again.');
+  assert.equal(await changed.count(), 0, 'nothing changed yet');
+
+  // What main pushes when the router forwards and opens an IPv6 pinhole.
+  const port = first.port;
+  const ipv6 = { address: '2001:db8::7', port, method: 'pcp', leaseSeconds: 7200 } as const;
+  const status: PortMappingStatus = {
+    code: 'mapped',
+    message: `Port ${port} on 203.0.113.7 forwards to this machine: friends anywhere can join with the invite.`,
+    externalAddress: '203.0.113.7',
+    externalPort: port,
+    internalAddress: first.host,
+    internalPort: port,
+    method: 'upnp-igd',
+    ipv6,
+  };
+  const addresses: RoomInvite['addresses'] = [
+    { host: '203.0.113.7', port, kind: 'public', internet: true },
+    { host: '2001:db8::7', port, kind: 'ipv6', internet: true },
+    { host: 'home.example.org', port: 41000, kind: 'manual', internet: true },
+    ...first.addresses.map((a) => ({ ...a, kind: 'lan' as const, internet: false })),
+  ];
+  const grown: RoomInvite = { invite: formatInvite({ addresses, fingerprint: first.fingerprint, secret: first.secret }), addresses };
+  await push(host.page, 'room:port-mapping', status);
+  await push(host.page, 'room:invite', grown);
+
+  await changed.waitFor();
+  assert.equal((await invitePanel(host.page).locator('.invite-text').textContent())?.trim(), grown.invite, 'the panel shows the new invite');
+  assert.equal((await copy.textContent())?.trim(), 'Copy invite', '"Copied" was about the old invite');
+  await invitePanel(host.page).getByText(`${addresses.length} addresses`).click();
+  const items = inviteAddresses(host.page).getByRole('listitem');
+  assert.equal(await items.count(), addresses.length);
+  const said = (await items.allTextContents()).join('\n');
+  for (const words of [
+    /203\.0\.113\.7:\d+Internet — forwarded by your routerWorks from the internet/,
+    /\[2001:db8::7\]:\d+Internet over IPv6 — opened in your router's firewallWorks from the internet/,
+    /home\.example\.org:41000Added by you — forwarded by handWorks from the internet/,
+    /Same network \(LAN\) — your Wi-Fi or office networkWorks only on this network/,
+  ]) assert.match(said, words);
+  const mapping = host.page.getByRole('status', { name: 'Port forwarding' });
+  await mapping.getByText('Reachable from the internet').waitFor();
+  await mapping.getByText("Friends with IPv6 can join too: [2001:db8::7]:" + port + " is open in your router's firewall.").waitFor();
+
+  await host.page.screenshot({ path: join(SCREENSHOTS, 'host-invite.png') });
+  await host.page.setViewportSize({ width: 720, height: 480 });
+  await host.page.screenshot({ path: join(SCREENSHOTS, 'host-invite-720x480.png') });
+  await host.page.setViewportSize({ width: 1200, height: 800 });
+
+  // Copying again copies the new invite, and the warning goes.
+  await copy.click();
+  await waitUntil(() => host.platform.copied.length === 2, 'the new invite reached the clipboard');
+  assert.equal(host.platform.copied[1], grown.invite);
+  await changed.waitFor({ state: 'detached' });
+
+  // The router goes away: no router to the internet, still looking; the invite shrinks back.
+  await push(host.page, 'room:port-mapping', {
+    code: 'no-gateway',
+    message: 'This machine has no router to the internet: friends must be on this network to join.',
+    internalPort: port,
+    searching: true,
+  } satisfies PortMappingStatus);
+  await push(host.page, 'room:invite', { invite: host.platform.copied[0]!, addresses: addresses.slice(3) } satisfies RoomInvite);
+  await mapping.getByText('No router to the internet', { exact: true }).waitFor();
+  await mapping.getByText('Still looking… this updates by itself.').waitFor();
+  await changed.waitFor();
+  assert.equal(await items.count(), addresses.length - 3);
+  await host.page.screenshot({ path: join(SCREENSHOTS, 'host-no-gateway.png') });
+  assert.deepEqual(host.problems, []);
+});
+
+test('settings: a public address main refuses shows its sentence; an accepted one is kept for next time', async () => {
+  const host = await instance();
+  await host.page.getByRole('button', { name: 'Settings' }).click();
+  const dialog = host.page.getByRole('dialog', { name: 'Settings' });
+  const field = dialog.getByLabel('Public address', { exact: true });
+  await field.fill('not an address');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  const sentence = dialog.getByRole('alert').filter({ hasText: 'not an address friends can use' });
+  await sentence.waitFor();
+  assert.equal(await field.getAttribute('aria-invalid'), 'true');
+  assert.equal((await host.core.handlers['app:snapshot']()).settings.publicAddress, '', 'nothing was saved');
+  await host.page.screenshot({ path: join(SCREENSHOTS, 'settings-public-address.png') });
+  await host.page.setViewportSize({ width: 720, height: 480 });
+  await sentence.scrollIntoViewIfNeeded();
+  await host.page.screenshot({ path: join(SCREENSHOTS, 'settings-public-address-720x480.png') });
+  await host.page.setViewportSize({ width: 1200, height: 800 });
+
+  await field.fill(' 203.0.113.7:41234 ');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  assert.equal((await host.core.handlers['app:snapshot']()).settings.publicAddress, '203.0.113.7:41234');
+
+  await host.page.getByRole('button', { name: 'Settings' }).click();
+  assert.equal(await host.page.getByRole('dialog', { name: 'Settings' }).getByLabel('Public address', { exact: true }).inputValue(), '203.0.113.7:41234');
   assert.deepEqual(host.problems, []);
 });
