@@ -2,17 +2,17 @@
 // share. Declared once: main and preload import it, the renderer uses `import type` only.
 // No electron import and no Node import, so every side can load it.
 import type { AppError } from '../src-main/room/errors';
-import type { InviteLine } from '../src-main/room/invite';
+import type { RoomInvite } from '../src-main/session/room-invite';
 import type { Member, RoomEvent } from '../src-main/room/protocol';
 import type { SendFailure, SessionStatus } from '../src-main/room/session-events';
 import type { PortMappingStatus } from '../src-main/nat/port-mapping-status';
 import type { TransferView } from '../src-main/transfer/transfer-events';
 
 export type { AppError, ErrorCode } from '../src-main/room/errors';
-export type { InviteLine } from '../src-main/room/invite';
+export type { RoomInvite, InviteEntry, InviteAddressKind } from '../src-main/session/room-invite';
 export type { Member, RoomEvent, ChatEvent } from '../src-main/room/protocol';
 export type { SessionStatus, SendFailure } from '../src-main/room/session-events';
-export type { PortMappingStatus, PortMappingCode } from '../src-main/nat/port-mapping-status';
+export type { PortMappingStatus, PortMappingCode, MappingMethod, Ipv6Opening } from '../src-main/nat/port-mapping-status';
 export type { TransferView, TransferState, RecipientView, RecipientState, TransferPeer, EndReason } from '../src-main/transfer/transfer-events';
 
 /** What every IPC call answers: data, or an error with a stable code and a sentence. */
@@ -28,8 +28,10 @@ export interface SettingsView {
   downloadDirIsDefault: boolean;
   /** The port a hosted room listens on; null picks a free one (and remembers it). */
   port: number | null;
-  /** Ask the router to forward the port (UPnP) when hosting. */
+  /** Ask the router to let friends in (UPnP, NAT-PMP, PCP, IPv6 pinholes) when hosting. */
   upnp: boolean;
+  /** An address forwarded by hand (`HOST[:PORT]`), added to the invite; empty when none. */
+  publicAddress: string;
 }
 
 /** What the person may change directly; the download folder changes only through the folder picker. */
@@ -37,6 +39,8 @@ export interface SettingsPatch {
   displayName?: string;
   port?: number | null;
   upnp?: boolean;
+  /** Empty clears it. */
+  publicAddress?: string;
 }
 
 /** The room the window shows: everything needed to draw it from scratch (e.g. after a reload). */
@@ -45,8 +49,8 @@ export interface RoomView {
   me: Member;
   members: Member[];
   status: SessionStatus;
-  /** Host only: invites to copy, LAN first; a public one once the router maps the port. */
-  invites: InviteLine[];
+  /** Host only: the invite to copy, with what each of its addresses is for; it grows as the router answers. */
+  invite?: RoomInvite;
   /** Host only: the router port-forwarding state; absent when UPnP is off or for guests. */
   portMapping?: PortMappingStatus;
   /** Chat and join/leave lines so far, oldest first (the newest few thousand). */
@@ -122,7 +126,8 @@ export interface Events {
   'room:status': SessionStatus;
   'room:event': { event: RoomEvent; replayed: boolean };
   'room:members': Member[];
-  'room:invites': InviteLine[];
+  /** Host only: the invite gained or lost an address. */
+  'room:invite': RoomInvite;
   'room:port-mapping': PortMappingStatus;
   /** Something the person should know; the room goes on. */
   'room:warning': AppError;
@@ -168,7 +173,7 @@ export const EVENT_NAMES = [
   'room:status',
   'room:event',
   'room:members',
-  'room:invites',
+  'room:invite',
   'room:port-mapping',
   'room:warning',
   'room:ended',

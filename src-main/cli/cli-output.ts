@@ -1,13 +1,12 @@
 import type { PortMappingStatus } from '../nat/port-mapping-status';
 import type { AppError } from '../room/errors';
-import type { InviteLine } from '../room/invite';
+import type { RoomInvite } from '../session/room-invite';
 import type { Member, RoomEvent } from '../room/protocol';
 import type { SendFailure, SessionStatus } from '../room/session-events';
 import type { TransferView } from '../transfer/transfer-events';
 import { printable } from './printable';
 import { transferHumanPrinter, transferJson, type TransferNotice } from './transfer-output';
 
-export type { InviteLine } from '../room/invite';
 
 export interface ReadyInfo {
   role: 'host' | 'guest';
@@ -15,7 +14,8 @@ export interface ReadyInfo {
   members: Member[];
   port?: number;
   fingerprint?: string;
-  invites?: InviteLine[];
+  /** Host: the invite to share, and what each of its addresses is for. */
+  invite?: RoomInvite;
 }
 
 /** Everything the CLI shows: human lines, or one JSON object per line with --json. */
@@ -28,10 +28,18 @@ export interface CliOutput {
   sendFailed(failure: SendFailure): void;
   error(error: AppError): void;
   note(text: string): void;
-  /** The router port-forwarding state, and the public invite once there is one. */
-  portMapping(status: PortMappingStatus, invite?: InviteLine): void;
+  /** The router port-forwarding state. */
+  portMapping(status: PortMappingStatus): void;
+  /** The host's invite gained or lost an address (the router answered, a forward lapsed). */
+  inviteUpdated(invite: RoomInvite): void;
   /** A file offer or a transfer's new state or progress. */
   transfer(notice: TransferNotice, view: TransferView): void;
+}
+
+/** Who can use an invite, in a few words. */
+function reachWords(invite: RoomInvite): string {
+  const internet = invite.addresses.filter((a) => a.internet).map((a) => (a.kind === 'ipv6' ? 'the internet over IPv6' : a.kind === 'manual' ? `${a.host} (added by you)` : 'the internet'));
+  return `Works from: your network${internet.length > 0 ? `, ${[...new Set(internet)].join(', ')}` : ''}.`;
 }
 
 const clock = (ts: number) => new Date(ts).toTimeString().slice(0, 5);
@@ -39,7 +47,7 @@ const clock = (ts: number) => new Date(ts).toTimeString().slice(0, 5);
 export function jsonOutput(write: (line: string) => void): CliOutput {
   const emit = (event: string, data: object) => write(`${JSON.stringify({ event, ...data })}\n`);
   return {
-    ready: (info) => emit('ready', info),
+    ready: ({ invite, ...info }) => emit('ready', { ...info, ...(invite ? { invite: invite.invite, addresses: invite.addresses } : {}) }),
     roomEvent: (e, replayed) => {
       if (e.type === 'chat') emit('chat', { seq: e.seq, ts: e.ts, from: e.from, id: e.id, text: e.text, history: replayed });
       else if (e.type === 'joined') emit('member-joined', { seq: e.seq, ts: e.ts, member: e.member, history: replayed });
@@ -51,7 +59,8 @@ export function jsonOutput(write: (line: string) => void): CliOutput {
     sendFailed: (failure) => emit('send-failed', failure),
     error: (error) => emit('error', error),
     note: () => {},
-    portMapping: (status, invite) => emit('port-mapping', { ...status, ...(invite ? { invite: invite.invite } : {}) }),
+    portMapping: (status) => emit('port-mapping', status),
+    inviteUpdated: (invite) => emit('invite-updated', { invite: invite.invite, addresses: invite.addresses }),
     transfer: (notice, view) => transferJson(emit, notice, view),
   };
 }
@@ -66,8 +75,9 @@ export function humanOutput(
   return {
     ready: (info) => {
       if (info.role === 'host') {
-        line(`Hosting a room on port ${info.port} as ${printable(info.me.name)}. Send a friend one of these invites:`);
-        for (const invite of info.invites ?? []) line(`  ${invite.kind === 'lan' ? 'same network' : 'internet    '}  ${invite.invite}`);
+        line(`Hosting a room on port ${info.port} as ${printable(info.me.name)}. Send a friend this invite:`);
+        if (info.invite) line(`  ${info.invite.invite}`);
+        if (info.invite) line(`  ${reachWords(info.invite)}`);
       } else {
         line(`Joined as ${printable(info.me.name)}. In the room: ${info.members.map((m) => printable(m.name)).join(', ')}.`);
       }
@@ -92,10 +102,14 @@ export function humanOutput(
     sendFailed: (failure) => err(`Not sent: "${printable(failure.text).slice(0, 60)}" (${failure.error.message})\n`),
     error: (error) => err(`${error.message}\n`),
     note: (text) => line(text),
-    portMapping: (status, invite) => {
-      if (status.code === 'starting' || status.code === 'stopped') return;
+    portMapping: (status) => {
+      if (status.code === 'starting') return;
       line(`Port forwarding: ${status.message}`);
-      if (invite) line(`  internet      ${invite.invite}`);
+    },
+    inviteUpdated: (invite) => {
+      line('The invite changed; send this one from now on (the earlier one still works where it did):');
+      line(`  ${invite.invite}`);
+      line(`  ${reachWords(invite)}`);
     },
     transfer: transferHumanPrinter(line, options.acceptFiles),
   };

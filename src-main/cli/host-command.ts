@@ -1,7 +1,7 @@
 import { createPortMapper, type PortMapper } from '../nat/port-mapper';
 import type { PortMappingStatus } from '../nat/port-mapping-status';
-import type { InviteLine } from '../room/invite';
-import { openHostRoom, publicInvite } from '../session/open-host-room';
+import { openHostRoom } from '../session/open-host-room';
+import type { HostInvite } from '../session/room-invite';
 import type { CliOutput } from './cli-output';
 import { runSessionLoop, type LoopIo } from './session-loop';
 import { showTransfers } from './transfer-commands';
@@ -11,6 +11,8 @@ export interface HostCommandOptions {
   name?: string;
   upnp: boolean;
   newInvite: boolean;
+  /** Addresses forwarded by hand, added to the invite. */
+  publicAddresses?: string[];
   configDir: string;
   /** Where received files go, and whether every offer is accepted at once. */
   transfers?: { downloadDir?: string; autoAccept?: boolean };
@@ -19,26 +21,26 @@ export interface HostCommandOptions {
 /** `porthole host`: runs a room until /quit or a signal. Resolves with the exit code. */
 export async function hostCommand(options: HostCommandOptions, output: CliOutput, io: LoopIo): Promise<number> {
   const room = await openHostRoom(options);
-  const { host, identity, invites } = room;
+  const { host, identity, invite } = room;
   for (const warning of room.warnings) output.warning(warning);
   host.on('room-event', (event, replayed) => output.roomEvent(event, replayed));
   host.on('members', (members) => output.members(members));
   showTransfers(host, output);
-  output.ready({ role: 'host', me: host.me, members: host.members(), port: host.port, fingerprint: identity.fingerprint, invites });
-  const mapper = options.upnp ? startPortMapping(host.port, output, (status) => publicInvite(status, room)) : undefined;
+  output.ready({ role: 'host', me: host.me, members: host.members(), port: host.port, fingerprint: identity.fingerprint, invite: invite.current });
+  invite.on('changed', (updated) => output.inviteUpdated(updated));
+  const mapper = options.upnp ? startPortMapping(host.port, output, invite) : undefined;
   // The room closes first so that guests on the internet still get their close frame through
   // the router; the mapping goes right after (closing is bounded by the close timeout).
   return runSessionLoop(host, output, io, undefined, async () => mapper?.stop());
 }
 
-/** Asks the router to forward the room's port; reports every change of state as it happens. */
-function startPortMapping(
-  port: number,
-  output: CliOutput,
-  inviteFor: (status: PortMappingStatus) => InviteLine | undefined,
-): PortMapper {
+/** Asks the router to let friends in; reports every change of state, and updates the invite. */
+function startPortMapping(port: number, output: CliOutput, invite: HostInvite): PortMapper {
   const mapper = createPortMapper({ internalPort: port });
-  mapper.on('status', (status: PortMappingStatus) => output.portMapping(status, inviteFor(status)));
+  mapper.on('status', (status: PortMappingStatus) => {
+    output.portMapping(status);
+    invite.mappingChanged(status);
+  });
   void mapper.start();
   return mapper;
 }

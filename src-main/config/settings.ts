@@ -10,6 +10,8 @@ export const settingsSchema = z.object({
   port: z.number().int().min(0).max(65535).optional().catch(undefined),
   upnp: z.boolean().default(true).catch(true),
   downloadDir: z.string().min(1).optional().catch(undefined),
+  /** An address forwarded by hand (HOST[:PORT]), added to every invite. */
+  publicAddress: z.string().min(1).max(300).optional().catch(undefined),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

@@ -1,8 +1,9 @@
 // The room the window is in: forwards the session's events to the window, keeps what a reload
 // needs to redraw it, and closes in the right order.
-import type { InviteLine, RoomView } from '../../src-preload/contract';
+import type { RoomView } from '../../src-preload/contract';
 import type { PortMapper } from '../nat/port-mapper';
 import type { PortMappingStatus } from '../nat/port-mapping-status';
+import type { HostInvite } from '../session/room-invite';
 import type { RoomEvent } from '../room/protocol';
 import type { RoomSession, SessionEvents, SessionStatus } from '../room/session-events';
 import type { EventEmitter } from 'node:events';
@@ -17,11 +18,10 @@ export interface ActiveRoomOptions {
   role: 'host' | 'guest';
   session: Session;
   sink: EventSink;
-  invites?: InviteLine[];
-  /** Host with UPnP on: the port mapper, already subscribed to nothing. */
-  mapper?: PortMapper;
-  /** The public invite for a mapping state, when there is one. */
-  publicInvite?: (status: PortMappingStatus) => InviteLine | undefined;
+  /** Host: the invite, which the mapper's answers update. */
+  invite?: HostInvite;
+  /** Host with port forwarding on: the port mapper, already subscribed to nothing. */
+  mapper?: PortMapper | undefined;
   /** Called once when the room is over, whoever ended it. */
   onEnded: (room: ActiveRoom) => void;
 }
@@ -31,7 +31,6 @@ export class ActiveRoom {
   readonly session: Session;
   private readonly events: RoomEvent[] = [];
   private status: SessionStatus = { state: 'connected' };
-  private invites: InviteLine[];
   private ended = false;
   private closing: Promise<void> | undefined;
   /** Events are kept from the start but pushed only once the window has the room's view. */
@@ -40,7 +39,6 @@ export class ActiveRoom {
   constructor(private readonly options: ActiveRoomOptions) {
     this.role = options.role;
     this.session = options.session;
-    this.invites = options.invites ?? [];
     const { session } = options;
     const sink: EventSink = (event, payload) => {
       if (this.live) options.sink(event, payload);
@@ -60,12 +58,10 @@ export class ActiveRoom {
     });
     session.transfers.on('offer', (view) => sink('transfer:offer', view));
     session.transfers.on('update', (view) => sink('transfer:update', view));
+    options.invite?.on('changed', (invite) => sink('room:invite', invite));
     options.mapper?.on('status', (status: PortMappingStatus) => {
       sink('room:port-mapping', status);
-      const lan = this.invites.filter((i) => i.kind !== 'public');
-      const pub = options.publicInvite?.(status);
-      this.invites = pub ? [...lan, pub] : lan;
-      sink('room:invites', this.invites);
+      options.invite?.mappingChanged(status);
     });
   }
 
@@ -85,7 +81,7 @@ export class ActiveRoom {
       me: this.session.me,
       members: this.session.members(),
       status: this.status,
-      invites: this.invites,
+      ...(this.options.invite ? { invite: this.options.invite.current } : {}),
       ...(this.options.mapper ? { portMapping: this.options.mapper.status } : {}),
       events: [...this.events],
       transfers: this.session.transfers.list(),

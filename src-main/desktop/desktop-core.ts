@@ -4,7 +4,7 @@ import type { AppSnapshot, OfferOutcome, RoomView } from '../../src-preload/cont
 import { createPortMapper } from '../nat/port-mapper';
 import { PortholeError, toAppError } from '../room/errors';
 import { RoomClient } from '../room/room-client';
-import { openHostRoom, publicInvite } from '../session/open-host-room';
+import { openHostRoom } from '../session/open-host-room';
 import { isFinalState, type TransferView } from '../transfer/transfer-events';
 import { ActiveRoom } from './active-room';
 import type { CallHandlers, DesktopPlatform, EventSink } from './desktop-platform';
@@ -82,10 +82,11 @@ export function createDesktopCore(options: DesktopCoreOptions): DesktopCore {
       let cancelled = false;
       opening = { cancel: () => { cancelled = true; } };
       try {
-        const { upnp } = await settings.load();
+        const { upnp, publicAddress } = await settings.load();
         const opened = await openHostRoom({
           configDir: options.configDir,
           name,
+          ...(publicAddress ? { publicAddresses: [publicAddress] } : {}),
           remember: (used) => settings.remember(used),
           ...(options.listenHost ? { listenHost: options.listenHost } : {}),
         });
@@ -94,7 +95,7 @@ export function createDesktopCore(options: DesktopCoreOptions): DesktopCore {
           throw new PortholeError('room-closed', 'Hosting was cancelled.');
         }
         const mapper = upnp ? createPortMapper({ internalPort: opened.host.port, ...(platform.forkUpnp ? { fork: platform.forkUpnp } : {}) }) : undefined;
-        const active = new ActiveRoom({ role: 'host', session: opened.host, sink, invites: opened.invites, mapper, publicInvite: (s) => publicInvite(s, opened), onEnded });
+        const active = new ActiveRoom({ role: 'host', session: opened.host, sink, invite: opened.invite, mapper, onEnded });
         const view = adopt(active);
         for (const warning of opened.warnings) sink('room:warning', warning);
         void mapper?.start();

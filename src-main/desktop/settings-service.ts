@@ -5,6 +5,7 @@ import { settingsStore, type Settings } from '../config/settings';
 import { PortholeError } from '../room/errors';
 import { nameSchema } from '../room/protocol';
 import { defaultDownloadDir } from '../transfer/download-folder';
+import { parsePublicAddress } from '../session/room-invite';
 
 export class SettingsService {
   private readonly store;
@@ -32,11 +33,15 @@ export class SettingsService {
       if (!parsed.success) throw new PortholeError('name-invalid', `${parsed.error.issues[0]?.message ?? 'Invalid name.'} Pick another name.`);
       displayName = parsed.data;
     }
+    // Checked as the person types it in, not when the next room starts; the room's port fills in a missing one.
+    const publicAddress = patch.publicAddress?.trim();
+    if (publicAddress) parsePublicAddress(publicAddress, 1);
     return this.change((s) => ({
       ...s,
       ...(displayName !== undefined ? { displayName } : {}),
       ...(patch.port !== undefined ? { port: patch.port ?? undefined } : {}),
       ...(patch.upnp !== undefined ? { upnp: patch.upnp } : {}),
+      ...(publicAddress !== undefined ? { publicAddress: publicAddress || undefined } : {}),
     }));
   }
 
@@ -82,5 +87,6 @@ async function toView(s: Settings): Promise<SettingsView> {
     downloadDirIsDefault: s.downloadDir === undefined,
     port: s.port ?? null,
     upnp: s.upnp,
+    publicAddress: s.publicAddress ?? '',
   };
 }

@@ -19,6 +19,7 @@ export const CALL_SCHEMAS: { [C in CallName]: z.ZodType<CallArgs<C>> } = {
       displayName: name.optional(),
       port: z.number().int().min(1).max(65535).nullable().optional(),
       upnp: z.boolean().optional(),
+      publicAddress: z.string().max(300).optional(),
     }),
   ]),
   'settings:choose-download-folder': none,

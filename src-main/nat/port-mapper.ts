@@ -1,11 +1,15 @@
-// The room host's port mapper: runs UPnP in a child process, keeps the mapping alive, reports status.
+// The room host's port mapper: asks the router, every way it might listen (UPnP IGD, PCP,
+// NAT-PMP; IPv6 pinholes by PCP and UPnP), to let friends in; keeps what it gets alive; keeps
+// looking while nothing answers; and removes everything when the room closes.
 import { EventEmitter } from 'node:events';
 import type { PortMappingStatus } from './port-mapping-status';
 import type { ForkFn } from './mapper-process';
 import { forkWithNode, upnpChildModulePath } from './mapper-process';
 import { MapperClient } from './mapper-client';
-import { MAPPING_TAG, REQUEST_TIMEOUT_MS, mapPort, removeStaleMappings } from './mapping-attempt';
-import { classifyExternalAddress } from './external-address-class';
+import { closeOpening, openUpnpPinhole, openWithPcp, renewOpening, type OpenResult, type PortOpening } from './mapping-methods';
+import { mappingVerdict, type MethodFailure } from './mapping-verdict';
+import { currentNetwork, networkSignature, type NetworkFacts } from './network-facts';
+import { closeUpnpIgd, discoverUpnp, mapWithUpnpIgd, renewUpnpIgd } from './upnp-igd';
 import * as say from './status-messages';
 
 export type { ForkFn, MapperProcess } from './mapper-process';
@@ -14,37 +18,67 @@ export type { PortMappingStatus } from './port-mapping-status';
 export interface PortMapperOptions {
   internalPort: number;
   leaseSeconds?: number;
+  /** How long the first search listens for UPnP routers; later searches listen longer. */
   discoveryTimeoutMs?: number;
   description?: string;
   fork?: ForkFn;
+  /** start() answers no later than this, with what is known by then; the search goes on. */
+  verdictDeadlineMs?: number;
+  /** Pauses between searches while something is still missing; the last one repeats. */
+  retryDelaysMs?: readonly number[];
+  /** How often the machine's addresses are checked for a network change. */
+  networkPollMs?: number;
+  /** Where the routers and addresses are; the machine's own by default (tests may narrow it). */
+  network?: () => Promise<NetworkFacts>;
 }
 
 export interface PortMapper extends EventEmitter {
+  /** Starts; resolves with the first verdict, within the verdict deadline. */
   start(): Promise<PortMappingStatus>;
+  /** Removes every forward and pinhole; the status then says whether the router confirmed it. */
   stop(): Promise<void>;
   readonly status: PortMappingStatus;
-  /** Process id of the current UPnP child, for diagnostics and tests. */
+  /** Process id of the current helper child, for diagnostics and tests. */
   readonly childPid: number | undefined;
 }
 
 const MAX_RESTARTS = 5;
 const RESTART_WINDOW_MS = 60_000;
+const DEFAULT_RETRY_DELAYS_MS = [2_000, 5_000, 10_000, 30_000, 60_000, 120_000, 300_000];
+/** Later searches wait longer for a router that answers late. */
+const LATER_DISCOVERY_MS = 5_000;
+const METHOD_TIMEOUT_MS = 8_000;
+/** Removing a forward at stop may take this long per router; stop never waits longer. */
+const STOP_TIMEOUT_MS = 1_500;
 
-class UpnpPortMapper extends EventEmitter implements PortMapper {
+interface Held {
+  opening: PortOpening;
+  /** When the router last confirmed it; it lapses leaseSeconds later. */
+  confirmedAt: number;
+  renewTimer: NodeJS.Timeout | undefined;
+}
+
+class RouterPortMapper extends EventEmitter implements PortMapper {
   private current: PortMappingStatus;
   private client: MapperClient | undefined;
   private running = false;
-  private establishing: Promise<PortMappingStatus> | undefined;
-  private renewTimer: NodeJS.Timeout | undefined;
+  private first: Promise<PortMappingStatus> | undefined;
+  private round: Promise<void> | undefined;
+  private roundAgain = false;
+  private searches = 0;
+  private searchTimer: NodeJS.Timeout | undefined;
+  private networkTimer: NodeJS.Timeout | undefined;
+  private lastSignature = '';
   private restarts: number[] = [];
+  private readonly held: { 4?: Held; 6?: Held } = {};
+  private facts: NetworkFacts = { ipv4: {}, ipv6: {} };
+  private failures: MethodFailure[] = [];
   private readonly lease: number;
-  private readonly discoveryTimeoutMs: number;
 
   constructor(private readonly options: PortMapperOptions) {
     super();
     this.lease = options.leaseSeconds ?? 3600;
-    this.discoveryTimeoutMs = options.discoveryTimeoutMs ?? 3000;
-    this.current = { code: 'stopped', message: 'Port forwarding is off.', internalPort: options.internalPort };
+    this.current = { code: 'stopped', message: say.stoppedMessage(false), internalPort: options.internalPort };
   }
 
   get status(): PortMappingStatus {
@@ -56,83 +90,179 @@ class UpnpPortMapper extends EventEmitter implements PortMapper {
   }
 
   start(): Promise<PortMappingStatus> {
-    if (this.running) return this.establishing ?? Promise.resolve(this.current);
+    if (this.running && this.first) return this.first;
     this.running = true;
     this.restarts = [];
-    return this.establish();
+    this.searches = 0;
+    this.setStatus({ code: 'starting', message: `Asking your router to let friends reach port ${this.options.internalPort}.`, internalPort: this.options.internalPort });
+    const round = this.search();
+    const deadline = new Promise<void>((resolve) => setTimeout(resolve, this.options.verdictDeadlineMs ?? 2_800).unref());
+    this.first = Promise.race([round, deadline]).then(() => {
+      if (this.running) this.publish();
+      return this.current;
+    });
+    this.watchNetwork();
+    return this.first;
   }
 
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    clearTimeout(this.renewTimer);
-    await this.establishing;
-    const { externalPort } = this.current;
+    clearTimeout(this.searchTimer);
+    clearInterval(this.networkTimer);
+    // A search still talking to a slow router gets a moment to finish (what it opens is then
+    // closed below or by adopt()); stop never waits on the router for long.
+    if (this.round) await Promise.race([this.round, sleep(STOP_TIMEOUT_MS)]);
+    const held = [this.held[4], this.held[6]].filter((h): h is Held => h !== undefined);
+    delete this.held[4];
+    delete this.held[6];
+    for (const h of held) clearTimeout(h.renewTimer);
+    const removed = await Promise.all(held.map((h) => this.close(h.opening, STOP_TIMEOUT_MS)));
     const client = this.client;
-    if (client && externalPort !== undefined && this.current.leaseSeconds !== undefined) {
-      await client.request({ op: 'unmap', externalPort }, REQUEST_TIMEOUT_MS);
-    }
     this.client = undefined;
     client?.kill();
-    this.setStatus({ code: 'stopped', message: 'Port forwarding is off.', internalPort: this.options.internalPort });
+    const lapse = held.filter((_, i) => !removed[i]).map((h) => h.confirmedAt + h.opening.leaseSeconds * 1000 - Date.now());
+    const port = { internalPort: this.options.internalPort };
+    if (lapse.length === 0) this.setStatus({ code: 'stopped', message: say.stoppedMessage(held.length > 0), ...port });
+    else this.setStatus({ code: 'stopped', message: say.leftOpenMessage(Math.max(1, Math.ceil(Math.max(...lapse) / 60_000))), ...port });
   }
 
-  private establish(): Promise<PortMappingStatus> {
-    const run = this.attempt().catch((err: unknown) =>
-      this.base('error', say.errorMessage(this.options.internalPort, err instanceof Error ? err.message : String(err))));
-    this.establishing = run.then((status) => {
-      // A stop() that came in meanwhile owns the final status.
-      if (this.running) this.setStatus(status);
-      this.establishing = undefined;
-      return this.current;
+  /** One search at a time; a request for another while one runs makes it run once more after. */
+  private search(): Promise<void> {
+    if (this.round) {
+      this.roundAgain = true;
+      return this.round;
+    }
+    this.round = this.searchOnce().finally(() => {
+      this.round = undefined;
+      if (!this.running) return;
+      if (this.roundAgain) {
+        this.roundAgain = false;
+        void this.search();
+      } else this.scheduleSearch();
     });
-    return this.establishing;
+    return this.round;
   }
 
-  private base(code: PortMappingStatus['code'], message: string, extra: Partial<PortMappingStatus> = {}): PortMappingStatus {
-    return { code, message, internalPort: this.options.internalPort, ...extra };
-  }
-
-  private async attempt(): Promise<PortMappingStatus> {
-    const port = this.options.internalPort;
-    this.setStatus(this.base('starting', `Looking for a UPnP router to forward port ${port}.`));
+  private async searchOnce(): Promise<void> {
     const client = this.ensureClient();
-    const found = await client.request({ op: 'discover', timeoutMs: this.discoveryTimeoutMs }, this.discoveryTimeoutMs + 15_000);
-    if (!found.ok) {
-      return found.error.kind === 'no-gateway'
-        ? this.base('no-router', say.noRouterMessage(port))
-        : this.base('error', say.errorMessage(port, found.error.message));
+    this.facts = await (this.options.network ?? currentNetwork)();
+    const discoveryMs = this.searches++ === 0 ? (this.options.discoveryTimeoutMs ?? 2_000) : Math.max(LATER_DISCOVERY_MS, this.options.discoveryTimeoutMs ?? 0);
+    const failures: MethodFailure[] = [];
+    const tasks: Array<Promise<unknown>> = [];
+    const { ipv4, ipv6 } = this.facts;
+    const wantV4 = () => this.running && !this.held[4];
+    const wantV6 = () => this.running && !this.held[6] && ipv6.address !== undefined;
+    const upnp = discoverUpnp(client, discoveryMs);
+    if (wantV4()) {
+      tasks.push(upnp.then(async (found) => {
+        if (!found.ok) return failures.push(found);
+        const mapped = await mapWithUpnpIgd(client, {
+          internalAddress: found.internalAddress, internalPort: this.options.internalPort, leaseSeconds: this.lease,
+          description: this.options.description ?? 'room', stillWanted: wantV4,
+        });
+        if (mapped.ok) return this.adopt(mapped.opening);
+        if (mapped.reason !== 'stopped' && !this.held[4]) failures.push(mapped);
+      }));
+      if (ipv4.gateway && ipv4.address) tasks.push(this.tryMethod(openWithPcp(client, { family: 4, internalAddress: ipv4.address, internalPort: this.options.internalPort, leaseSeconds: this.lease, timeoutMs: METHOD_TIMEOUT_MS }), failures));
     }
-    const internalAddress = found.result.localAddress;
-    await removeStaleMappings(client, internalAddress);
-    const ip = await client.request({ op: 'external-ip' }, REQUEST_TIMEOUT_MS);
-    const externalAddress = ip.ok ? ip.result.address : '';
-    const kind = classifyExternalAddress(externalAddress);
-    if (!this.running) return this.current;
-    const outcome = await mapPort(client, {
-      internalPort: port, internalClient: internalAddress, leaseSeconds: this.lease,
-      description: this.options.description ?? 'room',
-    });
-    if (outcome.kind === 'mapped' && !this.running) {
-      // stop() came while the router was mapping: stop() saw no mapping, so undo this one here.
-      await client.request({ op: 'unmap', externalPort: outcome.externalPort }, REQUEST_TIMEOUT_MS);
-      return this.current;
+    if (wantV6()) {
+      const address = ipv6.address!;
+      tasks.push(this.tryMethod(openWithPcp(client, { family: 6, internalAddress: address, internalPort: this.options.internalPort, leaseSeconds: this.lease, timeoutMs: METHOD_TIMEOUT_MS }), []));
+      tasks.push(upnp.then((found) => {
+        if (!found.ok || found.igdVersion !== 2 || !wantV6()) return undefined;
+        return this.tryMethod(openUpnpPinhole(client, { internalAddress: address, internalPort: this.options.internalPort, leaseSeconds: this.lease, timeoutMs: METHOD_TIMEOUT_MS }), []);
+      }));
     }
-    const where = { internalAddress, ...(externalAddress ? { externalAddress } : {}) };
-    if (outcome.kind !== 'mapped') {
-      if (kind === 'cgnat') return this.base('cgnat', say.cgnatMessage(externalAddress), where);
-      return outcome.kind === 'refused'
-        ? this.base('refused', say.refusedMessage(port, internalAddress, outcome.reason), where)
-        : this.base('error', say.errorMessage(port, outcome.reason), where);
+    await Promise.all(tasks);
+    if (!this.held[4]) this.failures = failures;
+    this.publish();
+  }
+
+  private async tryMethod(attempt: Promise<OpenResult>, failures: MethodFailure[]): Promise<void> {
+    const result = await attempt;
+    if (result.ok) return this.adopt(result.opening);
+    failures.push(result);
+  }
+
+  /** The first door that opens for a family is kept; one that opens later is closed again. */
+  private async adopt(opening: PortOpening): Promise<void> {
+    const family = opening.family;
+    if (!this.running || this.held[family]) {
+      await this.close(opening, METHOD_TIMEOUT_MS);
+      return;
     }
-    const mapped = { ...where, externalPort: outcome.externalPort, leaseSeconds: outcome.leaseSeconds };
-    this.scheduleRenewal(outcome.leaseSeconds);
-    switch (kind) {
-      case 'public': return this.base('mapped', say.mappedMessage(externalAddress, outcome.externalPort), mapped);
-      case 'private': return this.base('double-nat', say.doubleNatMessage(externalAddress, outcome.externalPort), mapped);
-      case 'cgnat': return this.base('cgnat', say.cgnatMessage(externalAddress), mapped);
-      default: return this.base('refused', say.refusedMessage(port, internalAddress, 'it reports no usable internet address'), mapped);
+    const held: Held = { opening, confirmedAt: Date.now(), renewTimer: undefined };
+    this.held[family] = held;
+    if (family === 4) this.failures = [];
+    this.scheduleRenewal(held);
+    this.publish();
+  }
+
+  private close(opening: PortOpening, timeoutMs: number): Promise<boolean> {
+    const client = this.client;
+    if (!client) return Promise.resolve(false);
+    return opening.method === 'upnp-igd' ? closeUpnpIgd(client, opening, timeoutMs) : closeOpening(client, opening, timeoutMs);
+  }
+
+  private scheduleRenewal(held: Held): void {
+    clearTimeout(held.renewTimer);
+    if (held.opening.leaseSeconds === 0) return; // a permanent mapping, removed at stop or next start
+    // Renew at half-life so one lost renewal still leaves time for another.
+    held.renewTimer = setTimeout(() => void this.renew(held), (held.opening.leaseSeconds * 1000) / 2);
+    held.renewTimer.unref();
+  }
+
+  private async renew(held: Held): Promise<void> {
+    const client = this.client;
+    if (!this.running || !client || this.held[held.opening.family] !== held) return;
+    const renewed = held.opening.method === 'upnp-igd'
+      ? ((await renewUpnpIgd(client, held.opening, METHOD_TIMEOUT_MS)) ? held.opening : undefined)
+      : await renewOpening(client, held.opening, METHOD_TIMEOUT_MS).then((r) => (r.ok ? r.opening : undefined));
+    if (!this.running || this.held[held.opening.family] !== held) return;
+    if (renewed) {
+      held.opening = renewed;
+      held.confirmedAt = Date.now();
+      this.scheduleRenewal(held);
+      this.publish();
+      return;
     }
+    this.drop(held.opening.family);
+    void this.search();
+  }
+
+  private drop(family: 4 | 6): void {
+    clearTimeout(this.held[family]?.renewTimer);
+    delete this.held[family];
+    this.publish();
+  }
+
+  /** Searches again, after a pause that grows, while a family still has no door. */
+  private scheduleSearch(): void {
+    clearTimeout(this.searchTimer);
+    const missing = !this.held[4] || (this.facts.ipv6.address !== undefined && !this.held[6]);
+    if (!this.running || !missing) return;
+    const delays = this.options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+    const delay = delays[Math.min(this.searches - 1, delays.length - 1)] ?? 60_000;
+    this.searchTimer = setTimeout(() => void this.search(), delay);
+    this.searchTimer.unref();
+  }
+
+  /** A changed set of addresses means another network (or a router back): search at once. */
+  private watchNetwork(): void {
+    this.lastSignature = networkSignature();
+    this.networkTimer = setInterval(() => {
+      const signature = networkSignature();
+      if (signature === this.lastSignature) return;
+      this.lastSignature = signature;
+      for (const family of [4, 6] as const) {
+        const held = this.held[family];
+        if (held && !signature.includes(held.opening.internalAddress)) this.drop(family);
+      }
+      this.searches = 0;
+      void this.search();
+    }, this.options.networkPollMs ?? 3_000);
+    this.networkTimer.unref();
   }
 
   private ensureClient(): MapperClient {
@@ -143,43 +273,38 @@ class UpnpPortMapper extends EventEmitter implements PortMapper {
     return client;
   }
 
-  /** A child that died while we run is replaced and the mapping restored (within a restart budget). */
+  /** A child that died while we run is replaced and the doors opened again (within a restart budget). */
   private onChildExit(client: MapperClient): void {
     if (this.client !== client) return;
     this.client = undefined;
     if (!this.running) return;
-    clearTimeout(this.renewTimer);
     const now = Date.now();
     this.restarts = this.restarts.filter((t) => now - t < RESTART_WINDOW_MS).concat(now);
     if (this.restarts.length > MAX_RESTARTS) {
-      this.setStatus(this.base('error', say.errorMessage(this.options.internalPort, 'the port-mapping helper keeps crashing')));
+      clearTimeout(this.searchTimer);
+      this.setStatus({ ...this.current, code: 'error', message: say.errorMessage(this.options.internalPort, 'the port-mapping helper keeps crashing', this.current.internalAddress) });
       return;
     }
-    const restart = () => { if (this.running) void this.establish(); };
-    // If a start is in flight it will see the dead child; restore once it has settled.
-    if (this.establishing) void this.establishing.then(restart);
-    else setTimeout(restart, 100 * this.restarts.length).unref();
+    // The router still holds what the old child made; the new search finds and replaces it.
+    for (const family of [4, 6] as const) clearTimeout(this.held[family]?.renewTimer);
+    delete this.held[4];
+    delete this.held[6];
+    setTimeout(() => { if (this.running) void this.search(); }, 100 * this.restarts.length).unref();
   }
 
-  private scheduleRenewal(leaseSeconds: number): void {
-    clearTimeout(this.renewTimer);
-    if (leaseSeconds === 0) return;
-    // Renew at half-life so one lost renewal still leaves time for another.
-    this.renewTimer = setTimeout(() => void this.renew(), (leaseSeconds * 1000) / 2);
-    this.renewTimer.unref();
-  }
-
-  private async renew(): Promise<void> {
-    const { externalPort, internalAddress, leaseSeconds } = this.current;
-    const client = this.client;
-    if (!this.running || !client || externalPort === undefined || !internalAddress || leaseSeconds === undefined) return;
-    const result = await client.request({
-      op: 'map', externalPort, internalPort: this.options.internalPort, internalClient: internalAddress,
-      leaseSeconds, description: `${MAPPING_TAG} ${this.options.description ?? 'room'}`.slice(0, 100),
-    }, REQUEST_TIMEOUT_MS);
+  private publish(): void {
     if (!this.running) return;
-    if (result.ok) this.scheduleRenewal(leaseSeconds);
-    else void this.establish();
+    const missing = !this.held[4] || (this.facts.ipv6.address !== undefined && !this.held[6]);
+    const status = mappingVerdict({
+      internalPort: this.options.internalPort,
+      internalAddress: this.facts.ipv4.address,
+      gateway: this.facts.ipv4.gateway,
+      v4: this.held[4]?.opening,
+      v6: this.held[6]?.opening,
+      failures: this.failures,
+      searching: missing,
+    });
+    if (JSON.stringify(status) !== JSON.stringify(this.current)) this.setStatus(status);
   }
 
   private setStatus(status: PortMappingStatus): void {
@@ -188,7 +313,9 @@ class UpnpPortMapper extends EventEmitter implements PortMapper {
   }
 }
 
-/** Creates a port mapper for the room's TCP port; call start() to map and stop() to unmap. */
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
+/** Creates a port mapper for the room's TCP port; call start() to open it and stop() to close it. */
 export function createPortMapper(options: PortMapperOptions): PortMapper {
-  return new UpnpPortMapper(options);
+  return new RouterPortMapper(options);
 }

@@ -4,12 +4,12 @@ import { userInfo } from 'node:os';
 import type { AppError } from '../room/errors';
 import { PortholeError } from '../room/errors';
 import { loadOrCreateHostIdentity, type HostIdentity } from '../room/host-identity';
-import { formatInvite, type InviteLine } from '../room/invite';
+import type { InviteAddress } from '../room/invite';
 import { nameSchema } from '../room/protocol';
 import { RoomHost, createRoomSecret } from '../room/room-host';
 import type { HostTransferOptions } from '../transfer/host-transfers';
 import { lanAddresses } from '../nat/local-addresses';
-import type { PortMappingStatus } from '../nat/port-mapping-status';
+import { HostInvite, parsePublicAddress } from './room-invite';
 import { roomSecretStore, settingsStore } from '../config/settings';
 
 export interface OpenHostRoomOptions {
@@ -20,6 +20,8 @@ export interface OpenHostRoomOptions {
   port?: number;
   /** Make a new room secret, so earlier invites stop working. */
   newInvite?: boolean;
+  /** Addresses the person forwarded by hand (`HOST[:PORT]`), added to the invite. */
+  publicAddresses?: string[];
   transfers?: HostTransferOptions;
   /** Where to listen; every interface when left out. */
   listenHost?: string;
@@ -34,8 +36,8 @@ export interface OpenHostRoom {
   host: RoomHost;
   identity: HostIdentity;
   secret: string;
-  /** Invites for guests on the same network. */
-  invites: InviteLine[];
+  /** The one invite to hand out; it changes as the router answers (see HostInvite). */
+  invite: HostInvite;
   /** Things the person should know that did not stop the room (a damaged file set aside, …). */
   warnings: AppError[];
 }
@@ -55,6 +57,8 @@ export async function openHostRoom(options: OpenHostRoomOptions): Promise<OpenHo
     });
   }
   const secret = !options.newInvite && kept.secret ? kept.secret : createRoomSecret();
+  // Checked before the room opens, so a typo fails at once; the room's port fills in a missing one below.
+  (options.publicAddresses ?? []).forEach((text) => parsePublicAddress(text, 1));
   const host = await startOnPort(options.port, saved.port, {
     identity,
     secret,
@@ -70,22 +74,9 @@ export async function openHostRoom(options: OpenHostRoomOptions): Promise<OpenHo
     await host.close(); // a room nobody can find again is not left listening
     throw err;
   }
-  const invites: InviteLine[] = (await lanAddresses()).map((address) => ({
-    kind: 'lan',
-    address,
-    invite: formatInvite({ host: address, port: host.port, fingerprint: identity.fingerprint, secret }),
-  }));
-  return { host, identity, secret, invites, warnings };
-}
-
-/** The invite for friends on the internet: only when the router maps to a public address. */
-export function publicInvite(status: PortMappingStatus, room: Pick<OpenHostRoom, 'identity' | 'secret'>): InviteLine | undefined {
-  if (status.code !== 'mapped' || !status.externalAddress || !status.externalPort) return undefined;
-  return {
-    kind: 'public',
-    address: status.externalAddress,
-    invite: formatInvite({ host: status.externalAddress, port: status.externalPort, fingerprint: room.identity.fingerprint, secret: room.secret }),
-  };
+  const manual: InviteAddress[] = (options.publicAddresses ?? []).map((text) => parsePublicAddress(text, host.port));
+  const invite = new HostInvite({ lan: await lanAddresses(), port: host.port, fingerprint: identity.fingerprint, secret, manual });
+  return { host, identity, secret, invite, warnings };
 }
 
 function chooseName(wanted: string | undefined): string {
