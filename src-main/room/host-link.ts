@@ -3,8 +3,8 @@ import type { IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
 import { PortholeError, type ErrorCode } from './errors';
 import { decodeTextFrame } from './frame-decoder';
-import type { Invite } from './invite';
-import { pinnedConnect } from './pinned-connect';
+import { connectToAnyAddress } from './happy-eyeballs';
+import { inviteAddresses, type Invite } from './invite';
 import { WS_RECEIVER_LIMITS } from './ws-limits';
 import { MAX_CHUNK_FRAME_BYTES } from '../transfer/chunk-frame';
 import { TRANSFER_HOST_TYPES } from '../transfer/transfer-messages';
@@ -43,9 +43,10 @@ export interface LinkRequest {
  */
 export async function openHostLink(request: LinkRequest): Promise<{ ws: WebSocket; welcome: Welcome }> {
   const { invite, timeoutMs } = request;
-  const socket = await pinnedConnect({ host: invite.host, port: invite.port, fingerprint: invite.fingerprint, timeoutMs });
-  const hostPart = isIP(invite.host) === 6 ? `[${invite.host}]` : invite.host;
-  const ws = new WebSocket(`wss://${hostPart}:${invite.port}${ROOM_PATH}`, [PROTOCOL], {
+  // Every address in the invite, raced (PROTOCOL.md §2); the first pinned one is used.
+  const { socket, address } = await connectToAnyAddress({ addresses: inviteAddresses(invite), fingerprint: invite.fingerprint, timeoutMs });
+  const hostPart = isIP(address.host) === 6 ? `[${address.host}]` : address.host;
+  const ws = new WebSocket(`wss://${hostPart}:${address.port}${ROOM_PATH}`, [PROTOCOL], {
     createConnection: () => socket,
     headers: { Authorization: `Bearer ${invite.secret}` },
     perMessageDeflate: false,
