@@ -6,7 +6,7 @@ import { GatewayError } from './gateway-error';
 import { defaultGateways } from './default-gateway';
 import { exchange } from './udp-exchange';
 import { isUnspecified, addressToBytes } from './ip-bytes';
-import { PCP_NONCE_BYTES, PCP_PORT, PCP_VERSION, decodePcpMapReply, encodePcpMap, pcpResultReason } from './pcp-messages';
+import { PCP_NONCE_BYTES, PCP_PORT, decodePcpMapReply, encodePcpMap, pcpResultReason } from './pcp-messages';
 import {
   NATPMP_OPCODE_EXTERNAL_ADDRESS, NATPMP_OPCODE_MAP_TCP, decodeNatPmpReply, encodeNatPmpExternalAddress, encodeNatPmpMap,
 } from './natpmp-messages';
@@ -122,11 +122,8 @@ export async function pcpMap(o: PcpMapOptions): Promise<PcpMapping> {
   const nonce = o.nonce ? Buffer.from(o.nonce, 'hex') : randomBytes(PCP_NONCE_BYTES);
   if (o.protocol === 'nat-pmp') return natPmpMap(o, server, nonce, deadline);
   const reply = await pcpRequest(o, nonce, server, deadline, o.leaseSeconds, o.suggestedExternalPort, o.suggestedExternalAddress);
-  if (reply.kind === 'unsupported-version') {
-    // RFC 6887 §9: a NAT-PMP server answers a PCP request with "unsupported version".
-    if (reply.version < PCP_VERSION) return natPmpMap(o, server, nonce, deadline);
-    throw new PcpError(`The router speaks PCP version ${reply.version} only.`, 1);
-  }
+  // RFC 6887 §9: a NAT-PMP server (or a draft-PCP one, version 1) answers "unsupported version".
+  if (reply.kind === 'unsupported-version') return natPmpMap(o, server, nonce, deadline);
   if (reply.kind === 'failure') throw new PcpError(`PCP: ${pcpResultReason(reply.resultCode)}.`, reply.resultCode);
   const externalAddress = unknownAsEmpty(reply.externalAddress);
   granted(o.family, externalAddress, reply.externalPort, reply.lifetime);

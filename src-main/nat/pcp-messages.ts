@@ -81,7 +81,7 @@ export type PcpReply =
   | { kind: 'mapped'; lifetime: number; epoch: number; externalPort: number; externalAddress: string };
 
 // Errors about the request as a whole, which a server may send without the MAP payload.
-const WHOLE_REQUEST_ERRORS = new Set([PcpResult.UNSUPP_VERSION, PcpResult.MALFORMED_REQUEST, PcpResult.UNSUPP_OPCODE]);
+const WHOLE_REQUEST_ERRORS = new Set<number>([PcpResult.MALFORMED_REQUEST, PcpResult.UNSUPP_OPCODE]);
 
 /** Checks a reply against the request it should answer (RFC 6887 §8.3 and §11.5). */
 export function decodePcpMapReply(
@@ -94,23 +94,25 @@ export function decodePcpMapReply(
   const isResponse = ((message[1] ?? 0) & 0x80) !== 0;
   if (!isResponse) return { kind: 'ignored', reason: 'a request instead of a reply' };
   if (version === 0) {
-    // RFC 6887 §9: a NAT-PMP server answers with its own format and result 1 (unsupported version).
-    return message.length >= 8 && message.readUInt16BE(2) === 1
+    // RFC 6887 §9: a NAT-PMP server answers with its own 8-byte format: opcode 128 + ours, result 1.
+    return message.length >= 8 && message.length <= 16 && (message[1] === 0x80 + PCP_OPCODE_MAP || message[1] === 0x80) && message.readUInt16BE(2) === 1
       ? { kind: 'unsupported-version', version: 0 }
       : { kind: 'ignored', reason: 'a NAT-PMP reply that is not "unsupported version"' };
   }
-  if (version !== PCP_VERSION) {
-    return message.length >= 4 && message[3] === PcpResult.UNSUPP_VERSION
-      ? { kind: 'unsupported-version', version }
-      : { kind: 'ignored', reason: `a reply of unknown version ${version}` };
-  }
   if (message.length < HEADER_BYTES || message.length % 4 !== 0) return { kind: 'ignored', reason: 'a truncated reply' };
   if (((message[1] ?? 0) & 0x7f) !== PCP_OPCODE_MAP) return { kind: 'ignored', reason: 'a reply to another opcode' };
+  // We send the highest version there is: only an older one (1, the drafts') can say it is unsupported.
+  if (version !== PCP_VERSION) {
+    return version === 1 && message[3] === PcpResult.UNSUPP_VERSION
+      ? { kind: 'unsupported-version', version }
+      : { kind: 'ignored', reason: `a reply of version ${version}` };
+  }
   const resultCode = message[3] ?? 0;
   const lifetime = message.readUInt32BE(4);
-  if (resultCode === PcpResult.UNSUPP_VERSION) return { kind: 'unsupported-version', version };
+  // A server answers "unsupported version" with its own, older version: version 2 here is nonsense.
+  if (resultCode === PcpResult.UNSUPP_VERSION) return { kind: 'ignored', reason: 'a version-2 reply calling version 2 unsupported' };
   if (message.length < MAP_MESSAGE_BYTES) {
-    return resultCode !== PcpResult.SUCCESS && WHOLE_REQUEST_ERRORS.has(resultCode as 3)
+    return resultCode !== PcpResult.SUCCESS && WHOLE_REQUEST_ERRORS.has(resultCode)
       ? { kind: 'failure', resultCode, lifetime }
       : { kind: 'ignored', reason: 'a reply without its MAP payload' };
   }

@@ -74,8 +74,8 @@ describe('PCP MAP', () => {
   it('recognises a NAT-PMP-only server and a server of another PCP version', () => {
     const natPmp = Buffer.from([0, 0x81, 0, 1, 0, 0, 0, 99]);
     assert.deepEqual(decodePcpMapReply(natPmp, { nonce, internalPort: 4000 }), { kind: 'unsupported-version', version: 0 });
-    assert.deepEqual(decodePcpMapReply(Buffer.from([1, 0x81, 0, 1]), { nonce, internalPort: 4000 }), { kind: 'unsupported-version', version: 1 });
-    assert.deepEqual(decodePcpMapReply(reply({ result: 1 }).subarray(0, 24), { nonce, internalPort: 4000 }), { kind: 'unsupported-version', version: 2 });
+    assert.deepEqual(decodePcpMapReply(reply({ version: 1, result: 1 }).subarray(0, 24), { nonce, internalPort: 4000 }), { kind: 'unsupported-version', version: 1 });
+    assert.deepEqual(decodePcpMapReply(reply({ result: 4 }).subarray(0, 24), { nonce, internalPort: 4000 }), { kind: 'failure', resultCode: 4, lifetime: 600 });
   });
 
   it('ignores replies that do not answer this request, whatever is in them', () => {
@@ -91,6 +91,11 @@ describe('PCP MAP', () => {
       ['another nonce', reply({ nonce: randomBytes(12) })],
       ['another internal port', reply({ port: 4001 })],
       ['unknown version', reply({ version: 9 })],
+      ['a newer version "unsupported"', reply({ version: 3, result: 1 })],
+      ['version 2 calling version 2 unsupported', reply({ result: 1 })],
+      ['a 4-byte "unsupported version"', Buffer.from([1, 0x81, 0, 1])],
+      ['NAT-PMP "unsupported" for another opcode', Buffer.from([0, 0x82, 0, 1, 0, 0, 0, 9])],
+      ['NAT-PMP "unsupported", oversized', Buffer.concat([Buffer.from([0, 0x81, 0, 1, 0, 0, 0, 9]), Buffer.alloc(60)])],
       ['NAT-PMP success to a PCP request', Buffer.from([0, 0x81, 0, 0, 0, 0, 0, 1])],
       ['NAT-PMP request', Buffer.from([0, 0])],
     ];
