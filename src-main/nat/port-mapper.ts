@@ -63,6 +63,8 @@ class RouterPortMapper extends EventEmitter implements PortMapper {
   private client: MapperClient | undefined;
   private running = false;
   private first: Promise<PortMappingStatus> | undefined;
+  /** Once the first verdict is out, each finding is reported as it comes; before, they would only flicker. */
+  private verdictGiven = false;
   private round: Promise<void> | undefined;
   private roundAgain = false;
   private searches = 0;
@@ -72,7 +74,9 @@ class RouterPortMapper extends EventEmitter implements PortMapper {
   private restarts: number[] = [];
   private readonly held: { 4?: Held; 6?: Held } = {};
   private facts: NetworkFacts = { ipv4: {}, ipv6: {} };
+  /** IPv4 failures of the last finished search; `roundFailures` fills as the current one goes. */
   private failures: MethodFailure[] = [];
+  private roundFailures: MethodFailure[] = [];
   private readonly lease: number;
 
   constructor(private readonly options: PortMapperOptions) {
@@ -94,10 +98,12 @@ class RouterPortMapper extends EventEmitter implements PortMapper {
     this.running = true;
     this.restarts = [];
     this.searches = 0;
+    this.verdictGiven = false;
     this.setStatus({ code: 'starting', message: `Asking your router to let friends reach port ${this.options.internalPort}.`, internalPort: this.options.internalPort });
     const round = this.search();
     const deadline = new Promise<void>((resolve) => setTimeout(resolve, this.options.verdictDeadlineMs ?? 2_800).unref());
     this.first = Promise.race([round, deadline]).then(() => {
+      this.verdictGiven = true;
       if (this.running) this.publish();
       return this.current;
     });
@@ -149,6 +155,7 @@ class RouterPortMapper extends EventEmitter implements PortMapper {
     this.facts = await (this.options.network ?? currentNetwork)();
     const discoveryMs = this.searches++ === 0 ? (this.options.discoveryTimeoutMs ?? 2_000) : Math.max(LATER_DISCOVERY_MS, this.options.discoveryTimeoutMs ?? 0);
     const failures: MethodFailure[] = [];
+    this.roundFailures = failures;
     const tasks: Array<Promise<unknown>> = [];
     const { ipv4, ipv6 } = this.facts;
     const wantV4 = () => this.running && !this.held[4];
@@ -156,13 +163,13 @@ class RouterPortMapper extends EventEmitter implements PortMapper {
     const upnp = discoverUpnp(client, discoveryMs);
     if (wantV4()) {
       tasks.push(upnp.then(async (found) => {
-        if (!found.ok) return failures.push(found);
+        if (!found.ok) return this.failed(failures, found);
         const mapped = await mapWithUpnpIgd(client, {
           internalAddress: found.internalAddress, internalPort: this.options.internalPort, leaseSeconds: this.lease,
           description: this.options.description ?? 'room', stillWanted: wantV4,
         });
         if (mapped.ok) return this.adopt(mapped.opening);
-        if (mapped.reason !== 'stopped' && !this.held[4]) failures.push(mapped);
+        if (mapped.reason !== 'stopped' && !this.held[4]) this.failed(failures, mapped);
       }));
       if (ipv4.gateway && ipv4.address) tasks.push(this.tryMethod(openWithPcp(client, { family: 4, internalAddress: ipv4.address, internalPort: this.options.internalPort, leaseSeconds: this.lease, timeoutMs: METHOD_TIMEOUT_MS }), failures));
     }
@@ -182,7 +189,12 @@ class RouterPortMapper extends EventEmitter implements PortMapper {
   private async tryMethod(attempt: Promise<OpenResult>, failures: MethodFailure[]): Promise<void> {
     const result = await attempt;
     if (result.ok) return this.adopt(result.opening);
-    failures.push(result);
+    this.failed(failures, result);
+  }
+
+  private failed(failures: MethodFailure[], failure: MethodFailure): void {
+    failures.push(failure);
+    if (this.verdictGiven) this.publish();
   }
 
   /** The first door that opens for a family is kept; one that opens later is closed again. */
@@ -194,7 +206,7 @@ class RouterPortMapper extends EventEmitter implements PortMapper {
     }
     const held: Held = { opening, confirmedAt: Date.now(), renewTimer: undefined };
     this.held[family] = held;
-    if (family === 4) this.failures = [];
+    if (family === 4) this.failures = this.roundFailures = [];
     this.scheduleRenewal(held);
     this.publish();
   }
@@ -289,6 +301,7 @@ class RouterPortMapper extends EventEmitter implements PortMapper {
     for (const family of [4, 6] as const) clearTimeout(this.held[family]?.renewTimer);
     delete this.held[4];
     delete this.held[6];
+    this.setStatus({ code: 'starting', message: `The port-mapping helper stopped; asking the router again for port ${this.options.internalPort}.`, internalPort: this.options.internalPort });
     setTimeout(() => { if (this.running) void this.search(); }, 100 * this.restarts.length).unref();
   }
 
@@ -301,7 +314,8 @@ class RouterPortMapper extends EventEmitter implements PortMapper {
       gateway: this.facts.ipv4.gateway,
       v4: this.held[4]?.opening,
       v6: this.held[6]?.opening,
-      failures: this.failures,
+      // What this search found so far counts, so a verdict given mid-search is not behind.
+      failures: this.roundFailures.length > 0 ? this.roundFailures : this.failures,
       searching: missing,
     });
     if (JSON.stringify(status) !== JSON.stringify(this.current)) this.setStatus(status);

@@ -10,7 +10,7 @@ export function ipv6Note(ipv6: { address: string; port: number } | undefined): s
 
 /** Sentence for a working public mapping. */
 export function mappedMessage(address: string, port: number): string {
-  return `Port ${port} on ${address} forwards to this machine: friends anywhere can join with the invite.`;
+  return `Port ${port} on ${address} forwards to this machine: the invite works from anywhere.`;
 }
 
 /** Sentence for a mapping behind a second, private-addressed router: names where to forward. */
