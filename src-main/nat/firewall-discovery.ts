@@ -48,6 +48,8 @@ export function discoverFirewallControl(localAddress: string, timeoutMs: number)
   const seen = new Set<string>();
   const queue: Array<{ location: string; host: string }> = [];
   let problem: string | undefined;
+  // Answered, but its description lists no firewall service (miniupnpd in IGDv1 mode does this).
+  let withoutService = false;
   let checking = false;
 
   return new Promise<DiscoveredFirewall>((resolve, reject) => {
@@ -63,7 +65,9 @@ export function discoverFirewallControl(localAddress: string, timeoutMs: number)
     };
     const timer = setTimeout(() => finish(problem
       ? new GatewayError('bad-gateway', `A device answered IPv6 UPnP discovery but ${problem}.`)
-      : new GatewayError('no-gateway', `No router with an IPv6 firewall service answered within ${timeoutMs} ms.`)), timeoutMs);
+      : new GatewayError('no-gateway', withoutService
+        ? 'The router answered IPv6 UPnP discovery but offers no IPv6 firewall service.'
+        : `No router with an IPv6 firewall service answered within ${timeoutMs} ms.`)), timeoutMs);
 
     const checkNext = async () => {
       if (checking || settled) return;
@@ -81,7 +85,9 @@ export function discoverFirewallControl(localAddress: string, timeoutMs: number)
         await describeService(device, deadline);
         finish({ device, gatewayHost: candidate.host, localAddress });
       } catch (err) {
-        problem = `its description was unusable (${err instanceof Error ? err.message : String(err)})`;
+        const message = err instanceof Error ? err.message : String(err);
+        if (message === 'Service not found') withoutService = true;
+        else problem = `its description was unusable (${message})`;
       }
       checking = false;
       void checkNext();

@@ -69,6 +69,17 @@ describe('a NAT-PMP/PCP-only router (UPnP off)', { skip }, () => {
     await renewAndClose(lab, methods, opening, (m) => t.diagnostic(m));
   });
 
+  it('PCP does not wait behind a UPnP discovery that is still searching', async () => {
+    const port = await methods.listen('0.0.0.0');
+    const searching = methods.op({ op: 'discover', timeoutMs: 2000 }, 6000);
+    const began = Date.now();
+    const { result } = await methods.pcp({ family: 4, internalAddress: LAN_HOST_ADDRESS, internalPort: port, leaseSeconds: 600, timeoutMs: 3000 });
+    assert.ok(result.ok, JSON.stringify(result));
+    assert.ok(Date.now() - began < 1000, `mapped in ${Date.now() - began} ms while discovery ran`);
+    assert.equal((await searching).result.ok, false);
+    assert.equal((await methods.close(result.opening, 3000)).result.closed, true);
+  });
+
   // No refusal test here: a PCP MAP for a port outside miniupnpd 2.3.1's allow rules makes it spin
   // forever without answering. The hostile server below plays a refusal instead.
 });
