@@ -53,6 +53,11 @@ const STOP_TIMEOUT_MS = 1_500;
 
 interface Held {
   opening: PortOpening;
+  /**
+   * Later doors for the same address and port. A router often keeps one rule for both (miniupnpd
+   * does), so removing one at once would remove the winner too: they lapse, or go at stop.
+   */
+  twins: PortOpening[];
   /** When the router last confirmed it; it lapses leaseSeconds later. */
   confirmedAt: number;
   renewTimer: NodeJS.Timeout | undefined;
@@ -123,7 +128,12 @@ class RouterPortMapper extends EventEmitter implements PortMapper {
     delete this.held[4];
     delete this.held[6];
     for (const h of held) clearTimeout(h.renewTimer);
-    const removed = await Promise.all(held.map((h) => this.close(h.opening, STOP_TIMEOUT_MS)));
+    const removed = await Promise.all(held.map(async (h) => {
+      const done = await this.close(h.opening, STOP_TIMEOUT_MS);
+      // A twin that was the same rule is gone already; one that was not goes now.
+      await Promise.all(h.twins.map((twin) => this.close(twin, STOP_TIMEOUT_MS)));
+      return done;
+    }));
     const client = this.client;
     this.client = undefined;
     client?.kill();
@@ -200,11 +210,16 @@ class RouterPortMapper extends EventEmitter implements PortMapper {
   /** The first door that opens for a family is kept; one that opens later is closed again. */
   private async adopt(opening: PortOpening): Promise<void> {
     const family = opening.family;
-    if (!this.running || this.held[family]) {
+    const winner = this.held[family];
+    if (this.running && winner && sameDoor(winner.opening, opening)) {
+      winner.twins.push(opening);
+      return;
+    }
+    if (!this.running || winner) {
       await this.close(opening, METHOD_TIMEOUT_MS);
       return;
     }
-    const held: Held = { opening, confirmedAt: Date.now(), renewTimer: undefined };
+    const held: Held = { opening, twins: [], confirmedAt: Date.now(), renewTimer: undefined };
     this.held[family] = held;
     if (family === 4) this.failures = this.roundFailures = [];
     this.scheduleRenewal(held);
@@ -325,6 +340,11 @@ class RouterPortMapper extends EventEmitter implements PortMapper {
     this.current = status;
     this.emit('status', status);
   }
+}
+
+/** Two openings that forward the same outside port to the same inside address and port. */
+function sameDoor(a: PortOpening, b: PortOpening): boolean {
+  return a.externalPort === b.externalPort && a.internalAddress === b.internalAddress && a.internalPort === b.internalPort;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
