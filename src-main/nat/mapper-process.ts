@@ -26,12 +26,23 @@ export const upnpChildModulePath = join(
   `upnp-child${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`,
 );
 
-/** Forks the child with Node's child_process, loading tsx when the module is TypeScript. */
+/**
+ * Forks the child with Node's child_process, loading tsx when the module is TypeScript.
+ *
+ * On POSIX the child leads its own process group: a terminal's Ctrl-C or a signal to the host's
+ * group must not end it before the host's ordered shutdown has removed the mapping, not even in
+ * the first second, while tsx loads and child-signals.ts cannot ignore anything yet (that file
+ * covers a service manager that signals every process of the service). It still ends with the
+ * host: it exits when the IPC channel closes (the host exited or was killed), and the mapper
+ * kills it with SIGKILL when it stops. Windows has no process groups to leave, and `detached`
+ * would open a console window there.
+ */
 export const forkWithNode: ForkFn = (modulePath) => {
   const child = fork(modulePath, [], {
     execArgv: modulePath.endsWith('.ts') ? ['--import', 'tsx'] : [],
     serialization: 'json',
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    detached: process.platform !== 'win32',
   });
   let exited = false;
   const exitListeners: Array<(code: number | null) => void> = [];

@@ -1,5 +1,6 @@
 // Entry point of the UPnP child process: everything that parses LAN replies runs here, so a
 // hostile or broken device can at worst kill this process, never the room host.
+import './child-signals';
 import { mapperRequestSchema } from './mapper-messages';
 import type { MapperFailure, MapperRequest, MapperResponse } from './mapper-messages';
 import { GatewayError } from './gateway-error';
