@@ -5,6 +5,7 @@ import { humanOutput, jsonOutput, type CliOutput } from './cli/cli-output';
 import { hostCommand } from './cli/host-command';
 import { joinCommand } from './cli/join-command';
 import { guardOutput, OUTPUT_BROKEN_EXIT_CODE } from './cli/output-streams';
+import { listenForShutdown, releaseClosedTerminal } from './cli/shutdown-signals';
 
 function portNumber(value: string): number {
   const port = Number(value);
@@ -33,16 +34,24 @@ async function run(opts: { json?: boolean; acceptFiles?: boolean }, body: (outpu
     output.error(toAppError(err));
     process.exitCode = 1;
   }
-  // Whatever the end, a reader that went away missed lines: that is a failure to report.
-  if (streams.broken) process.exitCode = OUTPUT_BROKEN_EXIT_CODE;
+  // Whatever the end, a reader that went away missed lines: that is a failure to report. Not
+  // after SIGHUP, though: the terminal closed, so lines it can no longer show were expected.
+  if (streams.broken && !shutdown.hungUp) process.exitCode = OUTPUT_BROKEN_EXIT_CODE;
   // Open handles (stdin, timers of a closed room) must not keep a finished CLI alive.
-  setImmediate(() => process.exit());
+  setImmediate(() => {
+    releaseClosedTerminal();
+    process.exit();
+  });
 }
 
 // Installed first thing, so a signal during start-up still ends in a clean close and exit 0.
-const shutdown = new AbortController();
-process.once('SIGINT', () => shutdown.abort());
-process.once('SIGTERM', () => shutdown.abort());
+// Signals after the first are only acknowledged: they must not cut the unmapping short.
+let repeatNoted = false;
+const shutdown = listenForShutdown(() => {
+  if (repeatNoted) return;
+  repeatNoted = true;
+  streams.err('Already leaving: saying goodbye to the room and removing any port forwarding first.\n');
+});
 const io = { input: process.stdin, shutdown: shutdown.signal };
 // The program reading stdout went away (EPIPE on a closed pipe): leave exactly as on /quit.
 const streams = guardOutput(process.stdout, process.stderr, (error) => {

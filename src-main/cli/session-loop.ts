@@ -6,7 +6,7 @@ import { runTransferCommand } from './transfer-commands';
 
 export interface LoopIo {
   input: NodeJS.ReadableStream;
-  /** Aborted on SIGINT/SIGTERM or a broken stdout; made when the CLI starts, so an early one is not lost. */
+  /** Aborted on SIGINT/SIGTERM/SIGHUP or a broken stdout; made when the CLI starts, so an early one is not lost. */
   shutdown: AbortSignal;
 }
 
