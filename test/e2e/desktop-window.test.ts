@@ -13,7 +13,7 @@ import { RoomClient } from '../../src-main/room/room-client';
 import { launchChromium } from '../fixtures/desktop/browser';
 import { startDesktopInstance, type DesktopInstance } from '../fixtures/desktop/desktop-instance';
 import { REPO, RENDERER_DIR, requireBuiltApp } from '../fixtures/built-app';
-import { loopbackInvite } from '../fixtures/desktop/loopback-invite';
+import { loopbackInvite } from '../fixtures/loopback-invite';
 import { buildTestPreload } from '../fixtures/desktop/test-preload-bundle';
 import { serveRenderer, type RendererServer } from '../fixtures/desktop/renderer-server';
 

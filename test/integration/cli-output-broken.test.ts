@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import { readdir } from 'node:fs/promises';
 import { WebSocket } from 'ws';
 import { formatInvite, parseInvite, type Invite } from '../../src-main/room/invite';
+import { loopbackInvite } from '../fixtures/loopback-invite';
 import { CloseCode, PROTOCOL, ROOM_PATH, type RoomEvent } from '../../src-main/room/protocol';
 import { RoomClient } from '../../src-main/room/room-client';
 import type { SessionStatus } from '../../src-main/room/session-events';
@@ -60,7 +61,7 @@ test('host: a closed --json reader mid-transfer closes the room with roomClosed,
   const [inbox, src] = await Promise.all([tempDir(), tempDir()]);
   const host = await cli(['host', '--json', '--name', 'Hosty', '--no-upnp', '--accept-files', '--download-dir', inbox]);
   const ready = await host.waitFor((e) => e.event === 'ready');
-  const invite = { ...parseInvite((ready.invites as Array<{ invite: string }>)[0]!.invite), host: '127.0.0.1' };
+  const invite = parseInvite(loopbackInvite(ready.invite as string));
 
   // The sender goes through a proxy, so the test can hold its chunks: the host stays mid-file.
   const proxy = await TcpProxy.start(invite.port);
@@ -124,7 +125,7 @@ test('human output: a reader that goes away before anything happens still ends i
 test('stderr closed too: writing the sentence there fails quietly, and the room still closes properly', async () => {
   const host = await cli(['host', '--json', '--name', 'Hosty', '--no-upnp']);
   const ready = await host.waitFor((e) => e.event === 'ready');
-  const watcher = await closeCodeWatcher({ ...parseInvite((ready.invites as Array<{ invite: string }>)[0]!.invite), host: '127.0.0.1' });
+  const watcher = await closeCodeWatcher(parseInvite(loopbackInvite(ready.invite as string)));
   await host.waitFor((e) => e.event === 'member-joined');
   host.closeOutput('stderr');
   host.closeOutput('stdout');

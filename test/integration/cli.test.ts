@@ -1,6 +1,7 @@
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatInvite, parseInvite } from '../../src-main/room/invite';
+import { parseInvite } from '../../src-main/room/invite';
+import { loopbackInvite } from '../fixtures/loopback-invite';
 import { CliProcess } from '../fixtures/cli-process';
 
 const started: CliProcess[] = [];
@@ -12,23 +13,25 @@ async function cli(args: string[], configDir?: string): Promise<CliProcess> {
   return p;
 }
 
-/** The host's first invite, pointed at loopback so the test stays on this machine. */
-function loopbackInvite(ready: Record<string, unknown>): string {
-  const invites = ready.invites as Array<{ invite: string }>;
-  assert.ok(invites.length > 0, 'the host reports at least one invite');
-  return formatInvite({ ...parseInvite(invites[0]!.invite), host: '127.0.0.1' });
+/** The host's invite, pointed at loopback so the test stays on this machine. */
+function hostInviteOnLoopback(ready: Record<string, unknown>): string {
+  assert.equal(typeof ready.invite, 'string', 'the host reports its invite');
+  return loopbackInvite(ready.invite as string);
 }
 
 test('host and join chat both ways; /quit and SIGTERM end cleanly with exit 0', async () => {
   const host = await cli(['host', '--json', '--name', 'Hosty', '--no-upnp']);
   const ready = await host.waitFor((e) => e.event === 'ready');
   assert.equal(ready.role, 'host');
-  for (const line of ready.invites as Array<{ invite: string; address: string }>) {
-    assert.doesNotThrow(() => parseInvite(line.invite));
-    assert.notEqual(line.address, '127.0.0.1', 'a LAN address is offered when one exists');
+  const invite = parseInvite(ready.invite as string);
+  const addresses = ready.addresses as Array<{ host: string; port: number; kind: string }>;
+  assert.deepEqual(invite.addresses, addresses.map(({ host, port }) => ({ host, port })), 'the addresses listed are the invite\'s');
+  for (const address of addresses) {
+    assert.notEqual(address.host, '127.0.0.1', 'a LAN address is offered when one exists');
+    assert.equal(address.kind, 'lan');
   }
 
-  const guest = await cli(['join', loopbackInvite(ready), '--json', '--name', 'Guesty']);
+  const guest = await cli(['join', hostInviteOnLoopback(ready), '--json', '--name', 'Guesty']);
   await guest.waitFor((e) => e.event === 'ready');
   await host.waitFor((e) => e.event === 'member-joined' && (e.member as { name: string }).name === 'Guesty');
 
@@ -43,7 +46,7 @@ test('host and join chat both ways; /quit and SIGTERM end cleanly with exit 0', 
   const left = await host.waitFor((e) => e.event === 'member-left');
   assert.equal(left.reason, 'left');
 
-  const second = await cli(['join', loopbackInvite(ready), '--json', '--name', 'Second']);
+  const second = await cli(['join', hostInviteOnLoopback(ready), '--json', '--name', 'Second']);
   await second.waitFor((e) => e.event === 'ready');
   host.signal('SIGTERM');
   assert.deepEqual(await host.exited, { code: 0, signal: null });
@@ -63,9 +66,9 @@ test('SIGINT stops the host with exit 0; the invite survives a restart, --new-in
   // Same config folder: same certificate, secret and port, so the invite sent earlier still works.
   const again = await cli(['host', '--json', '--no-upnp'], first.configDir);
   const readyAgain = await again.waitFor((e) => e.event === 'ready');
-  assert.deepEqual(readyAgain.invites, ready.invites);
+  assert.deepEqual(readyAgain.invite, ready.invite);
   assert.equal((readyAgain.me as { name: string }).name, 'Hosty', 'the display name is remembered');
-  const guest = await cli(['join', loopbackInvite(ready), '--json', '--name', 'Guesty']);
+  const guest = await cli(['join', hostInviteOnLoopback(ready), '--json', '--name', 'Guesty']);
   await guest.waitFor((e) => e.event === 'ready');
   guest.type('/quit');
   await guest.exited;
@@ -74,8 +77,8 @@ test('SIGINT stops the host with exit 0; the invite survives a restart, --new-in
 
   const renewed = await cli(['host', '--json', '--no-upnp', '--new-invite'], first.configDir);
   const readyRenewed = await renewed.waitFor((e) => e.event === 'ready');
-  assert.notDeepEqual(readyRenewed.invites, ready.invites);
-  const refused = await cli(['join', loopbackInvite(ready), '--json', '--name', 'Late']);
+  assert.notDeepEqual(readyRenewed.invite, ready.invite);
+  const refused = await cli(['join', hostInviteOnLoopback(ready), '--json', '--name', 'Late']);
   const error = await refused.waitFor((e) => e.event === 'error');
   assert.equal(error.code, 'wrong-secret');
   assert.deepEqual(await refused.exited, { code: 1, signal: null });

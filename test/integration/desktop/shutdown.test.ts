@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { EventName, Events, RoomView, TransferView } from '../../../src-preload/contract';
 import { createDesktopCore, type DesktopCore } from '../../../src-main/desktop/desktop-core';
 import type { DesktopPlatform } from '../../../src-main/desktop/desktop-platform';
-import { loopbackInvite } from '../../fixtures/desktop/loopback-invite';
+import { loopbackInvite } from '../../fixtures/loopback-invite';
 import { randomFile, removeTempDirs, tempDir } from '../../fixtures/transfer-files';
 
 interface Side {

@@ -1,6 +1,6 @@
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatInvite, parseInvite } from '../../../src-main/room/invite';
+import { loopbackInvite } from '../../fixtures/loopback-invite';
 import { CliProcess } from '../../fixtures/cli-process';
 import { randomFile, removeTempDirs, sha256File, tempDir } from '../../fixtures/transfer-files';
 
@@ -18,7 +18,7 @@ test('CLI: /send offers a file; --accept-files saves it to --download-dir; --jso
   const [inbox, src] = await Promise.all([tempDir(), tempDir()]);
   const host = await cli(['host', '--json', '--name', 'Hosty', '--no-upnp', '--accept-files', '--download-dir', inbox]);
   const ready = await host.waitFor((e) => e.event === 'ready');
-  const invite = formatInvite({ ...parseInvite((ready.invites as Array<{ invite: string }>)[0]!.invite), host: '127.0.0.1' });
+  const invite = loopbackInvite(ready.invite as string);
   const guest = await cli(['join', invite, '--json', '--name', 'Guesty']);
   await guest.waitFor((e) => e.event === 'ready');
 

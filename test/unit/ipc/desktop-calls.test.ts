@@ -11,7 +11,7 @@ import type { CallName, OfferOutcome, Result, RoomView, SettingsView, AppSnapsho
 import { createDesktopCore } from '../../../src-main/desktop/desktop-core';
 import { registerIpc } from '../../../src-main/ipc/register-ipc';
 import { parseInvite } from '../../../src-main/room/invite';
-import { loopbackInvite } from '../../fixtures/desktop/loopback-invite';
+import { loopbackInvite } from '../../fixtures/loopback-invite';
 import { ourWindow, recordingPlatform, recordingSink, RecordingIpcMain, tempConfig } from './ipc-harness';
 
 const cleanups: Array<() => Promise<unknown>> = [];
