@@ -6,6 +6,7 @@ import { createLab } from '../../fixtures/upnp-lab/lab-network';
 import type { LabOptions } from '../../fixtures/upnp-lab/lab-network';
 import { waitForEvent } from '../../fixtures/upnp-lab/lab-checks';
 import { labSkipReason } from '../../fixtures/upnp-lab/lab-prerequisites';
+import { run } from '../../fixtures/upnp-lab/lab-processes';
 
 const runnerPath = fileURLToPath(new URL('../../fixtures/upnp-lab/mapper-runner.ts', import.meta.url));
 const skip = labSkipReason();
@@ -46,5 +47,29 @@ describe('router profiles', { skip }, () => {
     assert.match(status.message, /did not answer UPnP, NAT-PMP or PCP/);
     // Discovery deadline plus process start-up (tsx) — far below the request safety net.
     assert.ok(elapsed < 1500 + 4000, `took ${elapsed} ms`);
+  });
+});
+
+describe('a network change', { skip }, () => {
+  it('a machine that joins a network with a router is searched again at once, not at the next scheduled search', async () => {
+    const lab = await createLab({ natpmp: false });
+    try {
+      // The host starts off the network: no address, no route.
+      await run('ip', ['-n', lab.ns.lan, 'addr', 'flush', 'dev', 'lan0']);
+      const tenMinutes = String(10 * 60_000);
+      const runner = lab.spawnIn(lab.ns.lan, process.execPath, ['--import', 'tsx', runnerPath, '3600', '1500', tenMinutes, '300']);
+      const started = await waitForEvent(runner, (e) => e['event'] === 'started', 30_000);
+      assert.notEqual(started['status'].code, 'mapped', started['status'].message);
+      // It joins the network; only the address watch can bring the next search before ten minutes.
+      await run('ip', ['-n', lab.ns.lan, 'addr', 'add', '192.168.77.10/24', 'dev', 'lan0']);
+      await run('ip', ['-n', lab.ns.lan, 'route', 'add', 'default', 'via', '192.168.77.1']);
+      await run('ip', ['-n', lab.ns.lan, 'route', 'add', '239.255.255.250/32', 'dev', 'lan0']);
+      const mapped = await waitForEvent(runner, (e) => e['event'] === 'status' && e['status'].code === 'mapped', 20_000);
+      assert.equal(mapped['status'].internalAddress, '192.168.77.10');
+      runner.stdin?.write('stop\n');
+      await waitForEvent(runner, (e) => e['event'] === 'stopped', 10_000);
+    } finally {
+      await lab.close();
+    }
   });
 });
