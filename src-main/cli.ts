@@ -59,6 +59,9 @@ const streams = guardOutput(process.stdout, process.stderr, (error) => {
   shutdown.abort();
 });
 
+/** Commander's way to let an option repeat. */
+const collect = (value: string, previous: string[]) => [...previous, value];
+
 const program = new Command('porthole')
   .description('Chat and swap files directly, machine to machine: no account, no cloud.')
   .option('--config-dir <dir>', 'where settings, the host certificate and the room secret live', defaultConfigDir())
@@ -66,15 +69,16 @@ const program = new Command('porthole')
 
 program
   .command('host')
-  .description('host a room on this machine and print the invites to share')
+  .description('host a room on this machine and print the invite to share')
   .option('--port <n>', 'port to listen on (default: the last one used, else a free one)', portNumber)
   .option('--name <name>', 'your display name in the room')
   .option('--no-upnp', 'do not ask the router to forward the port')
   .option('--new-invite', 'make a new room secret, so earlier invites stop working')
+  .option('--public-address <host[:port]>', 'an address you forwarded by hand, added to the invite (repeatable)', collect, [])
   .option('--download-dir <dir>', 'where received files are saved (default: Downloads/Porthole)')
   .option('--accept-files', 'accept every file offered in the room')
   .option('--json', 'print one JSON object per line (for other programs)')
-  .action((opts: { port?: number; name?: string; upnp: boolean; newInvite?: boolean; json?: boolean } & FileFlags) =>
+  .action((opts: { port?: number; name?: string; upnp: boolean; newInvite?: boolean; publicAddress: string[]; json?: boolean } & FileFlags) =>
     run(opts, (output) =>
       hostCommand(
         {
@@ -82,6 +86,7 @@ program
           name: opts.name,
           upnp: opts.upnp,
           newInvite: !!opts.newInvite,
+          publicAddresses: opts.publicAddress,
           configDir: program.opts().configDir,
           transfers: transferOptions(opts),
         },
