@@ -19,7 +19,19 @@ export const forkWithUtilityProcess: ForkFn = (modulePath) => {
     send: (message) => {
       if (!exited) child.postMessage(message);
     },
-    kill: () => void child.kill(),
+    // The helper ignores SIGTERM (so a terminal's Ctrl-C cannot stop it before it unmaps);
+    // a hung one must go at once, not after utilityProcess's 2 s grace.
+    kill: () => {
+      if (child.pid !== undefined) {
+        try {
+          process.kill(child.pid, 'SIGKILL');
+          return;
+        } catch {
+          // Already gone: nothing to do.
+        }
+      }
+      child.kill();
+    },
     onMessage: (listener) => void child.on('message', listener),
     onExit: (listener) => void exitListeners.push(listener),
   };

@@ -28,15 +28,15 @@ export async function hostCommand(options: HostCommandOptions, output: CliOutput
   showTransfers(host, output);
   output.ready({ role: 'host', me: host.me, members: host.members(), port: host.port, fingerprint: identity.fingerprint, invite: invite.current });
   invite.on('changed', (updated) => output.inviteUpdated(updated));
-  const mapper = options.upnp ? startPortMapping(host.port, output, invite) : undefined;
+  const mapper = options.upnp ? startPortMapping(host.port, identity.fingerprint, output, invite) : undefined;
   // The room closes first so that guests on the internet still get their close frame through
   // the router; the mapping goes right after (closing is bounded by the close timeout).
   return runSessionLoop(host, output, io, undefined, async () => mapper?.stop());
 }
 
 /** Asks the router to let friends in; reports every change of state, and updates the invite. */
-function startPortMapping(port: number, output: CliOutput, invite: HostInvite): PortMapper {
-  const mapper = createPortMapper({ internalPort: port });
+function startPortMapping(port: number, owner: string, output: CliOutput, invite: HostInvite): PortMapper {
+  const mapper = createPortMapper({ internalPort: port, owner });
   mapper.on('status', (status: PortMappingStatus) => {
     output.portMapping(status);
     invite.mappingChanged(status);

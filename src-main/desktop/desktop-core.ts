@@ -94,7 +94,9 @@ export function createDesktopCore(options: DesktopCoreOptions): DesktopCore {
           await opened.host.close();
           throw new PortholeError('room-closed', 'Hosting was cancelled.');
         }
-        const mapper = upnp ? createPortMapper({ internalPort: opened.host.port, ...(platform.forkUpnp ? { fork: platform.forkUpnp } : {}) }) : undefined;
+        const mapper = upnp
+          ? createPortMapper({ internalPort: opened.host.port, owner: opened.identity.fingerprint, ...(platform.forkUpnp ? { fork: platform.forkUpnp } : {}) })
+          : undefined;
         const active = new ActiveRoom({ role: 'host', session: opened.host, sink, invite: opened.invite, mapper, onEnded });
         const view = adopt(active);
         for (const warning of opened.warnings) sink('room:warning', warning);

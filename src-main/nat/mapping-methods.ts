@@ -83,11 +83,14 @@ const missing = (what: string): OpenResult => ({ ok: false, kind: 'error', reaso
 /** Opens the port with PCP on the default router of that family; IPv4 falls back to NAT-PMP. */
 export async function openWithPcp(client: MapperClient, req: {
   family: 4 | 6; internalAddress: string; internalPort: number; leaseSeconds: number; timeoutMs: number;
+  /** A nonce of the caller's (24 hex digits): the same one next time lets a restart take over, renew and remove what a crash left. */
+  nonce?: string;
 }): Promise<OpenResult> {
   const timeoutMs = opTimeout(req.timeoutMs);
   const result = await client.request({
     op: 'pcp-map', family: req.family, internalAddress: req.internalAddress, internalPort: req.internalPort,
     suggestedExternalPort: req.internalPort, leaseSeconds: lease(req.leaseSeconds, MAX_PCP_LEASE), timeoutMs,
+    ...(req.nonce ? { nonce: req.nonce } : {}),
   }, timeoutMs + CHILD_MARGIN_MS);
   return result.ok ? { ok: true, opening: fromPcp(req, result.result) } : failed(result.error);
 }

@@ -1,6 +1,7 @@
 // The room host's port mapper: asks the router, every way it might listen (UPnP IGD, PCP,
 // NAT-PMP; IPv6 pinholes by PCP and UPnP), to let friends in; keeps what it gets alive; keeps
 // looking while nothing answers; and removes everything when the room closes.
+import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { PortMappingStatus } from './port-mapping-status';
 import type { ForkFn } from './mapper-process';
@@ -30,6 +31,12 @@ export interface PortMapperOptions {
   networkPollMs?: number;
   /** Where the routers and addresses are; the machine's own by default (tests may narrow it). */
   network?: () => Promise<NetworkFacts>;
+  /**
+   * Who owns the mappings across restarts (the host's certificate fingerprint): PCP mappings are
+   * made with a nonce derived from it, so the next start takes over — and at stop removes — what
+   * a killed run left behind, as it does for UPnP mappings tagged "Porthole".
+   */
+  owner?: string;
 }
 
 export interface PortMapper extends EventEmitter {
@@ -181,11 +188,11 @@ class RouterPortMapper extends EventEmitter implements PortMapper {
         if (mapped.ok) return this.adopt(mapped.opening);
         if (mapped.reason !== 'stopped' && !this.held[4]) this.failed(failures, mapped);
       }));
-      if (ipv4.gateway && ipv4.address) tasks.push(this.tryMethod(openWithPcp(client, { family: 4, internalAddress: ipv4.address, internalPort: this.options.internalPort, leaseSeconds: this.lease, timeoutMs: METHOD_TIMEOUT_MS }), failures));
+      if (ipv4.gateway && ipv4.address) tasks.push(this.tryMethod(openWithPcp(client, this.pcpRequest(4, ipv4.address)), failures));
     }
     if (wantV6()) {
       const address = ipv6.address!;
-      tasks.push(this.tryMethod(openWithPcp(client, { family: 6, internalAddress: address, internalPort: this.options.internalPort, leaseSeconds: this.lease, timeoutMs: METHOD_TIMEOUT_MS }), []));
+      tasks.push(this.tryMethod(openWithPcp(client, this.pcpRequest(6, address)), []));
       tasks.push(upnp.then((found) => {
         if (!found.ok || found.igdVersion !== 2 || !wantV6()) return undefined;
         return this.tryMethod(openUpnpPinhole(client, { internalAddress: address, internalPort: this.options.internalPort, leaseSeconds: this.lease, timeoutMs: METHOD_TIMEOUT_MS }), []);
@@ -194,6 +201,12 @@ class RouterPortMapper extends EventEmitter implements PortMapper {
     await Promise.all(tasks);
     if (!this.held[4]) this.failures = failures;
     this.publish();
+  }
+
+  private pcpRequest(family: 4 | 6, internalAddress: string) {
+    const { internalPort, owner } = this.options;
+    const nonce = owner ? createHash('sha256').update(`porthole pcp ${owner} ${family} ${internalAddress} ${internalPort}`).digest('hex').slice(0, 24) : undefined;
+    return { family, internalAddress, internalPort, leaseSeconds: this.lease, timeoutMs: METHOD_TIMEOUT_MS, ...(nonce ? { nonce } : {}) };
   }
 
   private async tryMethod(attempt: Promise<OpenResult>, failures: MethodFailure[]): Promise<void> {

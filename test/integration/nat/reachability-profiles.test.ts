@@ -10,6 +10,8 @@ import { parseInvite } from '../../../src-main/room/invite';
 import { createLab, GATEWAY_WAN_ADDRESS, LAN_HOST_V6, OUTER_INNER_ADDRESS, type Lab, type LabOptions } from '../../fixtures/upnp-lab/lab-network';
 import { porthole, type CliEvent, type LabCli } from '../../fixtures/upnp-lab/lab-cli';
 import { labSkipReason } from '../../fixtures/upnp-lab/lab-prerequisites';
+import { routerRules } from '../../fixtures/upnp-lab/lab-checks';
+import { signalGroup } from '../../fixtures/upnp-lab/lab-processes';
 
 const skip = labSkipReason();
 const tempDir = () => mkdtemp(join(tmpdir(), 'porthole-reach-'));
@@ -157,5 +159,25 @@ describe('reachability: one invite, every kind of home network', { skip }, () =>
     const updated = await cli.waitFor((e) => e.event === 'invite-updated');
     await friendChats(where, cli, updated.invite, 'through the noise');
     await quit(cli);
+  });
+});
+
+describe('what a killed host left behind', { skip }, () => {
+  it('on a PCP-only router, the next start takes the mapping over and its stop removes it', async () => {
+    const where = await lab({ upnp: false });
+    const configDir = await tempDir();
+    const killed = porthole(where, where.ns.lan, configDir, ['host', '--json', '--name', 'Hosty'], { ownGroup: true });
+    const first = await killed.waitFor((e) => e.event === 'port-mapping' && e.code === 'mapped', 30_000);
+    assert.equal(first.method, 'pcp');
+    signalGroup(killed.child.pid!, 'SIGKILL');
+    await killed.exited;
+    const forwards = async () => (await routerRules(where.ns.gw)).includes(`dnat ip to 192.168.77.10:${first.externalPort}`);
+    assert.equal(await forwards(), true, 'a SIGKILLed host cannot unmap: the forward is still there');
+
+    const again = porthole(where, where.ns.lan, configDir, ['host', '--json']);
+    const second = await again.waitFor((e) => e.event === 'port-mapping' && e.code === 'mapped', 30_000);
+    assert.equal(second.externalPort, first.externalPort, 'the same mapping, taken over');
+    await quit(again);
+    assert.equal(await forwards(), false, 'removed at stop, not left to its lease');
   });
 });
