@@ -10,7 +10,7 @@ import { MapperClient } from './mapper-client';
 import { closeOpening, openUpnpPinhole, openWithPcp, renewOpening, type OpenResult, type PortOpening } from './mapping-methods';
 import { mappingVerdict, type MethodFailure } from './mapping-verdict';
 import { currentNetwork, networkSignature, type NetworkFacts } from './network-facts';
-import { closeUpnpIgd, discoverUpnp, mapWithUpnpIgd, renewUpnpIgd } from './upnp-igd';
+import { discoverUpnp, mapWithUpnpIgd } from './upnp-igd';
 import * as say from './status-messages';
 
 export type { ForkFn, MapperProcess } from './mapper-process';
@@ -242,7 +242,7 @@ class RouterPortMapper extends EventEmitter implements PortMapper {
   private close(opening: PortOpening, timeoutMs: number): Promise<boolean> {
     const client = this.client;
     if (!client) return Promise.resolve(false);
-    return opening.method === 'upnp-igd' ? closeUpnpIgd(client, opening, timeoutMs) : closeOpening(client, opening, timeoutMs);
+    return closeOpening(client, opening, timeoutMs);
   }
 
   private scheduleRenewal(held: Held): void {
@@ -256,9 +256,7 @@ class RouterPortMapper extends EventEmitter implements PortMapper {
   private async renew(held: Held): Promise<void> {
     const client = this.client;
     if (!this.running || !client || this.held[held.opening.family] !== held) return;
-    const renewed = held.opening.method === 'upnp-igd'
-      ? ((await renewUpnpIgd(client, held.opening, METHOD_TIMEOUT_MS)) ? held.opening : undefined)
-      : await renewOpening(client, held.opening, METHOD_TIMEOUT_MS).then((r) => (r.ok ? r.opening : undefined));
+    const renewed = await renewOpening(client, held.opening, METHOD_TIMEOUT_MS).then((r) => (r.ok ? r.opening : undefined));
     if (!this.running || this.held[held.opening.family] !== held) return;
     if (renewed) {
       held.opening = renewed;

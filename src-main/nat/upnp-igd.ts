@@ -1,7 +1,7 @@
 // The UPnP IGD way to open the room's IPv4 port: discover, clear leftovers, learn the external
 // address (retried: a lost reply is not a refusal), map. All of it through the child process.
 import type { MapperClient } from './mapper-client';
-import { MAPPING_TAG, REQUEST_TIMEOUT_MS, mapPort, removeStaleMappings } from './mapping-attempt';
+import { REQUEST_TIMEOUT_MS, mapPort, removeStaleMappings } from './mapping-attempt';
 import type { PortOpening } from './mapping-methods';
 
 export type UpnpOutcome =
@@ -51,19 +51,4 @@ export async function mapWithUpnpIgd(
       handle: { description: options.description },
     },
   };
-}
-
-/** Renews a UPnP IGD mapping by making it again with the same numbers. */
-export async function renewUpnpIgd(client: MapperClient, opening: PortOpening, timeoutMs: number): Promise<boolean> {
-  const result = await client.request({
-    op: 'map', externalPort: opening.externalPort, internalPort: opening.internalPort, internalClient: opening.internalAddress,
-    leaseSeconds: opening.leaseSeconds, description: `${MAPPING_TAG} ${String(opening.handle['description'] ?? 'room')}`.slice(0, 100),
-  }, timeoutMs);
-  return result.ok;
-}
-
-/** Removes a UPnP IGD mapping; false when the router did not confirm it. */
-export async function closeUpnpIgd(client: MapperClient, opening: PortOpening, timeoutMs: number): Promise<boolean> {
-  const result = await client.request({ op: 'unmap', externalPort: opening.externalPort }, timeoutMs);
-  return result.ok;
 }

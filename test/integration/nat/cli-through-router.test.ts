@@ -8,54 +8,15 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import type { ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { parseInvite } from '../../../src-main/room/invite';
 import { createLab, GATEWAY_WAN_ADDRESS, ROOT_DESC_URL, type Lab, type LabOptions } from '../../fixtures/upnp-lab/lab-network';
 import { upnpcMappings } from '../../fixtures/upnp-lab/lab-checks';
 import { labSkipReason } from '../../fixtures/upnp-lab/lab-prerequisites';
-import { run, signalGroup, spawnGroupIn, stopProcess } from '../../fixtures/upnp-lab/lab-processes';
+import { BIN, jsonLines, porthole, type CliEvent } from '../../fixtures/upnp-lab/lab-cli';
+import { run, signalGroup, stopProcess } from '../../fixtures/upnp-lab/lab-processes';
 
-const BIN = fileURLToPath(new URL('../../../bin/porthole.js', import.meta.url));
 const skip = labSkipReason();
-type Event = Record<string, any> & { event: string };
-
-/**
- * A porthole CLI inside a lab namespace, read line by line from its --json output. With
- * `ownGroup` it leads its own process group, like a job started from a shell, and the caller
- * stops it (the lab does not track it).
- */
-function porthole(lab: Lab, ns: string, configDir: string, args: string[], { ownGroup = false } = {}) {
-  const spawn = ownGroup ? spawnGroupIn : lab.spawnIn;
-  return jsonLines(spawn(ns, process.execPath, [BIN, '--config-dir', configDir, ...args]));
-}
-
-/** Reads a running CLI's --json output (directly, or through a terminal) as events. */
-function jsonLines(child: ChildProcess & { output: string[] }) {
-  const events: Event[] = [];
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    try {
-      events.push(JSON.parse(line));
-    } catch {
-      // Not JSON: stray output is ignored by the checks below.
-    }
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const waitFor = async (pred: (e: Event) => boolean, timeoutMs = 20_000): Promise<Event> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = events.find(pred);
-      if (found) return found;
-      if (Date.now() > deadline) throw new Error(`no matching event in ${JSON.stringify(events)} / ${child.output.join(' | ')}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
-  /** The invite once it carries the router's public address (after the mapping). */
-  const publicInvite = async (): Promise<string> =>
-    (await waitFor((e) => e.event === 'invite-updated' && e.addresses.some((a: { kind: string }) => a.kind === 'public'))).invite;
-  return { child: child as ChildProcess, events, exited, waitFor, publicInvite, type: (line: string) => child.stdin!.write(`${line}\n`) };
-}
+type Event = CliEvent;
 
 /** Fields of /proc/PID/stat after the command name: [state, ppid, pgrp, …]; undefined once reaped. */
 async function procStat(pid: number): Promise<string[] | undefined> {
