@@ -73,3 +73,24 @@ describe('a network change', { skip }, () => {
     }
   });
 });
+
+describe('stopping while the router does not answer', { skip }, () => {
+  it('says the forward could not be removed and when it lapses, instead of claiming it is gone', async () => {
+    const lab = await createLab({ natpmp: false });
+    try {
+      const runner = lab.spawnIn(lab.ns.lan, process.execPath, ['--import', 'tsx', runnerPath, '600', '2000']);
+      const started = await waitForEvent(runner, (e) => e['event'] === 'started', 30_000);
+      assert.equal(started['status'].code, 'mapped', started['status'].message);
+      // The router stops answering its control URL (as a rebooting one would).
+      await run('nft', ['add', 'table', 'inet', 'silence'], lab.ns.gw);
+      await run('nft', ['add', 'chain', 'inet', 'silence', 'input', '{ type filter hook input priority -10; policy accept; }'], lab.ns.gw);
+      await run('nft', ['add', 'rule', 'inet', 'silence', 'input', 'tcp', 'dport', '5000', 'drop'], lab.ns.gw);
+      runner.stdin?.write('stop\n');
+      const stopped = await waitForEvent(runner, (e) => e['event'] === 'stopped', 15_000);
+      assert.equal(stopped['status'].code, 'stopped');
+      assert.match(stopped['status'].message, /did not confirm removing it: it expires by itself in (9|10) minutes/);
+    } finally {
+      await lab.close();
+    }
+  });
+});
