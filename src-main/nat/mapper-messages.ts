@@ -123,7 +123,6 @@ export const mapperResponseSchema = z.union([
   z.object({ id: requestId, ok: z.literal(false), error: mapperFailureSchema }),
 ]);
 
-export type GatewayInfo = z.infer<typeof gatewayInfoSchema>;
 export type MappingEntry = z.infer<typeof mappingEntrySchema>;
 export type PcpMapping = z.infer<typeof pcpMappingSchema>;
 export type MapperFailure = z.infer<typeof mapperFailureSchema>;

@@ -12,7 +12,6 @@ export interface BinarySocket {
  */
 export class PacedOutbox {
   private readonly queue: Buffer[] = [];
-  private queued = 0;
   private inSocket = 0;
   private waiters: Array<() => void> = [];
 
@@ -26,7 +25,6 @@ export class PacedOutbox {
   /** Queues a frame and sends what the connection can take now. */
   push(frame: Buffer): void {
     this.queue.push(frame);
-    this.queued += frame.length;
     this.pump();
   }
 
@@ -46,14 +44,12 @@ export class PacedOutbox {
     const kept = this.queue.filter((frame) => !unwanted(frame));
     this.queue.length = 0;
     this.queue.push(...kept);
-    this.queued = kept.reduce((sum, frame) => sum + frame.length, 0);
     this.wake();
   }
 
   /** Forgets queued frames (the connection is gone). */
   clear(): void {
     this.queue.length = 0;
-    this.queued = 0;
     this.waiters = [];
   }
 
@@ -61,7 +57,6 @@ export class PacedOutbox {
     while (this.queue.length > 0 && this.inSocket < this.lowWaterBytes) {
       if (!this.socket.isOpen()) return this.clear();
       const frame = this.queue.shift()!;
-      this.queued -= frame.length;
       this.inSocket += frame.length;
       this.onHandedOut(frame);
       this.socket.sendBinary(frame, () => {
