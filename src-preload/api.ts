@@ -1,10 +1,12 @@
 // Builds the window's API from any transport: Electron's ipcRenderer in preload.ts, a test
 // transport in the end-to-end tests. Exposes named functions only; the transport stays inside.
 import {
+  CALL_NAMES,
+  CALLS,
   EVENT_NAMES,
-  UPLOAD_CHUNK_BYTES,
   type CallArgs,
   type CallData,
+  type CallMethods,
   type CallName,
   type EventName,
   type Events,
@@ -12,6 +14,7 @@ import {
   type PortholeApi,
   type Result,
 } from './contract';
+import { UPLOAD_CHUNK_BYTES } from './domain-values';
 
 /** What the API needs from the IPC underneath. */
 export interface BridgeTransport {
@@ -70,23 +73,20 @@ export function createApi(transport: BridgeTransport): PortholeApi {
     return { ok: true, data: outcomes };
   };
 
+  /** One function per call with a method in the table: exactly its arguments, no more, no fewer. */
+  const callMethods = Object.fromEntries(
+    CALL_NAMES.flatMap((channel) => {
+      const { method, arity } = CALLS[channel];
+      if (method === null) return [];
+      const make = (...args: unknown[]) => call(channel, ...(Array.from({ length: arity }, (_, i) => args[i]) as CallArgs<typeof channel>));
+      return [[method, make]];
+    }),
+  ) as CallMethods;
+
   return {
-    snapshot: () => call('app:snapshot'),
-    updateSettings: (patch) => call('settings:update', patch),
-    chooseDownloadFolder: () => call('settings:choose-download-folder'),
-    resetDownloadFolder: () => call('settings:reset-download-folder'),
-    host: (request) => call('room:host', request),
-    join: (request) => call('room:join', request),
-    leave: () => call('room:leave'),
-    sendChat: (text) => call('chat:send', text),
+    ...callMethods,
     offerFiles,
     chooseFiles: (to) => call('transfer:choose-files', to ? { to } : {}),
-    accept: (id) => call('transfer:accept', id),
-    decline: (id) => call('transfer:decline', id),
-    cancel: (id) => call('transfer:cancel', id),
-    showInFolder: (id) => call('transfer:show-in-folder', id),
-    copyText: (text) => call('clipboard:write', text),
-    openLink: (url) => call('link:open', url),
     on: <E extends EventName>(event: E, listener: (payload: Events[E]) => void) => {
       if (!KNOWN_EVENTS.has(event) || typeof listener !== 'function') throw new TypeError(`Unknown Porthole event: ${String(event)}`);
       return transport.on(event, (payload) => listener(payload as Events[E]));

@@ -1,6 +1,7 @@
 // The IPC contract between the window and the main process, and the domain types both sides
-// share. Declared once: main and preload import it, the renderer uses `import type` only.
-// No electron import and no Node import, so every side can load it.
+// share. Each call and event is declared once, in CALLS and EVENTS below; main and preload import
+// them, the renderer uses `import type` only. No electron, Node or zod import, so every side can
+// load it. Values the renderer needs at run time live beside it, in domain-values.ts.
 import type { AppError } from '../src-main/room/errors';
 import type { RoomInvite } from '../src-main/session/room-invite';
 import type { Member, RoomEvent } from '../src-main/room/protocol';
@@ -84,130 +85,119 @@ export interface OfferOutcome {
 }
 
 /**
- * Request/response calls, renderer → main. Every call takes at most one argument and is
- * answered with `Result<data>`; main validates the argument with a schema before using it.
+ * What one window call is. `method` names the `window.porthole` function that makes the call as
+ * is, passing on `arity` arguments and no more; null when the preload makes the call inside a
+ * function of its own (see `PreloadOwnMethods`). `signature` is for the type checker only and
+ * never set: the call's argument, and the data its `Result` carries.
  */
-export interface Calls {
-  'app:snapshot': () => AppSnapshot;
-  'settings:update': (patch: SettingsPatch) => SettingsView;
+export interface CallSpec<Method extends string | null, Signature extends (...args: never[]) => unknown> {
+  readonly method: Method;
+  readonly arity: Parameters<Signature>['length'];
+  readonly signature?: Signature;
+}
+
+/** Declares one call: `call<(argument: A) => Data>()(method, arity)`; a wrong arity does not compile. */
+const call =
+  <Signature extends (...args: never[]) => unknown>() =>
+  <const Method extends string | null>(method: Method, arity: Parameters<Signature>['length']): CallSpec<Method, Signature> => ({ method, arity });
+
+/**
+ * Every request/response call, renderer → main, declared once: its name, the preload method that
+ * makes it, its argument and its answer. The call-name list, the `window.porthole` functions
+ * and main's `CallHandlers` derive from this table; main's argument schemas
+ * (src-main/ipc/call-schemas.ts) are keyed by the same names and fail to compile when one is
+ * missing. Every call takes at most one argument and is answered with `Result<data>`.
+ */
+export const CALLS = {
+  'app:snapshot': call<() => AppSnapshot>()('snapshot', 0),
+  'settings:update': call<(patch: SettingsPatch) => SettingsView>()('updateSettings', 1),
   /** Opens the system folder picker; the settings unchanged when the person cancels. */
-  'settings:choose-download-folder': () => SettingsView;
-  'settings:reset-download-folder': () => SettingsView;
-  'room:host': (request: HostRequest) => RoomView;
-  'room:join': (request: JoinRequest) => RoomView;
+  'settings:choose-download-folder': call<() => SettingsView>()('chooseDownloadFolder', 0),
+  'settings:reset-download-folder': call<() => SettingsView>()('resetDownloadFolder', 0),
+  'room:host': call<(request: HostRequest) => RoomView>()('host', 1),
+  'room:join': call<(request: JoinRequest) => RoomView>()('join', 1),
   /** Leaves the room (a guest) or stops hosting (closes the room for everyone). */
-  'room:leave': () => null;
+  'room:leave': call<() => null>()('leave', 0),
   /** Sends a chat message; answers its client message id. */
-  'chat:send': (text: string) => { id: string };
+  'chat:send': call<(text: string) => { id: string }>()('sendChat', 1),
   /**
-   * Offers files that are on disk, by path. Called by the preload only, with paths it got from
-   * the dropped File objects themselves; the renderer never names a path.
+   * Offers files that are on disk, by path. Made by the preload's offerFiles only, with paths it
+   * got from the dropped File objects themselves; the renderer never names a path.
    */
-  'transfer:offer-paths': (request: { paths: string[]; to?: string }) => OfferOutcome[];
-  /** Opens the system file picker and offers what the person picked. */
-  'transfer:choose-files': (request: { to?: string }) => OfferOutcome[];
-  /** A dropped file with no path on disk (dragged from a browser, say) is streamed in pieces. */
-  'upload:begin': (request: { name: string; size: number; to?: string }) => { uploadId: string };
-  'upload:chunk': (request: { uploadId: string; offset: number; bytes: Uint8Array }) => null;
-  'upload:finish': (request: { uploadId: string }) => OfferOutcome;
-  'upload:abort': (request: { uploadId: string }) => null;
-  'transfer:accept': (id: string) => null;
-  'transfer:decline': (id: string) => null;
-  'transfer:cancel': (id: string) => null;
+  'transfer:offer-paths': call<(request: { paths: string[]; to?: string }) => OfferOutcome[]>()(null, 1),
+  /** Opens the system file picker and offers what the person picked (made by chooseFiles). */
+  'transfer:choose-files': call<(request: { to?: string }) => OfferOutcome[]>()(null, 1),
+  /** A dropped file with no path on disk (dragged from a browser, say) is streamed in pieces by offerFiles. */
+  'upload:begin': call<(request: { name: string; size: number; to?: string }) => { uploadId: string }>()(null, 1),
+  'upload:chunk': call<(request: { uploadId: string; offset: number; bytes: Uint8Array }) => null>()(null, 1),
+  'upload:finish': call<(request: { uploadId: string }) => OfferOutcome>()(null, 1),
+  'upload:abort': call<(request: { uploadId: string }) => null>()(null, 1),
+  'transfer:accept': call<(id: string) => null>()('accept', 1),
+  'transfer:decline': call<(id: string) => null>()('decline', 1),
+  'transfer:cancel': call<(id: string) => null>()('cancel', 1),
   /** Shows a received file in the system file manager. */
-  'transfer:show-in-folder': (id: string) => null;
-  'clipboard:write': (text: string) => null;
+  'transfer:show-in-folder': call<(id: string) => null>()('showInFolder', 1),
+  'clipboard:write': call<(text: string) => null>()('copyText', 1),
   /** Opens an http(s) link in the default browser. */
-  'link:open': (url: string) => null;
+  'link:open': call<(url: string) => null>()('openLink', 1),
+};
+
+/** Declares one pushed event and the type of its payload. */
+const event = <Payload>(): EventSpec<Payload> => ({});
+
+/** What one pushed event is; `payload` is for the type checker only and never set. */
+export interface EventSpec<Payload> {
+  readonly payload?: Payload;
 }
 
-/** Events pushed main → renderer. */
-export interface Events {
-  'room:status': SessionStatus;
-  'room:event': { event: RoomEvent; replayed: boolean };
-  'room:members': Member[];
+/** Every event pushed main → renderer, declared once, with its payload. */
+export const EVENTS = {
+  'room:status': event<SessionStatus>(),
+  'room:event': event<{ event: RoomEvent; replayed: boolean }>(),
+  'room:members': event<Member[]>(),
   /** Host only: the invite gained or lost an address. */
-  'room:invite': RoomInvite;
-  'room:port-mapping': PortMappingStatus;
+  'room:invite': event<RoomInvite>(),
+  'room:port-mapping': event<PortMappingStatus>(),
   /** Something the person should know; the room goes on. */
-  'room:warning': AppError;
+  'room:warning': event<AppError>(),
   /** The room is over (left, stopped, or ended by the host); the window returns to the start. */
-  'room:ended': { error?: AppError };
-  'chat:send-failed': SendFailure;
+  'room:ended': event<{ error?: AppError }>(),
+  'chat:send-failed': event<SendFailure>(),
   /** A new incoming offer (also sent as a transfer:update). */
-  'transfer:offer': TransferView;
-  'transfer:update': TransferView;
-  'settings:changed': SettingsView;
-}
+  'transfer:offer': event<TransferView>(),
+  'transfer:update': event<TransferView>(),
+  'settings:changed': event<SettingsView>(),
+};
 
-export type CallName = keyof Calls;
-export type EventName = keyof Events;
+export type CallName = keyof typeof CALLS;
+export type EventName = keyof typeof EVENTS;
+/** Each call's signature: its argument(s) and the data its Result carries. */
+export type Calls = { [C in CallName]: (typeof CALLS)[C] extends CallSpec<string | null, infer Signature> ? Signature : never };
+export type Events = { [E in EventName]: (typeof EVENTS)[E] extends EventSpec<infer Payload> ? Payload : never };
 export type CallArgs<C extends CallName> = Parameters<Calls[C]>;
 export type CallData<C extends CallName> = ReturnType<Calls[C]>;
 
 /** Every call and event name, so main and preload can refuse anything else at run time. */
-export const CALL_NAMES = [
-  'app:snapshot',
-  'settings:update',
-  'settings:choose-download-folder',
-  'settings:reset-download-folder',
-  'room:host',
-  'room:join',
-  'room:leave',
-  'chat:send',
-  'transfer:offer-paths',
-  'transfer:choose-files',
-  'upload:begin',
-  'upload:chunk',
-  'upload:finish',
-  'upload:abort',
-  'transfer:accept',
-  'transfer:decline',
-  'transfer:cancel',
-  'transfer:show-in-folder',
-  'clipboard:write',
-  'link:open',
-] as const satisfies readonly CallName[];
+export const CALL_NAMES = Object.keys(CALLS) as readonly CallName[];
+export const EVENT_NAMES = Object.keys(EVENTS) as readonly EventName[];
 
-export const EVENT_NAMES = [
-  'room:status',
-  'room:event',
-  'room:members',
-  'room:invite',
-  'room:port-mapping',
-  'room:warning',
-  'room:ended',
-  'chat:send-failed',
-  'transfer:offer',
-  'transfer:update',
-  'settings:changed',
-] as const satisfies readonly EventName[];
+/** The `window.porthole` functions that make one call as is, named by the table's `method`. */
+export type CallMethods = {
+  [C in CallName as (typeof CALLS)[C]['method'] & string]: (...args: CallArgs<C>) => Promise<Result<CallData<C>>>;
+};
 
-/** Bytes per upload:chunk call. */
-export const UPLOAD_CHUNK_BYTES = 1024 * 1024;
-
-/** What the preload exposes to the window as `window.porthole`: named functions only. */
-export interface PortholeApi {
-  snapshot(): Promise<Result<AppSnapshot>>;
-  updateSettings(patch: SettingsPatch): Promise<Result<SettingsView>>;
-  chooseDownloadFolder(): Promise<Result<SettingsView>>;
-  resetDownloadFolder(): Promise<Result<SettingsView>>;
-  host(request: HostRequest): Promise<Result<RoomView>>;
-  join(request: JoinRequest): Promise<Result<RoomView>>;
-  leave(): Promise<Result<null>>;
-  sendChat(text: string): Promise<Result<{ id: string }>>;
-  /** Offers dropped or picked File objects to the room, or to one member. */
+/** The `window.porthole` functions the preload builds itself, on top of the calls. */
+export interface PreloadOwnMethods {
+  /** Offers dropped or picked File objects to the room, or to one member (transfer:offer-paths, upload:*). */
   offerFiles(files: File[], to?: string): Promise<Result<OfferOutcome[]>>;
+  /** Lets the person pick files and offers them to the room, or to one member (transfer:choose-files). */
   chooseFiles(to?: string): Promise<Result<OfferOutcome[]>>;
-  accept(id: string): Promise<Result<null>>;
-  decline(id: string): Promise<Result<null>>;
-  cancel(id: string): Promise<Result<null>>;
-  showInFolder(id: string): Promise<Result<null>>;
-  copyText(text: string): Promise<Result<null>>;
-  openLink(url: string): Promise<Result<null>>;
   /** Subscribes to a pushed event; returns the function that unsubscribes. */
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
 }
+
+/** What the preload exposes to the window as `window.porthole`: named functions only. */
+export interface PortholeApi extends CallMethods, PreloadOwnMethods {}
 
 declare global {
   interface Window {

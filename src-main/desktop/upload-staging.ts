@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UPLOAD_CHUNK_BYTES } from '../../src-preload/contract';
+import { UPLOAD_CHUNK_BYTES } from '../../src-preload/domain-values';
 import { PortholeError } from '../room/errors';
 import { safeFileName } from '../transfer/safe-file-name';
 

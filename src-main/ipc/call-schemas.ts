@@ -1,8 +1,11 @@
 // The shape of every IPC call's argument, checked in main before any handler runs: the window
 // is treated as untrusted input, like a peer. Rules that need a sentence of their own (a name's
-// characters, say) are checked again by the handler with the room's schemas.
+// characters, say) are checked again by the handler with the room's schemas. Keyed by the
+// contract's call names: a call without a schema here, or with one of the wrong shape, does not
+// compile.
 import { z } from 'zod';
-import { UPLOAD_CHUNK_BYTES, type CallArgs, type CallName } from '../../src-preload/contract';
+import type { CallArgs, CallName } from '../../src-preload/contract';
+import { PORT_RANGE, UPLOAD_CHUNK_BYTES } from '../../src-preload/domain-values';
 import { LIMITS } from '../room/protocol';
 
 const text = (max: number) => z.string().max(max);
@@ -17,7 +20,7 @@ export const CALL_SCHEMAS: { [C in CallName]: z.ZodType<CallArgs<C>> } = {
   'settings:update': z.tuple([
     z.strictObject({
       displayName: name.optional(),
-      port: z.number().int().min(1).max(65535).nullable().optional(),
+      port: z.number().int().min(PORT_RANGE.min).max(PORT_RANGE.max).nullable().optional(),
       upnp: z.boolean().optional(),
       publicAddress: z.string().max(300).optional(),
     }),

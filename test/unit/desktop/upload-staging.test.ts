@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { UPLOAD_CHUNK_BYTES } from '../../../src-preload/contract';
+import { UPLOAD_CHUNK_BYTES } from '../../../src-preload/domain-values';
 import { MAX_UPLOADS, MAX_UPLOAD_BYTES, UploadStaging } from '../../../src-main/desktop/upload-staging';
 import { PortholeError } from '../../../src-main/room/errors';
 

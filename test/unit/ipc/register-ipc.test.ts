@@ -3,7 +3,8 @@
 // always answered with a Result (never a rejection), errors carrying a stable code.
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CALL_NAMES, UPLOAD_CHUNK_BYTES, type CallName, type Result } from '../../../src-preload/contract';
+import { CALL_NAMES, type CallName, type Result } from '../../../src-preload/contract';
+import { UPLOAD_CHUNK_BYTES } from '../../../src-preload/domain-values';
 import { createDesktopCore, type DesktopCore } from '../../../src-main/desktop/desktop-core';
 import { registerIpc } from '../../../src-main/ipc/register-ipc';
 import { createSenderCheck, type InvokeEventLike } from '../../../src-main/ipc/sender-check';

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createApi, type BridgeTransport } from '../../../src-preload/api';
-import { UPLOAD_CHUNK_BYTES } from '../../../src-preload/contract';
+import { UPLOAD_CHUNK_BYTES } from '../../../src-preload/domain-values';
 
 const busy = { code: 'busy', message: 'Too many files are being added at once; wait for some to finish.' } as const;
 

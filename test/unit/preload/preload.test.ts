@@ -5,7 +5,8 @@ import { before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import vm from 'node:vm';
-import { UPLOAD_CHUNK_BYTES, type PortholeApi } from '../../../src-preload/contract';
+import type { PortholeApi } from '../../../src-preload/contract';
+import { UPLOAD_CHUNK_BYTES } from '../../../src-preload/domain-values';
 import { PRELOAD_BUNDLE, requireBuiltApp } from '../../fixtures/built-app';
 
 /** Every PortholeApi method; the type makes this list fail to compile when the interface changes. */
