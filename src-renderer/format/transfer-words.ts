@@ -1,14 +1,12 @@
 // What a transfer's states and end reasons look like in plain words.
 import type { EndReason, RecipientState, TransferState, TransferView } from '../../src-preload/contract';
-
-/** States a transfer never leaves (mirrors the main side's FINAL_STATES, which is a value the window may not import). */
-const FINAL: ReadonlySet<TransferState> = new Set<TransferState>(['done', 'declined', 'cancelled', 'failed']);
+import { isFinalState } from '../../src-preload/domain-values';
 
 /** Whether a transfer is over: saved or sent, declined, cancelled or failed. */
-export const isFinal = (state: TransferState): boolean => FINAL.has(state);
+export const isFinal = (state: TransferState): boolean => isFinalState(state);
 
-/** Whether it ended without the file arriving. */
-export const endedBadly = (state: TransferState): boolean => state === 'declined' || state === 'cancelled' || state === 'failed';
+/** Whether it ended without the file arriving: over, and not done. */
+export const endedBadly = (state: TransferState): boolean => isFinalState(state) && state !== 'done';
 
 /** The transfer's state in a word or two, as seen from this side. */
 export function transferStateWords(view: Pick<TransferView, 'state' | 'direction'>): string {
