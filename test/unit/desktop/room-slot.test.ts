@@ -1,0 +1,67 @@
+// The window's one room: busy while a room is there or on its way, leave() cancels the way,
+// and only the slot's own room ending empties it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { RoomView } from '../../../src-preload/contract';
+import type { ActiveRoom } from '../../../src-main/desktop/active-room';
+import { RoomSlot } from '../../../src-main/desktop/room-slot';
+import { PortholeError } from '../../../src-main/room/errors';
+
+/** A stand-in room: its view is a marker, closing is recorded. */
+function fakeRoom(name: string) {
+  const log: string[] = [];
+  const view = { role: 'host', name } as unknown as RoomView;
+  const room = {
+    goLive: () => (log.push('live'), view),
+    view: () => view,
+    close: async () => void log.push('closed'),
+  } as unknown as ActiveRoom;
+  return { room, view, log };
+}
+
+const code = (expected: string) => (err: unknown) => err instanceof PortholeError && err.code === expected;
+
+function slot() {
+  const hooks: string[] = [];
+  const rooms = new RoomSlot({ adopted: () => void hooks.push('adopted'), ended: () => void hooks.push('ended') });
+  return { rooms, hooks };
+}
+
+test('with no room: not-connected, a null view, and leaving does nothing', async () => {
+  const { rooms } = slot();
+  assert.throws(() => rooms.inRoom(), code('not-connected'));
+  assert.equal(rooms.view(), null);
+  await rooms.leave();
+});
+
+test('a second host or join is refused while one is on its way, and leave() cancels it', async () => {
+  const { rooms } = slot();
+  let cancelled = 0;
+  let finish!: () => void;
+  const opening = rooms.opened(() => void cancelled++, () => new Promise<string>((resolve) => (finish = () => resolve('done'))));
+  assert.throws(() => rooms.ensureIdle(), code('busy'));
+  await assert.rejects(rooms.opened(() => {}, async () => 'second'), code('busy'));
+  await rooms.leave();
+  assert.equal(cancelled, 1);
+  finish();
+  assert.equal(await opening, 'done');
+  rooms.ensureIdle(); // the way is clear again
+});
+
+test('an adopted room goes live after the hook, and only its own ending empties the slot', async () => {
+  const { rooms, hooks } = slot();
+  const first = fakeRoom('first');
+  assert.equal(rooms.adopt(first.room), first.view);
+  assert.deepEqual(hooks, ['adopted']);
+  assert.deepEqual(first.log, ['live']);
+  assert.equal(rooms.inRoom(), first.room);
+  assert.throws(() => rooms.ensureIdle(), code('busy'));
+
+  rooms.ended(fakeRoom('other').room);
+  assert.equal(rooms.inRoom(), first.room, 'another room ending leaves this one');
+  await rooms.leave();
+  assert.deepEqual(first.log, ['live', 'closed']);
+  rooms.ended(first.room);
+  assert.deepEqual(hooks, ['adopted', 'ended', 'ended']);
+  assert.equal(rooms.view(), null);
+});
