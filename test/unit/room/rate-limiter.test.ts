@@ -47,3 +47,24 @@ test('the default clock works', () => {
   const limiter = new RateLimiter(2, 1);
   assert.equal(takeMany(limiter, 3), 2);
 });
+
+test('msUntilToken says how long until the next take() succeeds', () => {
+  const { limiter, advance } = clocked(2, 4);
+  assert.equal(limiter.msUntilToken(), 0);
+  limiter.take();
+  limiter.take();
+  assert.equal(limiter.msUntilToken(), 250);
+  advance(100);
+  assert.equal(limiter.msUntilToken(), 150);
+  advance(150);
+  assert.equal(limiter.msUntilToken(), 0);
+  assert.equal(limiter.take(), true);
+});
+
+test('a bucket may start below full', () => {
+  let now = 0;
+  const limiter = new RateLimiter(5, 1, () => now, 2);
+  assert.equal(takeMany(limiter, 10), 2);
+  now += 1000;
+  assert.equal(takeMany(limiter, 10), 1);
+});
