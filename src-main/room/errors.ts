@@ -32,6 +32,7 @@ export type ErrorCode =
   | 'bad-host-message'
   | 'file-unreadable'
   | 'file-refused'
+  | 'too-many-transfers'
   | 'port-unavailable'
   | 'busy'
   | 'not-allowed'

@@ -1,8 +1,20 @@
 import type { z } from 'zod';
 import type { AppError } from './errors';
-import { LIMITS } from './protocol';
+import { FEATURE_NAME } from './features';
+import { EXTENSIBLE_TYPES, LIMITS, REF_FIELDS } from './protocol';
 
-export type Decoded<T> = { ok: true; message: T } | { ok: false; error: AppError };
+export type Decoded<T> = { ok: true; message: T } | Refused;
+
+/**
+ * A frame that did not decode. `type` is set when the frame named a type the reader knows (the
+ * message broke its rules); `unknownType` when it named, as a string, one the reader does not
+ * know; `ref` when the message's own name (a chat's `id`, an offer's `ref`) is itself valid, so
+ * that the answer can carry it. None of them is ever a value the peer could make unsafe to repeat.
+ */
+export type Refused = { ok: false; error: AppError; type?: string; ref?: string; unknownType?: true };
+
+/** The client message id rule (PROTOCOL.md §4): what a `ref` may be. */
+const SAFE_REF = /^[A-Za-z0-9_.:-]{1,64}$/;
 
 /** Longest sentence an error from the decoder carries; it goes back to the peer and into logs. */
 export const MAX_ERROR_SENTENCE = 200;
@@ -60,17 +72,28 @@ function decode<S extends z.ZodType>(
   const type = typeof raw === 'object' && raw !== null && !Array.isArray(raw) && Object.hasOwn(raw, 'type') ? (raw as { type: unknown }).type : undefined;
   if (typeof type !== 'string' || !knownTypes.has(type)) {
     const named = typeof type === 'string' && SAFE_TYPE.test(type) ? ` "${type}"` : '';
-    return fail('unknown-type', `Unknown message type${named}.`);
+    const refused = fail('unknown-type', `Unknown message type${named}.`);
+    // A string is a type some other version may speak; anything else is no message at all.
+    return typeof type === 'string' ? { ...refused, unknownType: true } : refused;
   }
-  const parsed = schema.safeParse(raw);
+  const object = raw as Record<string, unknown>;
+  if (EXTENSIBLE_TYPES.has(type)) dropFeatureFields(object);
+  const parsed = schema.safeParse(object);
   if (!parsed.success) {
     const issue = parsed.error.issues[0] as Issue | undefined;
     const path = issue ? safePath(issue.path) : undefined;
     const where = path ? ` (field "${path}")` : '';
     const code = issueCode(type, issue?.path[0]);
-    return fail(code, cap(`The ${type} message was rejected${where}: ${describe(issue)}`));
+    const refused = { ...fail(code, cap(`The ${type} message was rejected${where}: ${describe(issue)}`)), type };
+    const ref = Object.hasOwn(REF_FIELDS, type) && Object.hasOwn(object, REF_FIELDS[type]!) ? object[REF_FIELDS[type]!] : undefined;
+    return typeof ref === 'string' && SAFE_REF.test(ref) ? { ...refused, ref } : refused;
   }
   return { ok: true, message: parsed.data };
+}
+
+/** Fields named after a feature (`"typing/1"`) are for peers that speak it; the schemas never see them. */
+function dropFeatureFields(object: Record<string, unknown>): void {
+  for (const key of Object.keys(object)) if (FEATURE_NAME.test(key)) delete object[key];
 }
 
 /** The parts of a zod issue read here; everything else in it may hold the peer's values. */
@@ -140,6 +163,6 @@ function issueCode(type: string, field: PropertyKey | undefined): AppError['code
   return 'invalid-message';
 }
 
-function fail(code: AppError['code'], message: string): { ok: false; error: AppError } {
+function fail(code: AppError['code'], message: string): Refused {
   return { ok: false, error: { code, message } };
 }

@@ -10,7 +10,7 @@ export function closeError(code: number, reason: string): AppError {
   return { code: 'room-closed', message: `The host ended the connection${reason ? `: ${reason.slice(0, 120)}` : '.'}` };
 }
 
-const WARNING_CODES = new Set<string>(['rate-limited', 'text-invalid', 'invalid-message', 'bad-json', 'unknown-type', 'binary-not-expected', 'already-joined', 'hello-first']);
+const WARNING_CODES = new Set<string>(['rate-limited', 'text-invalid', 'invalid-message', 'bad-json', 'unknown-type', 'binary-not-expected', 'already-joined', 'hello-first', 'too-many-transfers']);
 
 /** An error frame's code from the host, narrowed to the codes a guest knows. */
 export function asWarningCode(code: string): AppError['code'] {

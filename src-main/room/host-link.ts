@@ -35,13 +35,36 @@ export interface LinkRequest {
   name: string;
   resume?: { token: string; lastSeq: number };
   timeoutMs: number;
+  /** Announced in the hello; absent, the hello is a version-1 hello. */
+  features?: readonly string[];
 }
 
+export interface HostLink {
+  ws: WebSocket;
+  welcome: Welcome;
+  /** Whether the hello that got in announced features (false: the host refused them, so it is a version-1 host). */
+  announced: boolean;
+}
+
+/** A version-1 host refusing the hello's `features`, as it refuses any field it does not know. */
+class FeaturesRefused extends PortholeError {}
+
 /**
- * One connection attempt: pinned TLS, the authenticated upgrade, hello, and the welcome.
- * Resolves with the open socket and the welcome, or rejects with a PortholeError.
+ * One connection: pinned TLS, the authenticated upgrade, hello, and the welcome. A host that
+ * refuses a hello with features (one built before they existed) is asked again with a
+ * version-1 hello. Resolves with the open socket and the welcome, or rejects with a PortholeError.
  */
-export async function openHostLink(request: LinkRequest): Promise<{ ws: WebSocket; welcome: Welcome }> {
+export async function openHostLink(request: LinkRequest): Promise<HostLink> {
+  if (!request.features) return { ...(await attempt(request)), announced: false };
+  try {
+    return { ...(await attempt(request)), announced: true };
+  } catch (err) {
+    if (!(err instanceof FeaturesRefused)) throw err;
+    return { ...(await attempt({ ...request, features: undefined })), announced: false };
+  }
+}
+
+async function attempt(request: LinkRequest): Promise<{ ws: WebSocket; welcome: Welcome }> {
   const { invite, timeoutMs } = request;
   // Every address in the invite, raced (PROTOCOL.md §2); the first pinned one is used.
   const { socket, address } = await connectToAnyAddress({ addresses: inviteAddresses(invite), fingerprint: invite.fingerprint, timeoutMs });
@@ -72,9 +95,16 @@ export async function openHostLink(request: LinkRequest): Promise<{ ws: WebSocke
     });
     ws.once('error', (err) => fail(lost(err.message)));
     let refusal: { code: string; message: string } | undefined;
-    ws.once('close', (code, reason) => fail(closedBeforeWelcome(code, reason.toString(), request.name, refusal)));
+    ws.once('close', (code, reason) => {
+      // A hello refused as invalid (not for its name) by a host that was sent features: a version-1 host.
+      if (code === CloseCode.badHello && refusal?.code === 'invalid-message' && request.features) {
+        return fail(new FeaturesRefused('version-mismatch', 'The host refused the hello with features.'));
+      }
+      fail(closedBeforeWelcome(code, reason.toString(), request.name, refusal));
+    });
     ws.once('open', () => {
-      ws.send(JSON.stringify({ type: 'hello', name: request.name, ...(request.resume ? { resume: request.resume } : {}) }));
+      const { name, resume, features } = request;
+      ws.send(JSON.stringify({ type: 'hello', name, ...(resume ? { resume } : {}), ...(features ? { features } : {}) }));
     });
     ws.on('message', (data, isBinary) => {
       // A throw here would surface in ws and end the process: whatever the host sent, it only fails this attempt.

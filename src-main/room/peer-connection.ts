@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { WebSocket } from 'ws';
 import type { AppError } from './errors';
-import { decodeTextFrame } from './frame-decoder';
+import { decodeTextFrame, type Refused } from './frame-decoder';
+import { allowed } from './features';
 import {
   CLIENT_MESSAGE_TYPES,
   CloseCode,
@@ -25,6 +26,11 @@ export interface PeerPolicy {
   maxOffenses: number;
   /** Frames dropped for exceeding the rate before the connection is closed. */
   maxDropped: number;
+  /**
+   * Dropped frames are forgiven at this rate, so that a long-lived member is never closed for
+   * bursts spread over hours; a flood still reaches maxDropped within seconds.
+   */
+  droppedForgivenPerSecond: number;
   helloTimeoutMs: number;
   /** Outgoing bytes allowed to pile up for a peer that does not read. */
   maxBufferedBytes: number;
@@ -39,6 +45,8 @@ type PeerEvents = {
   /** A binary frame (file data) from a member that has joined. */
   chunk: [frame: Buffer];
   offense: [error: AppError];
+  /** A frame skipped without blame: a type this host does not know, or of a feature the member did not announce. */
+  ignored: [];
   /** The connection started to close (or broke): it holds no admission slot any more. */
   closing: [];
   /** Its hello was accepted. */
@@ -52,8 +60,12 @@ type PeerEvents = {
  */
 export class PeerConnection extends EventEmitter<PeerEvents> {
   joined = false;
+  /** The features this member and the host both speak; set by its hello. */
+  private features: ReadonlySet<string> = new Set();
   private offenses = 0;
+  /** Dropped frames not yet forgiven, as of droppedAt. */
   private dropped = 0;
+  private droppedAt = 0;
   private leaveReason: LeaveReason | undefined;
   private readonly limiter: RateLimiter;
   private readonly transferLimiter: RateLimiter;
@@ -94,15 +106,22 @@ export class PeerConnection extends EventEmitter<PeerEvents> {
     );
   }
 
-  /** Marks the hello as done, so the hello timer stops. */
-  markJoined(): void {
+  /** Marks the hello as done, so the hello timer stops; `features` are those both sides speak. */
+  markJoined(features: ReadonlySet<string>): void {
     this.joined = true;
+    this.features = features;
     clearTimeout(this.helloTimer);
     this.emit('joined');
   }
 
+  /** Whether the member announced the feature a message type belongs to (the core always). */
+  speaks(type: string): boolean {
+    return allowed(this.features, type);
+  }
+
+  /** Sends a message, unless it belongs to a feature the member did not announce (PROTOCOL.md §5). */
   send(message: HostMessage): void {
-    if (this.ws.readyState !== this.ws.OPEN) return;
+    if (this.ws.readyState !== this.ws.OPEN || !this.speaks(message.type)) return;
     if (this.ws.bufferedAmount > this.policy.maxBufferedBytes) {
       this.leaveReason = 'disconnected';
       this.ws.terminate();
@@ -114,6 +133,10 @@ export class PeerConnection extends EventEmitter<PeerEvents> {
   /** A file-transfer control message; same path as any host message. */
   sendTransfer(message: TransferHostMessage): void {
     this.send(message);
+    // An offer over a limit is an error of the sender's too; its ref names the offer (PROTOCOL.md §6).
+    if (message.type === 'file-refused' && message.reason === 'too-many-transfers' && this.speaks(message.type)) {
+      this.sendError({ code: 'too-many-transfers', message: 'You have too many transfers running; offer this file when one has ended.' }, message.ref);
+    }
   }
 
   /** Sends a binary (file chunk) frame; `done` runs once it left our buffers, or failed. */
@@ -160,21 +183,32 @@ export class PeerConnection extends EventEmitter<PeerEvents> {
     // File messages (offers included: dropping 40 files at once must not lose offers) have their own
     // bucket; what offers can cost the host is bounded by the per-sender transfer limit instead.
     const transferControl = decoded.ok && isTransferMessage(decoded.message);
-    if (!(transferControl ? this.transferLimiter : this.limiter).take()) {
-      this.dropped += 1;
-      if (this.dropped === 1) {
-        this.sendError({ code: 'rate-limited', message: 'You are sending too fast; some messages were dropped.' });
-      }
-      if (this.dropped > this.policy.maxDropped) this.close(CloseCode.rateLimited, 'Too many messages too fast.');
-      return;
-    }
-    if (!decoded.ok) {
-      if (decoded.error.code === 'frame-too-large') return this.oversized(decoded.error);
-      if (this.joined) this.offend(decoded.error);
-      else this.refuse(decoded.error);
-      return;
-    }
+    if (!(transferControl ? this.transferLimiter : this.limiter).take()) return this.drop();
+    if (!decoded.ok) return this.onInvalid(decoded);
+    // A member that did not announce a feature is not in that conversation: skipped, not punished.
+    if (this.joined && !this.speaks(decoded.message.type)) return void this.emit('ignored');
     this.emit('message', decoded.message);
+  }
+
+  /** A frame over the rate: dropped; one error per burst, and a flood is closed. */
+  private drop(): void {
+    const now = performance.now();
+    const forgiven = ((now - this.droppedAt) / 1000) * this.policy.droppedForgivenPerSecond;
+    const fresh = this.dropped - forgiven <= 0;
+    this.dropped = Math.max(0, this.dropped - forgiven) + 1;
+    this.droppedAt = now;
+    if (fresh) this.sendError({ code: 'rate-limited', message: 'You are sending too fast; some messages were dropped.' });
+    if (this.dropped > this.policy.maxDropped) this.close(CloseCode.rateLimited, 'Too many messages too fast.');
+  }
+
+  private onInvalid(refused: Refused): void {
+    if (refused.error.code === 'frame-too-large') return this.oversized(refused.error);
+    if (!this.joined) return this.refuse(refused.error);
+    // A type some other version speaks, or a broken message of a feature this member did not announce.
+    if (refused.unknownType || (refused.type && !this.speaks(refused.type))) return void this.emit('ignored');
+    // A refused offer is settled too, or the sender would wait for an answer forever.
+    if (refused.type === 'file-offer' && refused.ref) this.sendTransfer({ type: 'file-refused', ref: refused.ref, reason: 'bad-data' });
+    this.offend(refused.error, refused.ref);
   }
 
   /** File data is paced by transfer credit, not the chat rate; the hub checks each chunk. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PortholeError } from './errors';
 import { TRANSFER_CLIENT_SCHEMAS, TRANSFER_CLIENT_TYPES, TRANSFER_HOST_SCHEMAS } from '../transfer/transfer-messages';
+import { featureListSchema } from './features';
 
 /** WebSocket subprotocol naming the wire-protocol version; see docs/PROTOCOL.md. */
 export const PROTOCOL = 'porthole.v1';
@@ -18,6 +19,27 @@ export const LIMITS = {
   historyMaxBytes: 4 * 1024 * 1024,
   maxMembers: 16,
 } as const;
+
+/** A token bucket: `capacity` frames at once, refilled at `refillPerSecond`. */
+export interface Rate {
+  capacity: number;
+  refillPerSecond: number;
+}
+
+/** The chat rate of a host whose welcome does not say (a version-1 host): PROTOCOL.md §8. */
+export const VERSION_1_CHAT_RATE: Rate = { capacity: 30, refillPerSecond: 10 };
+
+/**
+ * The field that names a message, for the `ref` of an error answering it (PROTOCOL.md §6): a
+ * refused chat is named by its `id`, a refused offer by its `ref`.
+ */
+export const REF_FIELDS: Readonly<Record<string, string>> = { chat: 'id', 'file-offer': 'ref' };
+
+/**
+ * Messages that may carry fields named after a feature (`"typing/1": {…}`), which peers that do
+ * not speak it ignore: a newer guest can add to its hello before it knows what the host speaks.
+ */
+export const EXTENSIBLE_TYPES: ReadonlySet<string> = new Set(['hello', 'welcome']);
 
 /** WebSocket close codes used by Porthole (4000–4999 is the application range). */
 export const CloseCode = {
@@ -93,6 +115,8 @@ export const helloSchema = z.strictObject({
   type: z.literal('hello'),
   name: nameSchema,
   resume: z.strictObject({ token: tokenSchema, lastSeq: seqSchema }).optional(),
+  /** Absent: a version-1 guest, which speaks chat/1 and files/1. */
+  features: featureListSchema.optional(),
 });
 
 export const chatSendSchema = z.strictObject({
@@ -138,6 +162,12 @@ export type LeaveReason = z.infer<typeof leftEventSchema>['reason'];
 
 const heartbeatMs = z.number().int().positive().max(10 * 60_000);
 
+/** Bounded, since a guest paces itself by it: at least one frame, at most a million a second. */
+export const rateSchema = z.strictObject({
+  capacity: z.number().int().min(1).max(1_000_000),
+  refillPerSecond: z.number().positive().max(1_000_000),
+});
+
 export const welcomeSchema = z.strictObject({
   type: z.literal('welcome'),
   protocol: z.string(),
@@ -152,6 +182,10 @@ export const welcomeSchema = z.strictObject({
   // Bounded: a guest arms a timer from these, and Node fires timers over 2^31 ms at once.
   heartbeat: z.strictObject({ intervalMs: heartbeatMs, timeoutMs: heartbeatMs }),
   limits: z.strictObject({ nameMaxChars: z.number().int(), textMaxChars: z.number().int(), maxFrameBytes: z.number().int() }),
+  /** What the host speaks; absent from a version-1 host (chat/1 and files/1), and sent only to guests that announced theirs. */
+  features: featureListSchema.optional(),
+  /** The chat bucket the guest must stay under; absent: VERSION_1_CHAT_RATE. */
+  rate: rateSchema.optional(),
 });
 
 export const errorFrameSchema = z.strictObject({

@@ -7,9 +7,22 @@ import { decodeTextFrame } from './frame-decoder';
 import { HOST_MESSAGE_TYPES, isFinal, openHostLink } from './host-link';
 import { asWarningCode, closeError } from './host-close-reasons';
 import { parseInvite, type Invite } from './invite';
-import { CloseCode, FINAL_CLOSE_CODES, checkedText, hostMessageSchema, nameSchema, type Member, type RoomEvent, type Welcome } from './protocol';
+import {
+  CloseCode,
+  FINAL_CLOSE_CODES,
+  VERSION_1_CHAT_RATE,
+  checkedText,
+  hostMessageSchema,
+  nameSchema,
+  type Member,
+  type RoomEvent,
+  type Welcome,
+} from './protocol';
 import type { RoomSession, SessionEvents, SessionState } from './session-events';
+import { ChatPacer } from './chat-pacer';
+import { CHAT_FEATURE, FILES_FEATURE, OUR_FEATURES, allowed, sharedFeatures } from './features';
 import { FileTransfers, type FileTransferOptions } from '../transfer/file-transfers';
+import type { HubLink } from '../transfer/member-link';
 import { isTransferMessage, type TransferHostMessage } from '../transfer/transfer-messages';
 import { wsHubLink } from '../transfer/ws-hub-link';
 
@@ -26,6 +39,9 @@ interface Outgoing {
   text: string;
 }
 
+/** Offers the host refused lately, whose error frame (same ref) needs no warning of its own. */
+const REFUSED_OFFERS_KEPT = 64;
+
 /**
  * A guest's side of a room. Reconnects on its own after a lost connection and resumes from the
  * last sequence number it saw; messages typed meanwhile wait in an outbox and are sent once,
@@ -34,6 +50,8 @@ interface Outgoing {
 export class RoomClient extends EventEmitter<SessionEvents> implements RoomSession {
   me!: Member;
   state: SessionState = 'connecting';
+  /** `ignoredMessages`: frames from the host skipped without a warning (types or features this guest does not speak). */
+  readonly stats = { ignoredMessages: 0 };
   private ws: WebSocket | undefined;
   private roomId = '';
   private token = '';
@@ -46,6 +64,13 @@ export class RoomClient extends EventEmitter<SessionEvents> implements RoomSessi
   private retryTimer: NodeJS.Timeout | undefined;
   private leaving: Promise<void> | undefined;
   private readonly backoff: BackoffPolicy;
+  /** Features go in the hello until a host refuses them (a version-1 host); then it gets version-1 hellos. */
+  private announce = true;
+  /** What this connection may use: the features the welcome and this guest share. */
+  private features: ReadonlySet<string> = sharedFeatures(undefined);
+  /** Keeps chat under the host's rate; one per connection. */
+  private pacer: ChatPacer<Outgoing> | undefined;
+  private readonly refusedOffers = new Set<string>();
   /** This guest's file transfers; they end when the connection does. */
   readonly transfers: FileTransfers;
 
@@ -80,7 +105,8 @@ export class RoomClient extends EventEmitter<SessionEvents> implements RoomSessi
   async connect(): Promise<void> {
     if (this.state !== 'connecting') throw new Error('connect() is called once');
     try {
-      const link = await openHostLink({ invite: this.invite, name: this.name, timeoutMs: this.timeoutMs });
+      const link = await openHostLink({ invite: this.invite, name: this.name, timeoutMs: this.timeoutMs, features: OUR_FEATURES });
+      this.announce = link.announced;
       this.attach(link.ws, link.welcome);
     } catch (err) {
       this.state = 'closed';
@@ -95,9 +121,12 @@ export class RoomClient extends EventEmitter<SessionEvents> implements RoomSessi
   /** Sends a message now, or queues it while reconnecting. Returns its id. */
   send(text: string): string {
     if (this.state === 'closed') throw new PortholeError('not-connected', 'You are no longer in the room. Join again to send messages.');
+    if (this.state === 'connected' && !this.features.has(CHAT_FEATURE)) {
+      throw new PortholeError('not-allowed', "This room's host does not take chat messages.");
+    }
     const message = { id: randomBytes(9).toString('base64url'), text: checkedText(text) };
     this.outbox.set(message.id, message);
-    if (this.state === 'connected') this.transmit(message);
+    if (this.state === 'connected') this.pacer?.push(message);
     return message.id;
   }
 
@@ -151,8 +180,25 @@ export class RoomClient extends EventEmitter<SessionEvents> implements RoomSessi
     });
     ws.on('error', () => {});
     ws.on('close', (code, reason) => this.onClose(code, reason.toString()));
-    this.transfers.attach(wsHubLink(ws));
-    for (const message of this.outbox.values()) this.transmit(message);
+    this.features = sharedFeatures(welcome.features);
+    // Nothing of a feature the host did not list is sent (PROTOCOL.md §5).
+    this.transfers.attach(this.features.has(FILES_FEATURE) ? wsHubLink(ws) : this.noFilesLink());
+    if (!this.features.has(CHAT_FEATURE)) this.failOutbox({ code: 'not-allowed', message: "This room's host does not take chat messages." });
+    this.pacer = new ChatPacer(welcome.rate ?? VERSION_1_CHAT_RATE, (message) => this.transmit(message));
+    for (const message of this.outbox.values()) this.pacer.push(message);
+  }
+
+  /** For a host that does not speak files: every offer is refused here, and nothing is sent. */
+  private noFilesLink(): HubLink {
+    return {
+      control: (message) => {
+        if (message.type !== 'file-offer') return;
+        queueMicrotask(() => this.transfers.onControl({ type: 'file-refused', ref: message.ref, reason: 'no-recipients' }));
+      },
+      chunk: () => {},
+      ready: () => true,
+      whenReady: (wake) => queueMicrotask(wake),
+    };
   }
 
   private onFrame(data: Buffer, isBinary: boolean): void {
@@ -161,15 +207,42 @@ export class RoomClient extends EventEmitter<SessionEvents> implements RoomSessi
       return;
     }
     const decoded = decodeTextFrame(hostMessageSchema, HOST_MESSAGE_TYPES, data, isBinary);
+    // A type a newer host speaks, or a feature this connection does not share: skipped, no warning.
+    const unspoken = decoded.ok ? !allowed(this.features, decoded.message.type) : decoded.unknownType || (decoded.type !== undefined && !allowed(this.features, decoded.type));
+    if (unspoken) {
+      this.stats.ignoredMessages += 1;
+      return;
+    }
     if (!decoded.ok) {
       this.emit('warning', { code: 'bad-host-message', message: `The host sent something invalid: ${decoded.error.message}` });
       return;
     }
     const message = decoded.message;
+    if (message.type === 'file-refused') this.rememberRefusal(message.ref);
     if (isTransferMessage(message)) return this.transfers.onControl(message as TransferHostMessage);
-    if (message.type === 'error' && message.code === 'already-posted' && message.ref) this.outbox.delete(message.ref);
-    else if (message.type === 'error') this.emit('warning', { code: asWarningCode(message.code), message: message.message });
-    else if (message.type === 'chat' || message.type === 'joined' || message.type === 'left') this.apply(message, message.seq <= this.historyUntil);
+    if (message.type === 'error') return this.onError(message);
+    if (message.type === 'chat' || message.type === 'joined' || message.type === 'left') this.apply(message, message.seq <= this.historyUntil);
+  }
+
+  /** An error frame; its `ref` names the message it answers, if any (PROTOCOL.md §6). */
+  private onError(error: { code: string; message: string; ref?: string | undefined }): void {
+    const { ref } = error;
+    if (ref && error.code === 'already-posted') return void this.outbox.delete(ref);
+    // The offer's refusal already told the person; the error frame says the same.
+    if (ref && this.refusedOffers.delete(ref)) return;
+    const pending = ref ? this.outbox.get(ref) : undefined;
+    if (pending) {
+      // The host refused this message: it would be refused again after a reconnect.
+      this.outbox.delete(pending.id);
+      this.emit('send-failed', { ...pending, error: { code: asWarningCode(error.code), message: error.message } });
+      return;
+    }
+    this.emit('warning', { code: asWarningCode(error.code), message: error.message });
+  }
+
+  private rememberRefusal(ref: string): void {
+    this.refusedOffers.add(ref);
+    if (this.refusedOffers.size > REFUSED_OFFERS_KEPT) this.refusedOffers.delete(this.refusedOffers.values().next().value!);
   }
 
   /** Shows each numbered event once, in order, and confirms our own messages. */
@@ -185,6 +258,7 @@ export class RoomClient extends EventEmitter<SessionEvents> implements RoomSessi
 
   private onClose(code: number, reason: string): void {
     clearTimeout(this.watchdog);
+    this.pacer?.stop();
     this.ws = undefined;
     this.transfers.detach(this.leaving ? 'cancelled' : code === CloseCode.roomClosed ? 'host-left' : 'connection-lost');
     if (this.leaving) return this.finish();
@@ -206,8 +280,10 @@ export class RoomClient extends EventEmitter<SessionEvents> implements RoomSessi
           name: this.me.name,
           resume: { token: this.token, lastSeq: this.lastSeq },
           timeoutMs: this.timeoutMs,
+          ...(this.announce ? { features: OUR_FEATURES } : {}),
         });
         if (this.leaving) return link.ws.terminate();
+        this.announce = link.announced;
         this.attach(link.ws, link.welcome);
       } catch (err) {
         if (this.leaving) return;
@@ -221,13 +297,19 @@ export class RoomClient extends EventEmitter<SessionEvents> implements RoomSessi
     if (this.state === 'closed') return;
     clearTimeout(this.watchdog);
     clearTimeout(this.retryTimer);
-    const failure = error ?? { code: 'not-connected' as const, message: 'You left the room before this message was sent.' };
-    for (const message of this.outbox.values()) this.emit('send-failed', { ...message, error: failure });
-    this.outbox.clear();
+    this.pacer?.stop();
+    this.failOutbox(error ?? { code: 'not-connected', message: 'You left the room before this message was sent.' });
     this.setState('closed', undefined, error);
   }
 
+  private failOutbox(error: AppError): void {
+    for (const message of this.outbox.values()) this.emit('send-failed', { ...message, error });
+    this.outbox.clear();
+  }
+
   private transmit(message: Outgoing): void {
+    // Confirmed meanwhile (it was posted before a reconnect): nothing left to send.
+    if (!this.outbox.has(message.id)) return;
     this.ws?.send(JSON.stringify({ type: 'chat', id: message.id, text: message.text }));
   }
 

@@ -28,6 +28,7 @@ import { checkUpgrade, refuseUpgrade } from './upgrade-gate';
 import { ConnectionGate, DEFAULT_GATE_POLICY, type GatePolicy } from './connection-gate';
 import { listen } from './listen';
 import { WS_RECEIVER_LIMITS } from './ws-limits';
+import { CHAT_FEATURE, FILES_FEATURE, OUR_FEATURES, sharedFeatures } from './features';
 import { MAX_CHUNK_FRAME_BYTES } from '../transfer/chunk-frame';
 import type { FileTransfers } from '../transfer/file-transfers';
 import { HostTransfers, type HostTransferOptions } from '../transfer/host-transfers';
@@ -65,6 +66,7 @@ export const DEFAULT_POLICY: PeerPolicy = {
   transferRate: { capacity: 2000, refillPerSecond: 2000 },
   maxOffenses: 5,
   maxDropped: 50,
+  droppedForgivenPerSecond: 1,
   helloTimeoutMs: 5_000,
   maxBufferedBytes: 8 * 1024 * 1024,
   closeGraceMs: 2_000,
@@ -83,7 +85,8 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
   readonly me: Member;
   /** Changes on every start, so guests never compare sequence numbers across rooms. */
   readonly roomId = randomBytes(32).toString('base64url');
-  readonly stats = { refusedUpgrades: 0, offenses: 0 };
+  /** `ignoredMessages`: frames skipped without blame (unknown types, features a member did not announce). */
+  readonly stats = { refusedUpgrades: 0, offenses: 0, ignoredMessages: 0 };
   readonly gate: ConnectionGate;
   private readonly history: History;
   private readonly registry: MemberRegistry;
@@ -227,6 +230,7 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
     this.pending.add(peer);
     peer.on('message', (message) => this.onMessage(peer, message));
     peer.on('offense', () => (this.stats.offenses += 1));
+    peer.on('ignored', () => (this.stats.ignoredMessages += 1));
     peer.on('chunk', (frame) => this.onTransferProblem(peer, this.fileRelay.chunk(peer, frame), 'binary-not-expected'));
     peer.on('gone', (reason) => this.onGone(peer, reason));
   }
@@ -267,12 +271,16 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
     this.lingering.delete(session);
     if (departed) this.announceLeft(departed, 'disconnected', peer); // the newcomer reads it in its welcome's history
     this.pending.delete(peer);
-    peer.markJoined();
-    this.fileRelay.joined(peer, session.member.id);
+    const features = sharedFeatures(hello.features);
+    peer.markJoined(features);
+    // A member that does not speak files is never a recipient, and never hears of a transfer.
+    if (features.has(FILES_FEATURE)) this.fileRelay.joined(peer, session.member.id);
     if (replaced) replaced.close(CloseCode.sessionReplaced, 'You connected again from elsewhere.');
     // The newcomer learns of its own arrival from the welcome's history, so it is skipped here.
     if (announce) this.publish({ type: 'joined', member: session.member }, peer);
-    const { events, gap } = this.history.since(resumed ? (hello.resume?.lastSeq ?? 0) : 0);
+    const since = this.history.since(resumed ? (hello.resume?.lastSeq ?? 0) : 0);
+    const events = features.has(CHAT_FEATURE) ? since.events : since.events.filter((e) => e.type !== 'chat');
+    const gap = since.gap;
     const { welcome, after } = welcomeFrames({
       type: 'welcome',
       protocol: PROTOCOL,
@@ -285,6 +293,8 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
       lastSeq: this.history.lastSeq,
       heartbeat: this.policy.heartbeat,
       limits: { nameMaxChars: LIMITS.nameMaxChars, textMaxChars: LIMITS.textMaxChars, maxFrameBytes: LIMITS.maxFrameBytes },
+      // Only for a guest that announced features: a version-1 guest refuses fields it does not know.
+      ...(hello.features ? { features: [...OUR_FEATURES], rate: { ...this.policy.rate } } : {}),
     });
     peer.send(welcome);
     for (const event of after) peer.send(event); // the rest of the history, before anything new
