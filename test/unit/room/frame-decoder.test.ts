@@ -193,3 +193,58 @@ for (const side of ['client', 'host'] as const) {
     assert.deepEqual([...seen].sort(), [...codes, 'ok'].sort());
   });
 }
+
+test('an unknown type given as a string is marked as such (a newer peer\'s message); a missing or odd one is not', () => {
+  const newer = decode(text({ type: 'typing', active: true }));
+  assert.deepEqual(newer, { ok: false, error: { code: 'unknown-type', message: 'Unknown message type "typing".' }, unknownType: true });
+  for (const value of [{}, { type: 7 }, { type: null }, { type: ['chat'] }, [], 'chat']) {
+    const result = decode(text(value));
+    assert.ok(!result.ok);
+    assert.equal(result.unknownType, undefined, JSON.stringify(value));
+  }
+});
+
+test('a refused message of a known type names its type, and its id or ref when that is valid', () => {
+  const chat = decode(text({ type: 'chat', id: 'k3J9x_2mQ1', text: '' }));
+  assert.ok(!chat.ok);
+  assert.equal(chat.error.code, 'text-invalid');
+  assert.equal(chat.type, 'chat');
+  assert.equal(chat.ref, 'k3J9x_2mQ1');
+  const offer = decode(text({ type: 'file-offer', ref: 'offer.1', name: '', size: 1 }));
+  assert.ok(!offer.ok);
+  assert.equal(offer.type, 'file-offer');
+  assert.equal(offer.ref, 'offer.1');
+  // An id that breaks the rule is never repeated back.
+  for (const id of ['has spaces', 'x'.repeat(65), '', 7, { a: 1 }, '<script>']) {
+    const bad = decode(text({ type: 'chat', id, text: 'hi' }));
+    assert.ok(!bad.ok);
+    assert.equal(bad.ref, undefined, JSON.stringify(id));
+  }
+  // Other messages have no ref, whatever fields they carry.
+  const answer = decode(text({ type: 'file-answer', transfer: 0, accept: true, ref: 'r1', id: 'i1' }));
+  assert.ok(!answer.ok);
+  assert.equal(answer.ref, undefined);
+});
+
+test('hello and welcome may carry fields named after a feature; they are dropped, other extra fields still refused', () => {
+  assert.deepEqual(decode(text({ type: 'hello', name: 'Alice', features: ['chat/1', 'typing/1'], 'typing/1': { idleMs: 5000 } })), {
+    ok: true,
+    message: { type: 'hello', name: 'Alice', features: ['chat/1', 'typing/1'] },
+  });
+  failsWith(text({ type: 'hello', name: 'Alice', 'typing/1': 1, isAdmin: true }), 'invalid-message');
+  failsWith(text({ type: 'hello', name: 'Alice', 'Typing/1': 1 }), 'invalid-message');
+  failsWith(text({ type: 'chat', id: 'm1', text: 'hi', 'typing/1': true }), 'invalid-message');
+  const welcome = {
+    type: 'welcome', protocol: 'porthole.v1', room: 'r'.repeat(43), you: { id: 'a', name: 'A', host: false }, resumeToken: 't'.repeat(43),
+    members: [], history: [], historyGap: false, lastSeq: 0, heartbeat: { intervalMs: 1000, timeoutMs: 1000 },
+    limits: { nameMaxChars: 32, textMaxChars: 4000, maxFrameBytes: 65536 },
+  };
+  const guestSide = (value: unknown) => decodeTextFrame(hostMessageSchema, HOST_MESSAGE_TYPES, text(value), false);
+  const extended = guestSide({ ...welcome, features: ['chat/1', 'files/1', 'typing/1'], rate: { capacity: 30, refillPerSecond: 10 }, 'typing/1': {} });
+  assert.ok(extended.ok);
+  assert.equal('typing/1' in extended.message, false);
+  assert.equal(guestSide(welcome).ok, true, 'a version-1 welcome');
+  assert.equal(guestSide({ ...welcome, rate: { capacity: 0, refillPerSecond: 10 } }).ok, false);
+  assert.equal(guestSide({ ...welcome, rate: { capacity: 30, refillPerSecond: 10, burst: 1 } }).ok, false);
+  assert.equal(guestSide({ ...welcome, motd: 'hi' }).ok, false);
+});

@@ -106,3 +106,20 @@ test('close codes: distinct, in range, and only the right ones stop reconnecting
   assert.equal(FINAL_CLOSE_CODES.has(CloseCode.helloTimeout), false);
   assert.equal(FINAL_CLOSE_CODES.has(1006), false);
 });
+
+test('hello: features are optional, listed by name/version; the welcome may carry the host\'s features and chat rate', () => {
+  assert.equal(clientMessageSchema.safeParse({ type: 'hello', name: 'Alice' }).success, true, 'a version-1 hello');
+  assert.equal(clientMessageSchema.safeParse({ type: 'hello', name: 'Alice', features: [] }).success, true);
+  assert.equal(clientMessageSchema.safeParse({ type: 'hello', name: 'Alice', features: ['chat/1', 'files/1', 'whiteboard/3'] }).success, true);
+  assert.equal(clientMessageSchema.safeParse({ type: 'hello', name: 'Alice', features: 'chat/1' }).success, false);
+  assert.equal(clientMessageSchema.safeParse({ type: 'hello', name: 'Alice', features: ['chat'] }).success, false);
+  const welcome = {
+    type: 'welcome', protocol: PROTOCOL, room: token(), you: { id: 'a', name: 'A', host: false }, resumeToken: token(),
+    members: [], history: [], historyGap: false, lastSeq: 0, heartbeat: { intervalMs: 20_000, timeoutMs: 20_000 },
+    limits: { nameMaxChars: 32, textMaxChars: 4000, maxFrameBytes: 65536 },
+  };
+  assert.equal(hostMessageSchema.safeParse(welcome).success, true);
+  assert.equal(hostMessageSchema.safeParse({ ...welcome, features: ['chat/1'], rate: { capacity: 30, refillPerSecond: 0.5 } }).success, true);
+  assert.equal(hostMessageSchema.safeParse({ ...welcome, rate: { capacity: 30 } }).success, false);
+  assert.equal(hostMessageSchema.safeParse({ ...welcome, rate: { capacity: 1.5, refillPerSecond: 10 } }).success, false);
+});
