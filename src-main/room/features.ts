@@ -4,7 +4,7 @@ import { FILES_FEATURE, TRANSFER_CLIENT_TYPES, TRANSFER_HOST_TYPES } from '../tr
 /**
  * Features: what a peer speaks beyond the core (hello, welcome, error, joined, left). Each is
  * `name/version`; peers list theirs in hello and welcome, and nobody sends a message of a feature
- * the other side did not list (PROTOCOL.md §5). Breaking changes bump the subprotocol instead.
+ * the other side did not list (PROTOCOL.md §4, Features). Breaking changes bump the subprotocol.
  */
 export const CHAT_FEATURE = 'chat/1';
 export { FILES_FEATURE };

@@ -119,7 +119,7 @@ export class PeerConnection extends EventEmitter<PeerEvents> {
     return allowed(this.features, type);
   }
 
-  /** Sends a message, unless it belongs to a feature the member did not announce (PROTOCOL.md §5). */
+  /** Sends a message, unless it is of a feature the member did not announce (PROTOCOL.md §4). */
   send(message: HostMessage): void {
     if (this.ws.readyState !== this.ws.OPEN || !this.speaks(message.type)) return;
     if (this.ws.bufferedAmount > this.policy.maxBufferedBytes) {

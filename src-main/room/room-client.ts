@@ -166,6 +166,12 @@ export class RoomClient extends EventEmitter<SessionEvents> implements RoomSessi
     this.historyUntil = welcome.lastSeq;
     for (const event of welcome.history) this.apply(event, true);
     this.memberList = welcome.members;
+    // Nothing of a feature the host did not list is sent (PROTOCOL.md §4, Features).
+    this.features = sharedFeatures(welcome.features);
+    if (!this.features.has(CHAT_FEATURE)) this.failOutbox({ code: 'not-allowed', message: "This room's host does not take chat messages." });
+    // Queued before anyone hears of the connection, so a line sent from a status listener goes after them.
+    this.pacer = new ChatPacer(welcome.rate ?? VERSION_1_CHAT_RATE, (message) => this.transmit(message));
+    for (const message of this.outbox.values()) this.pacer.push(message);
     this.setState('connected');
     this.emit('members', this.members());
     this.armWatchdog(welcome.heartbeat.intervalMs + welcome.heartbeat.timeoutMs);
@@ -180,12 +186,7 @@ export class RoomClient extends EventEmitter<SessionEvents> implements RoomSessi
     });
     ws.on('error', () => {});
     ws.on('close', (code, reason) => this.onClose(code, reason.toString()));
-    this.features = sharedFeatures(welcome.features);
-    // Nothing of a feature the host did not list is sent (PROTOCOL.md §5).
     this.transfers.attach(this.features.has(FILES_FEATURE) ? wsHubLink(ws) : this.noFilesLink());
-    if (!this.features.has(CHAT_FEATURE)) this.failOutbox({ code: 'not-allowed', message: "This room's host does not take chat messages." });
-    this.pacer = new ChatPacer(welcome.rate ?? VERSION_1_CHAT_RATE, (message) => this.transmit(message));
-    for (const message of this.outbox.values()) this.pacer.push(message);
   }
 
   /** For a host that does not speak files: every offer is refused here, and nothing is sent. */

@@ -5,7 +5,7 @@ import { z } from 'zod';
  * them to its unions; this file depends on nothing else so that import has no cycle.
  */
 
-/** The feature name peers announce in hello/welcome when they speak these messages (PROTOCOL.md §5). */
+/** The feature name peers announce in hello/welcome when they speak these messages (PROTOCOL.md §4, Features). */
 export const FILES_FEATURE = 'files/1';
 
 /** Why a transfer ended for someone; the same words on every side. */
