@@ -37,11 +37,11 @@ export interface SettingsView {
 
 /** What the person may change directly; the download folder changes only through the folder picker. */
 export interface SettingsPatch {
-  displayName?: string;
-  port?: number | null;
-  upnp?: boolean;
+  displayName?: string | undefined;
+  port?: number | null | undefined;
+  upnp?: boolean | undefined;
   /** Empty clears it. */
-  publicAddress?: string;
+  publicAddress?: string | undefined;
 }
 
 /** The room the window shows: everything needed to draw it from scratch (e.g. after a reload). */
@@ -124,11 +124,11 @@ export const CALLS = {
    * Offers files that are on disk, by path. Made by the preload's offerFiles only, with paths it
    * got from the dropped File objects themselves; the renderer never names a path.
    */
-  'transfer:offer-paths': call<(request: { paths: string[]; to?: string }) => OfferOutcome[]>()(null, 1),
+  'transfer:offer-paths': call<(request: { paths: string[]; to?: string | undefined }) => OfferOutcome[]>()(null, 1),
   /** Opens the system file picker and offers what the person picked (made by chooseFiles). */
-  'transfer:choose-files': call<(request: { to?: string }) => OfferOutcome[]>()(null, 1),
+  'transfer:choose-files': call<(request: { to?: string | undefined }) => OfferOutcome[]>()(null, 1),
   /** A dropped file with no path on disk (dragged from a browser, say) is streamed in pieces by offerFiles. */
-  'upload:begin': call<(request: { name: string; size: number; to?: string }) => { uploadId: string }>()(null, 1),
+  'upload:begin': call<(request: { name: string; size: number; to?: string | undefined }) => { uploadId: string }>()(null, 1),
   'upload:chunk': call<(request: { uploadId: string; offset: number; bytes: Uint8Array }) => null>()(null, 1),
   'upload:finish': call<(request: { uploadId: string }) => OfferOutcome>()(null, 1),
   'upload:abort': call<(request: { uploadId: string }) => null>()(null, 1),

@@ -7,15 +7,15 @@ import { runSessionLoop, type LoopIo } from './session-loop';
 import { showTransfers } from './transfer-commands';
 
 export interface HostCommandOptions {
-  port?: number;
-  name?: string;
+  port?: number | undefined;
+  name?: string | undefined;
   upnp: boolean;
   newInvite: boolean;
   /** Addresses forwarded by hand, added to the invite. */
   publicAddresses?: string[];
   configDir: string;
   /** Where received files go, and whether every offer is accepted at once. */
-  transfers?: { downloadDir?: string; autoAccept?: boolean };
+  transfers?: { downloadDir?: string | undefined; autoAccept?: boolean | undefined };
 }
 
 /** `porthole host`: runs a room until /quit or a signal. Resolves with the exit code. */

@@ -7,10 +7,10 @@ import { showTransfers } from './transfer-commands';
 
 export interface JoinCommandOptions {
   invite: string;
-  name?: string;
+  name?: string | undefined;
   configDir: string;
   /** Where received files go, and whether every offer is accepted at once. */
-  transfers?: { downloadDir?: string; autoAccept?: boolean };
+  transfers?: { downloadDir?: string | undefined; autoAccept?: boolean | undefined };
 }
 
 /** `porthole join`: joins a room and chats until /quit, a signal, or the room ends. */

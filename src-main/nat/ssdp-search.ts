@@ -8,7 +8,7 @@ import type { GatewayError } from './gateway-error';
 declare module 'nat-upnp' {
   interface DeviceOptions {
     /** Source address of every HTTP request (added by patches/nat-upnp+1.1.1.patch). */
-    localAddress?: string;
+    localAddress?: string | undefined;
   }
 }
 

@@ -36,7 +36,7 @@ export interface LinkRequest {
   resume?: { token: string; lastSeq: number };
   timeoutMs: number;
   /** Announced in the hello; absent, the hello is a version-1 hello. */
-  features?: readonly string[];
+  features?: readonly string[] | undefined;
 }
 
 export interface HostLink {

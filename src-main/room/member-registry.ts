@@ -24,7 +24,7 @@ export interface GuestSession {
 }
 
 export type Admission =
-  | { ok: true; session: GuestSession; replaced?: PeerConnection; announce: boolean; resumed: boolean; departed?: GuestSession }
+  | { ok: true; session: GuestSession; replaced?: PeerConnection | undefined; announce: boolean; resumed: boolean; departed?: GuestSession }
   | { ok: false; error: AppError };
 
 const MAX_SEEN_IDS = 1000;

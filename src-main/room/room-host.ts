@@ -43,7 +43,7 @@ export interface RoomHostOptions {
   /** 0 (default) picks a free port. */
   port?: number;
   /** Default '::' (every IPv6 and IPv4 interface); falls back to '0.0.0.0' without IPv6. */
-  listenHost?: string;
+  listenHost?: string | undefined;
   maxMembers?: number;
   historySize?: number;
   policy?: Partial<PeerPolicy>;

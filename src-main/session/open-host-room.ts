@@ -15,14 +15,14 @@ import { roomSecretStore, settingsStore } from '../config/settings';
 export interface OpenHostRoomOptions {
   configDir: string;
   /** The display name; the remembered one, then the login name, when left out. */
-  name?: string;
+  name?: string | undefined;
   /** A port the person asked for; the remembered one (or any free one) when left out. */
-  port?: number;
+  port?: number | undefined;
   /** Make a new room secret, so earlier invites stop working. */
   newInvite?: boolean;
   /** Addresses the person forwarded by hand (`HOST[:PORT]`), added to the invite. */
-  publicAddresses?: string[];
-  transfers?: HostTransferOptions;
+  publicAddresses?: string[] | undefined;
+  transfers?: HostTransferOptions | undefined;
   /** Where to listen; every interface when left out. */
   listenHost?: string;
   /**

@@ -14,9 +14,9 @@ import type { EndReason, TransferHostMessage } from './transfer-messages';
 
 export interface FileTransferOptions {
   /** Where accepted files are saved unless accept() names another folder; default ~/Downloads/Porthole. */
-  downloadDir?: string;
+  downloadDir?: string | undefined;
   /** Accept every offer at once (the CLI's --accept-files). */
-  autoAccept?: boolean;
+  autoAccept?: boolean | undefined;
 }
 
 type Transfer = IncomingTransfer | OutgoingTransfer;

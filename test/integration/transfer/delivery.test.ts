@@ -78,6 +78,6 @@ test('a name already in the folder is never overwritten: "name (1).ext"', async 
     const id = await host.transfers.offer(path);
     await waitForTransfer(host.transfers, (v) => v.id === id && v.state === 'done');
   }
-  await waitForTransfer(alice.transfers, (v) => alice.transfers.list().filter((x) => x.state === 'done').length === 3);
+  await waitForTransfer(alice.transfers, () => alice.transfers.list().filter((x) => x.state === 'done').length === 3);
   assert.deepEqual(await filesIn(aliceDir), ['same (1).txt', 'same (2).txt', 'same.txt']);
 });

@@ -84,7 +84,7 @@ test('a file whose bytes do not match the sender’s SHA-256 is an error, not a 
 test('a recipient that stops reading is dropped after the stall timeout; the others finish', async () => {
   const [aliceDir, src] = await Promise.all([tempDir(), tempDir()]);
   const host = await startHost({ transfers: { policy: { stallTimeoutMs: 2000 } } });
-  const alice = await join(host, 'Alice', { transfers: { downloadDir: aliceDir, autoAccept: true } });
+  await join(host, 'Alice', { transfers: { downloadDir: aliceDir, autoAccept: true } });
   const stuck = await RawPeer.joined(host, 'Stuck');
   const path = await randomFile(src, 'big.bin', 40 * 1024 * 1024);
   const sending = host.transfers.offer(path);
@@ -102,7 +102,7 @@ test('a recipient that stops reading is dropped after the stall timeout; the oth
 test('a recipient that acks without reading cannot make the host hold the file for it', async () => {
   const [aliceDir, src] = await Promise.all([tempDir(), tempDir()]);
   const host = await startHost({ transfers: { policy: { stallTimeoutMs: 2000 } } });
-  const alice = await join(host, 'Alice', { transfers: { downloadDir: aliceDir, autoAccept: true } });
+  await join(host, 'Alice', { transfers: { downloadDir: aliceDir, autoAccept: true } });
   const mallory = await RawPeer.joined(host, 'Mallory');
   const path = await randomFile(src, 'big.bin', 64 * 1024 * 1024);
   const sending = host.transfers.offer(path);
@@ -174,7 +174,7 @@ test('a recipient that stops reading while another is ahead is dropped quickly; 
   const [aliceDir, src] = await Promise.all([tempDir(), tempDir()]);
   // The general stall rule stays long: only the quick rule for a recipient holding others back can end this in time.
   const host = await startHost({ transfers: { policy: { stallTimeoutMs: 60_000, blockingStallMs: 500 } } });
-  const alice = await join(host, 'Alice', { transfers: { downloadDir: aliceDir, autoAccept: true } });
+  await join(host, 'Alice', { transfers: { downloadDir: aliceDir, autoAccept: true } });
   const stuck = await RawPeer.joined(host, 'Stuck');
   const path = await randomFile(src, 'big.bin', 40 * 1024 * 1024);
   const sending = host.transfers.offer(path);
