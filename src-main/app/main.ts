@@ -1,5 +1,5 @@
 // The Electron main process: one onReady that sets up each feature, one ordered shutdown on quit.
-import { app, BrowserWindow, ipcMain } from 'electron';
+import { app, type BrowserWindow, ipcMain } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultConfigDir } from '../config/config-dir';

@@ -43,7 +43,7 @@ export async function createHostIdentity(): Promise<HostIdentity> {
     ],
   });
   const keyPem = KeyObject.from(keys.privateKey as webcrypto.CryptoKey).export({ type: 'pkcs8', format: 'pem' }) as string;
-  const certPem = cert.toString('pem') + '\n';
+  const certPem = `${cert.toString('pem')}\n`;
   return { certPem, keyPem, fingerprint: fingerprintOf(Buffer.from(cert.rawData)) };
 }
 

@@ -67,12 +67,12 @@ export class TransferHub {
     if (!isSender && recipient?.port !== port) return 'That transfer is not yours.';
     switch (message.type) {
       case 'file-answer':
-        if (!recipient || recipient.state !== 'waiting') return 'You already answered that offer.';
+        if (recipient?.state !== 'waiting') return 'You already answered that offer.';
         recipient.state = message.accept ? 'active' : 'finished';
         transfer.sender.control({ type: 'file-answered', transfer: transfer.id, member: port.memberId, accept: message.accept });
         return this.update(transfer);
       case 'file-ack':
-        if (!recipient || recipient.state !== 'active') return undefined;
+        if (recipient?.state !== 'active') return undefined;
         if (message.bytes <= recipient.acked || message.bytes > transfer.received) return 'An acknowledgement did not advance.';
         // Acking bytes still queued here would let a member that never reads make the host hold
         // the whole file for it: credit only follows what really went out to its connection.
@@ -93,7 +93,7 @@ export class TransferHub {
         for (const r of transfer.active()) r.port.control({ type: 'file-end', transfer: transfer.id, sha256: message.sha256 });
         return undefined;
       case 'file-saved':
-        if (!recipient || recipient.state !== 'active' || recipient.acked !== transfer.size) return 'A file was saved before all of it arrived.';
+        if (recipient?.state !== 'active' || recipient.acked !== transfer.size) return 'A file was saved before all of it arrived.';
         recipient.state = 'finished';
         port.forget(transfer.id);
         transfer.sender.control({ type: 'file-done', transfer: transfer.id, member: port.memberId });

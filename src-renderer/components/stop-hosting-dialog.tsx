@@ -9,6 +9,7 @@ export function StopHostingDialog({ guests, onConfirm, onClose }: { guests: numb
         This closes the room for everyone. {who} Transfers still running will stop.
       </p>
       <div className="modal-actions">
+        {/* biome-ignore lint/a11y/noAutofocus: the safe answer gets focus when the dialog opens, as modal dialogs should */}
         <button type="button" className="button outline" onClick={onClose} autoFocus>
           Keep hosting
         </button>

@@ -269,7 +269,7 @@ test('the invite grows as the router answers: every address says what it is for,
   ]) assert.match(said, words);
   const mapping = host.page.getByRole('status', { name: 'Port forwarding' });
   await mapping.getByText('Reachable from the internet').waitFor();
-  await mapping.getByText("Friends with IPv6 can join too: [2001:db8::7]:" + port + " is open in your router's firewall.").waitFor();
+  await mapping.getByText(`Friends with IPv6 can join too: [2001:db8::7]:${port} is open in your router's firewall.`).waitFor();
 
   await host.page.screenshot({ path: join(SCREENSHOTS, 'host-invite.png') });
   await host.page.setViewportSize({ width: 720, height: 480 });

@@ -82,6 +82,6 @@ const EXCLUDED = ['AvailableSecurityFixesGlobalCheck'];
   }
   fs.writeFileSync(outputFile, JSON.stringify({ tool: toolVersion, excluded: EXCLUDED, blocked, results }, null, 2));
 })().catch((err) => {
-  console.error(err && err.stack ? err.stack : err);
+  console.error(err?.stack ? err.stack : err);
   process.exit(1);
 });

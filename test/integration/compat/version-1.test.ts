@@ -166,7 +166,10 @@ class Version1Client {
       if (Date.now() > deadline || this.ws.readyState === this.ws.CLOSED) throw new Error(`no matching frame; got ${this.frames.map((f) => f.type).join(' ')}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, 50);
-        this.waiters.push(() => (clearTimeout(timer), resolve()));
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
       });
     }
   }

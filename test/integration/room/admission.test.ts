@@ -145,7 +145,7 @@ test('a name already in the room is refused, without regard to case or width, th
 test('a taken name whose sentence is longer than a close reason allows does not hurt the host', async () => {
   // 'é' + 31 × '漢' is 95 bytes; the sentence around it passes the 123-byte close-reason limit
   // mid-character, which once made ws.close() throw inside the host.
-  const long = 'é' + '漢'.repeat(31);
+  const long = `é${'漢'.repeat(31)}`;
   const host = await startHost();
   const first = await join(host, long);
   await assert.rejects(join(host, long), isError('name-taken', /already called/));

@@ -223,7 +223,10 @@ test(`guest: a hostile host sends ${FRAMES_GUEST} fuzz frames after the welcome 
       const batch = takeBatch(frames, at, 'host');
       at += batch.length;
       for (const frame of batch) ws.send(frame.data, { binary: frame.binary });
-      const open = await barrier(ws, batch).catch((err: Error) => (failed(err), false));
+      const open = await barrier(ws, batch).catch((err: Error) => {
+        failed(err);
+        return false;
+      });
       delivered += batch.length;
       if (!open) {
         closes.add(await session.closeCode, batch);

@@ -12,7 +12,10 @@ function fakeRoom(name: string) {
   const log: string[] = [];
   const view = { role: 'host', name } as unknown as RoomView;
   const room = {
-    goLive: () => (log.push('live'), view),
+    goLive: () => {
+      log.push('live');
+      return view;
+    },
     view: () => view,
     close: async () => void log.push('closed'),
   } as unknown as ActiveRoom;

@@ -128,7 +128,13 @@ export function recordingSink() {
     if (seen) return Promise.resolve(seen.payload as Events[E]);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`No '${event}' event within ${ms} ms`)), ms);
-      waiters.push({ match, resolve: (e) => (clearTimeout(timer), resolve(e.payload as Events[E])) });
+      waiters.push({
+        match,
+        resolve: (e) => {
+          clearTimeout(timer);
+          resolve(e.payload as Events[E]);
+        },
+      });
     });
   };
   const of = <E extends EventName>(event: E): Array<Events[E]> => events.filter((e) => e.event === event).map((e) => e.payload as Events[E]);

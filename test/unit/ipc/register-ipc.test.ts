@@ -80,7 +80,7 @@ const INVALID: Array<[CallName, unknown[], string]> = [
   ['transfer:cancel', [7], 'a number for the id'],
   ['transfer:show-in-folder', ['/home/ada/secret.txt'], 'a path for the id'],
   ['clipboard:write', ['x'.repeat(16_385)], 'oversized text'],
-  ['link:open', ['https://example.com/' + 'x'.repeat(2048)], 'an oversized URL'],
+  ['link:open', [`https://example.com/${'x'.repeat(2048)}`], 'an oversized URL'],
   ['link:open', [{ href: 'https://example.com/' }], 'an object for the URL'],
 ];
 

@@ -54,7 +54,9 @@ function fakeElectron() {
   const emit = (channel: string, payload: unknown) => {
     for (const l of listeners.filter((x) => x.channel === channel)) l.listener({ sender: ipcRenderer, ports: [] }, payload);
   };
-  return { electron, ipcRenderer, exposed, invoked, listeners, paths, emit, answerWith: (a: Answer) => void (answer = a) };
+  return { electron, ipcRenderer, exposed, invoked, listeners, paths, emit, answerWith: (a: Answer) => {
+      answer = a;
+    } };
 }
 
 let bundle: string;

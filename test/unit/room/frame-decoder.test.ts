@@ -63,7 +63,7 @@ test('schema failures name the field and map to a code', () => {
 test('hostile shapes never throw', () => {
   const deep = '['.repeat(30_000) + ']'.repeat(30_000);
   failsWith(text(deep), 'unknown-type');
-  const deepObject = '{"type":"hello","name":"a","resume":' + '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000) + '}';
+  const deepObject = `{"type":"hello","name":"a","resume":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`;
   failsWith(text(deepObject), 'invalid-message');
   failsWith(Buffer.from([0xff, 0xfe, 0x00]), 'bad-json');
 });
@@ -135,9 +135,9 @@ test('odd inputs: never a throw, always a result with a known code', () => {
   const codes = new Set(['name-invalid', 'text-invalid', 'invalid-message', 'bad-json', 'unknown-type', 'frame-too-large', 'binary-not-expected']);
   const inputs: Array<Buffer | ArrayBuffer | Buffer[]> = [
     Buffer.alloc(0), [], [Buffer.alloc(0)], new ArrayBuffer(0), text('\uFEFF{"type":"hello","name":"A"}'), text('{"type":"chat","id":"m1","text":"hi","type":"hello"}'),
-    text('{"type":"hello","name":"A","resume":{"token":"' + 'A'.repeat(43) + '","lastSeq":1e309}}'), text('{"type":"chat","id":"m1","text":"\\ud800"}'),
+    text(`{"type":"hello","name":"A","resume":{"token":"${'A'.repeat(43)}","lastSeq":1e309}}`), text('{"type":"chat","id":"m1","text":"\\ud800"}'),
     Buffer.from([0xc0, 0xaf, 0xed, 0xa0, 0x80]), text(`{"type":"hello","name":${'['.repeat(60_000)}${']'.repeat(60_000)}}`.slice(0, LIMITS.maxFrameBytes)),
-    text('{"type":"hello","name":"A","x":' + '{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000) + '}'),
+    text(`{"type":"hello","name":"A","x":${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}}`),
   ];
   for (const input of inputs) {
     const result = decode(input);
