@@ -7,7 +7,10 @@ export class BenchChild {
   readonly exited: Promise<void>;
 
   constructor(script: string, args: string[]) {
-    this.child = fork(new URL(script, import.meta.url).pathname, args, { execArgv: ['--import', 'tsx', ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.child = fork(new URL(script, import.meta.url).pathname, args, {
+      execArgv: ['--import', 'tsx', ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [])],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     this.child.on('message', (m: { reply: string; data: Record<string, unknown> }) => {
       this.waiting.get(m.reply)?.(m.data);
       this.waiting.delete(m.reply);

@@ -21,7 +21,13 @@ serveCommands({
     const identity = await createHostIdentity();
     const secret = createRoomSecret();
     const accept = args.accept !== false;
-    const host = await RoomHost.start({ identity, secret, hostName: 'Host', listenHost: '127.0.0.1', transfers: { downloadDir: inbox, autoAccept: accept } });
+    const host = await RoomHost.start({
+      identity,
+      secret,
+      hostName: 'Host',
+      listenHost: '127.0.0.1',
+      transfers: { downloadDir: inbox, autoAccept: accept },
+    });
     // As a pure relay the host says no to every file, so it only forwards.
     if (!accept) host.transfers.on('offer', (v) => host.transfers.decline(v.id));
     session = host;
@@ -29,7 +35,10 @@ serveCommands({
   },
   async join(args) {
     inbox = await mkdtemp(join(tmpdir(), 'porthole-bench-'));
-    session = await RoomClient.join(args.invite as string, { name: args.name as string, transfers: { downloadDir: inbox, autoAccept: true } });
+    session = await RoomClient.join(args.invite as string, {
+      name: args.name as string,
+      transfers: { downloadDir: inbox, autoAccept: true },
+    });
     return {};
   },
   async members() {
@@ -60,7 +69,7 @@ serveCommands({
       const at = e.type === 'chat' && e.id ? sentAt.get(e.id) : undefined;
       if (at !== undefined) rtts.push(performance.now() - at);
     });
-    probe = setInterval(() => sentAt.set(session.send("ping"), performance.now()), 125);
+    probe = setInterval(() => sentAt.set(session.send('ping'), performance.now()), 125);
     return {};
   },
   probeStop() {

@@ -68,7 +68,8 @@ async function room(relay: boolean, path: string) {
   const chat = relay ? await prober.ask<{ count: number; p50: number; p99: number; max: number }>('probeStop') : undefined;
   if (sent.state !== 'done') throw new Error(`the transfer ended ${sent.state} (${sent.reason})`);
   const rss: Record<string, number> = {};
-  for (const [i, r] of recipients.entries()) rss[relay ? names[i + 1]! : 'Recipient'] = (await r.ask<{ rssMb: number }>('received', { count: 1 })).rssMb;
+  for (const [i, r] of recipients.entries())
+    rss[relay ? names[i + 1]! : 'Recipient'] = (await r.ask<{ rssMb: number }>('received', { count: 1 })).rssMb;
   rss[relay ? 'Host (relay)' : 'Host (sender)'] = (await host.ask<{ rssMb: number }>('rss')).rssMb;
   if (relay) rss.Sender = sent.rssMb;
   await Promise.all([...members, host].map((c) => c.stop()));
@@ -80,17 +81,31 @@ try {
   console.log(`Porthole bench: ${(size / 1024 ** 3).toFixed(2)} GiB on loopback, every role in its own process\n`);
   const path = await makeFile(dir);
   const a = await rawTls();
-  console.log(`(a) raw TLS pipe            ${a.mbps.toFixed(0).padStart(6)} MB/s   peak RSS sender ${a.rss.sender} MB, receiver ${a.rss.receiver} MB`);
+  console.log(
+    `(a) raw TLS pipe            ${a.mbps.toFixed(0).padStart(6)} MB/s   peak RSS sender ${a.rss.sender} MB, receiver ${a.rss.receiver} MB`,
+  );
   const d = await diskWrite();
-  console.log(`(d) disk write, temp folder ${d.toFixed(0).padStart(6)} MB/s   where received files go: (b) and (c) cannot beat it (TMPDIR=/dev/shm to rule it out)`);
+  console.log(
+    `(d) disk write, temp folder ${d.toFixed(0).padStart(6)} MB/s   where received files go: (b) and (c) cannot beat it (TMPDIR=/dev/shm to rule it out)`,
+  );
   const b = await room(false, path);
   console.log(`(b) host → member           ${b.mbps.toFixed(0).padStart(6)} MB/s   ${(b.mbps / a.mbps).toFixed(2)} × raw (target ≥ 0.70)`);
-  console.log(`    peak RSS: ${Object.entries(b.rss).map(([k, v]) => `${k} ${v} MB`).join(', ')}`);
+  console.log(
+    `    peak RSS: ${Object.entries(b.rss)
+      .map(([k, v]) => `${k} ${v} MB`)
+      .join(', ')}`,
+  );
   const c = await room(true, path);
   console.log(`(c) member → host → 2       ${c.mbps.toFixed(0).padStart(6)} MB/s   ${(c.mbps / a.mbps).toFixed(2)} × raw (target ≥ 0.40)`);
-  console.log(`    peak RSS: ${Object.entries(c.rss).map(([k, v]) => `${k} ${v} MB`).join(', ')} (host target < 200 MB)`);
+  console.log(
+    `    peak RSS: ${Object.entries(c.rss)
+      .map(([k, v]) => `${k} ${v} MB`)
+      .join(', ')} (host target < 200 MB)`,
+  );
   if (c.chat) {
-    console.log(`    chat round trip during (c), ${c.chat.count} messages: p50 ${c.chat.p50.toFixed(1)} ms, p99 ${c.chat.p99.toFixed(1)} ms, max ${c.chat.max.toFixed(1)} ms (target p99 < 100 ms)`);
+    console.log(
+      `    chat round trip during (c), ${c.chat.count} messages: p50 ${c.chat.p50.toFixed(1)} ms, p99 ${c.chat.p99.toFixed(1)} ms, max ${c.chat.max.toFixed(1)} ms (target p99 < 100 ms)`,
+    );
   }
 } finally {
   await rm(dir, { recursive: true, force: true });

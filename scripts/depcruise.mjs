@@ -10,7 +10,9 @@ redirectTypescriptForCruiser();
 const { getAvailableTranspilers } = await import('dependency-cruiser');
 const typescript = getAvailableTranspilers().find((transpiler) => transpiler.name === 'typescript');
 if (!typescript?.available) {
-  console.error('dependency-cruiser cannot read TypeScript: scripts/typescript6/node_modules/typescript is missing or not TypeScript 6. Run `npm ci`.');
+  console.error(
+    'dependency-cruiser cannot read TypeScript: scripts/typescript6/node_modules/typescript is missing or not TypeScript 6. Run `npm ci`.',
+  );
   process.exit(2);
 }
 await import(new URL('../../bin/dependency-cruise.mjs', import.meta.resolve('dependency-cruiser')).href);

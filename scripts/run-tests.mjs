@@ -10,8 +10,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
 /** Lab tests need root and network namespaces: the NAT tests, and any other test that builds a lab. */
-const isLab = (file) =>
-  file.startsWith('test/integration/nat/') || /\b(labSkipReason|createLab)\b/.test(readFileSync(file, 'utf8'));
+const isLab = (file) => file.startsWith('test/integration/nat/') || /\b(labSkipReason|createLab)\b/.test(readFileSync(file, 'utf8'));
 
 const GROUPS = {
   unit: (file) => file.startsWith('test/unit/'),
@@ -42,16 +41,18 @@ if (missing.length > 0) {
 }
 const flags = args.filter((arg) => !paths.includes(arg));
 const files =
-  paths.length > 0 ? paths.flatMap(findTests) : findTests('test').sort().filter(GROUPS[group] ?? (() => true));
+  paths.length > 0
+    ? paths.flatMap(findTests)
+    : findTests('test')
+        .sort()
+        .filter(GROUPS[group] ?? (() => true));
 if (files.length === 0) {
   console.error(`No test files ${paths.length > 0 ? `in ${paths.join(' ')}` : `in the ${group} group`}.`);
   process.exit(1);
 }
 
 const defaults = flags.some((flag) => flag.startsWith('--test-reporter')) ? [] : ['--test-reporter=spec'];
-const result = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', ...defaults, '--test-timeout=180000', ...flags, ...files],
-  { stdio: 'inherit' },
-);
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...defaults, '--test-timeout=180000', ...flags, ...files], {
+  stdio: 'inherit',
+});
 process.exit(result.status ?? 1);

@@ -78,22 +78,23 @@ program
   .option('--download-dir <dir>', 'where received files are saved (default: Downloads/Porthole)')
   .option('--accept-files', 'accept every file offered in the room')
   .option('--json', 'print one JSON object per line (for other programs)')
-  .action((opts: { port?: number; name?: string; upnp: boolean; newInvite?: boolean; publicAddress: string[]; json?: boolean } & FileFlags) =>
-    run(opts, (output) =>
-      hostCommand(
-        {
-          port: opts.port,
-          name: opts.name,
-          upnp: opts.upnp,
-          newInvite: !!opts.newInvite,
-          publicAddresses: opts.publicAddress,
-          configDir: program.opts().configDir,
-          transfers: transferOptions(opts),
-        },
-        output,
-        io,
+  .action(
+    (opts: { port?: number; name?: string; upnp: boolean; newInvite?: boolean; publicAddress: string[]; json?: boolean } & FileFlags) =>
+      run(opts, (output) =>
+        hostCommand(
+          {
+            port: opts.port,
+            name: opts.name,
+            upnp: opts.upnp,
+            newInvite: !!opts.newInvite,
+            publicAddresses: opts.publicAddress,
+            configDir: program.opts().configDir,
+            transfers: transferOptions(opts),
+          },
+          output,
+          io,
+        ),
       ),
-    ),
   );
 
 program

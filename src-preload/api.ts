@@ -32,7 +32,10 @@ export function createApi(transport: BridgeTransport): PortholeApi {
   const call = <C extends CallName>(channel: C, ...args: CallArgs<C>): Promise<Result<CallData<C>>> =>
     transport.invoke(channel, ...args).then(
       (result) => result as Result<CallData<C>>,
-      (err: unknown) => ({ ok: false, error: { code: 'internal', message: `Porthole's window lost contact with the app: ${String(err)}` } }),
+      (err: unknown) => ({
+        ok: false,
+        error: { code: 'internal', message: `Porthole's window lost contact with the app: ${String(err)}` },
+      }),
     );
 
   /** Streams a File with no path on disk to main in pieces, then offers it. */
@@ -41,13 +44,19 @@ export function createApi(transport: BridgeTransport): PortholeApi {
     if (!begun.ok) return { name: file.name, error: begun.error };
     const { uploadId } = begun.data;
     for (let offset = 0; offset < file.size; offset += UPLOAD_CHUNK_BYTES) {
-      const bytes = await file.slice(offset, offset + UPLOAD_CHUNK_BYTES).arrayBuffer().then(
-        (buffer) => new Uint8Array(buffer),
-        () => undefined, // NotReadableError: the file changed or vanished while being read
-      );
+      const bytes = await file
+        .slice(offset, offset + UPLOAD_CHUNK_BYTES)
+        .arrayBuffer()
+        .then(
+          (buffer) => new Uint8Array(buffer),
+          () => undefined, // NotReadableError: the file changed or vanished while being read
+        );
       const sent: Result<null> = bytes
         ? await call('upload:chunk', { uploadId, offset, bytes })
-        : { ok: false, error: { code: 'file-unreadable', message: `${file.name} could not be read; it may have been moved or changed. Try again.` } };
+        : {
+            ok: false,
+            error: { code: 'file-unreadable', message: `${file.name} could not be read; it may have been moved or changed. Try again.` },
+          };
       if (!sent.ok) {
         await call('upload:abort', { uploadId });
         return { name: file.name, error: sent.error };
@@ -59,7 +68,9 @@ export function createApi(transport: BridgeTransport): PortholeApi {
 
   const offerFiles = async (files: File[], to?: string): Promise<Result<OfferOutcome[]>> => {
     // Duck-typed: File objects handed over by contextBridge need not pass instanceof here.
-    const list = Array.from(files ?? []).filter((f): f is File => typeof f?.name === 'string' && typeof f.size === 'number' && typeof f.slice === 'function');
+    const list = Array.from(files ?? []).filter(
+      (f): f is File => typeof f?.name === 'string' && typeof f.size === 'number' && typeof f.slice === 'function',
+    );
     if (list.length === 0) return { ok: false, error: { code: 'invalid-request', message: 'There were no files to send.' } };
     const onDisk = list.map((file) => ({ file, path: transport.pathForFile(file) }));
     const byPath = onDisk.filter((f) => f.path !== '');

@@ -14,7 +14,14 @@ export type { RoomInvite, InviteEntry, InviteAddressKind } from '../src-main/ses
 export type { Member, RoomEvent, ChatEvent } from '../src-main/room/protocol';
 export type { SessionStatus, SendFailure } from '../src-main/room/session-events';
 export type { PortMappingStatus, PortMappingCode, MappingMethod, Ipv6Opening } from '../src-main/nat/port-mapping-status';
-export type { TransferView, TransferState, RecipientView, RecipientState, TransferPeer, EndReason } from '../src-main/transfer/transfer-events';
+export type {
+  TransferView,
+  TransferState,
+  RecipientView,
+  RecipientState,
+  TransferPeer,
+  EndReason,
+} from '../src-main/transfer/transfer-events';
 
 /** What every IPC call answers: data, or an error with a stable code and a sentence. */
 export type Result<T> = { ok: true; data: T } | { ok: false; error: AppError };
@@ -99,7 +106,10 @@ export interface CallSpec<Method extends string | null, Signature extends (...ar
 /** Declares one call: `call<(argument: A) => Data>()(method, arity)`; a wrong arity does not compile. */
 const call =
   <Signature extends (...args: never[]) => unknown>() =>
-  <const Method extends string | null>(method: Method, arity: Parameters<Signature>['length']): CallSpec<Method, Signature> => ({ method, arity });
+  <const Method extends string | null>(method: Method, arity: Parameters<Signature>['length']): CallSpec<Method, Signature> => ({
+    method,
+    arity,
+  });
 
 /**
  * Every request/response call, renderer → main, declared once: its name, the preload method that

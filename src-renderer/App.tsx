@@ -39,7 +39,9 @@ export function App() {
     <>
       {room ? <RoomScreen room={room} onOpenSettings={openSettings} /> : <StartScreen onOpenSettings={openSettings} />}
       {dragging && <DropOverlay />}
-      {settingsOpen && settings && <SettingsDialog settings={settings} suggestedName={suggestedName} onClose={() => setSettingsOpen(false)} />}
+      {settingsOpen && settings && (
+        <SettingsDialog settings={settings} suggestedName={suggestedName} onClose={() => setSettingsOpen(false)} />
+      )}
     </>
   );
 }

@@ -6,8 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const anchor = fileURLToPath(new URL('./package.json', import.meta.url));
 const isTypescript = (request) => request === 'typescript' || request.startsWith('typescript/');
-const fromCruiser = (location) =>
-  typeof location === 'string' && /[\\/]node_modules[\\/]dependency-cruiser[\\/]/.test(location);
+const fromCruiser = (location) => typeof location === 'string' && /[\\/]node_modules[\\/]dependency-cruiser[\\/]/.test(location);
 
 /** Installs the redirect for this process; call before dependency-cruiser is imported. */
 export function redirectTypescriptForCruiser() {

@@ -32,7 +32,9 @@ function setupCore(): void {
       if (window && !window.isDestroyed()) window.webContents.send(event, payload);
     },
   });
-  const isOurs = createSenderCheck(() => (window && !window.isDestroyed() ? { webContents: window.webContents, pageUrl: PAGE_URL } : undefined));
+  const isOurs = createSenderCheck(() =>
+    window && !window.isDestroyed() ? { webContents: window.webContents, pageUrl: PAGE_URL } : undefined,
+  );
   registerIpc(ipcMain, core.handlers, isOurs);
 }
 

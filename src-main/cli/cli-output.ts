@@ -7,7 +7,6 @@ import type { TransferView } from '../transfer/transfer-events';
 import { printable } from './printable';
 import { transferHumanPrinter, transferJson, type TransferNotice } from './transfer-output';
 
-
 export interface ReadyInfo {
   role: 'host' | 'guest';
   me: Member;
@@ -38,7 +37,9 @@ export interface CliOutput {
 
 /** Who can use an invite, in a few words. */
 function reachWords(invite: RoomInvite): string {
-  const internet = invite.addresses.filter((a) => a.internet).map((a) => (a.kind === 'ipv6' ? 'the internet over IPv6' : a.kind === 'manual' ? `${a.host} (added by you)` : 'the internet'));
+  const internet = invite.addresses
+    .filter((a) => a.internet)
+    .map((a) => (a.kind === 'ipv6' ? 'the internet over IPv6' : a.kind === 'manual' ? `${a.host} (added by you)` : 'the internet'));
   return `Works from: your network${internet.length > 0 ? `, ${[...new Set(internet)].join(', ')}` : ''}.`;
 }
 

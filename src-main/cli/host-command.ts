@@ -26,7 +26,14 @@ export async function hostCommand(options: HostCommandOptions, output: CliOutput
   host.on('room-event', (event, replayed) => output.roomEvent(event, replayed));
   host.on('members', (members) => output.members(members));
   showTransfers(host, output);
-  output.ready({ role: 'host', me: host.me, members: host.members(), port: host.port, fingerprint: identity.fingerprint, invite: invite.current });
+  output.ready({
+    role: 'host',
+    me: host.me,
+    members: host.members(),
+    port: host.port,
+    fingerprint: identity.fingerprint,
+    invite: invite.current,
+  });
   invite.on('changed', (updated) => output.inviteUpdated(updated));
   const mapper = options.upnp ? startPortMapping(host.port, identity.fingerprint, output, invite) : undefined;
   // The room closes first so that guests on the internet still get their close frame through

@@ -57,8 +57,17 @@ export function runSessionLoop(
       const [name] = text.split(/\s+/);
       if (runTransferCommand(session, output, text)) return;
       if (name === '/quit' || name === '/exit') void finish(0);
-      else if (name === '/who') output.note(`In the room: ${session.members().map((m) => m.name).join(', ')}`);
-      else if (name === '/help') output.note('Commands: /who lists who is here, /send <path> offers a file, /accept <id> [folder], /decline <id>, /cancel <id>, /files lists transfers, /quit leaves. Anything else is sent as a message.');
+      else if (name === '/who')
+        output.note(
+          `In the room: ${session
+            .members()
+            .map((m) => m.name)
+            .join(', ')}`,
+        );
+      else if (name === '/help')
+        output.note(
+          'Commands: /who lists who is here, /send <path> offers a file, /accept <id> [folder], /decline <id>, /cancel <id>, /files lists transfers, /quit leaves. Anything else is sent as a message.',
+        );
       else output.error({ code: 'invalid-message', message: `Unknown command ${name}. Type /help for the list.` });
     };
   });

@@ -12,8 +12,21 @@ const mb = (bytes: number) => `${(bytes / 1_000_000).toFixed(1)} MB`;
 export function transferJson(emit: (event: string, data: object) => void, notice: TransferNotice, v: TransferView): void {
   const base = { id: v.id, direction: v.direction, name: v.fileName, size: v.size, ...(v.from ? { from: v.from } : {}) };
   if (notice === 'offer') return emit('file-offer', base);
-  const recipients = v.recipients?.map((r) => ({ member: r.member, state: r.state, bytes: r.bytes, percent: r.percent, ...(r.reason ? { reason: r.reason } : {}) }));
-  const detail = { ...base, state: v.state, bytes: v.bytes, percent: v.percent, bytesPerSecond: v.bytesPerSecond, ...(recipients ? { recipients } : {}) };
+  const recipients = v.recipients?.map((r) => ({
+    member: r.member,
+    state: r.state,
+    bytes: r.bytes,
+    percent: r.percent,
+    ...(r.reason ? { reason: r.reason } : {}),
+  }));
+  const detail = {
+    ...base,
+    state: v.state,
+    bytes: v.bytes,
+    percent: v.percent,
+    bytesPerSecond: v.bytesPerSecond,
+    ...(recipients ? { recipients } : {}),
+  };
   if (v.state === 'done' && v.direction === 'incoming') return emit('file-saved', { ...detail, path: v.savedPath, sha256: v.sha256 });
   if (v.state === 'done') return emit('file-sent', detail);
   if (isFinalState(v.state)) return emit('file-ended', { ...detail, reason: v.reason, message: v.message });
@@ -51,10 +64,15 @@ function showTransfer(
   const step = `${v.state}:${Math.floor(v.percent / 10)}`;
   if (lastShown.get(v.id) === step) return;
   lastShown.set(v.id, step);
-  if (v.state === 'done' && v.direction === 'incoming') return line(`Saved ${name} to ${printable(v.savedPath ?? '')} (SHA-256 ${v.sha256}).`);
-  if (v.state === 'done') return line(`Sent ${name}: ${v.recipients?.map((r) => `${printable(r.member.name)} ${r.state}${r.reason ? ` (${r.reason})` : ''}`).join(', ')}.`);
+  if (v.state === 'done' && v.direction === 'incoming')
+    return line(`Saved ${name} to ${printable(v.savedPath ?? '')} (SHA-256 ${v.sha256}).`);
+  if (v.state === 'done')
+    return line(
+      `Sent ${name}: ${v.recipients?.map((r) => `${printable(r.member.name)} ${r.state}${r.reason ? ` (${r.reason})` : ''}`).join(', ')}.`,
+    );
   if (isFinalState(v.state)) return line(`${name}: ${v.message ?? v.state}`);
-  if (v.state === 'offered') return line(`Offered ${name} to ${v.recipients?.map((r) => printable(r.member.name)).join(', ')} (id ${v.id}).`);
+  if (v.state === 'offered')
+    return line(`Offered ${name} to ${v.recipients?.map((r) => printable(r.member.name)).join(', ')} (id ${v.id}).`);
   line(`${v.direction === 'incoming' ? 'Receiving' : 'Sending'} ${name}: ${v.percent.toFixed(0)} % at ${mb(v.bytesPerSecond)}/s`);
 }
 

@@ -17,7 +17,11 @@ export type Settings = z.infer<typeof settingsSchema>;
 
 /** The room secret is kept apart from settings, readable only by its owner. */
 export const roomSecretSchema = z.object({
-  secret: z.string().regex(/^[A-Za-z0-9_-]{43}$/).optional().catch(undefined),
+  secret: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{43}$/)
+    .optional()
+    .catch(undefined),
 });
 
 export const settingsStore = (dir: string) => new JsonStore(join(dir, 'settings.json'), settingsSchema, 0o644);

@@ -8,7 +8,11 @@ import { suggestedName, type SettingsService } from './settings-service';
 
 export function appCalls({ settings, rooms, platform }: { settings: SettingsService; rooms: RoomSlot; platform: DesktopPlatform }) {
   return {
-    'app:snapshot': async (): Promise<AppSnapshot> => ({ settings: await settings.view(), room: rooms.view(), suggestedName: suggestedName() }),
+    'app:snapshot': async (): Promise<AppSnapshot> => ({
+      settings: await settings.view(),
+      room: rooms.view(),
+      suggestedName: suggestedName(),
+    }),
     'clipboard:write': async (text) => {
       platform.copyText(text);
       return null;

@@ -41,7 +41,11 @@ export function roomCalls({ configDir, platform, sink, settings, rooms, listenHo
             throw new PortholeError('room-closed', 'Hosting was cancelled.');
           }
           const mapper = upnp
-            ? createPortMapper({ internalPort: opened.host.port, owner: opened.identity.fingerprint, ...(platform.forkUpnp ? { fork: platform.forkUpnp } : {}) })
+            ? createPortMapper({
+                internalPort: opened.host.port,
+                owner: opened.identity.fingerprint,
+                ...(platform.forkUpnp ? { fork: platform.forkUpnp } : {}),
+              })
             : undefined;
           const active = new ActiveRoom({ role: 'host', session: opened.host, sink, invite: opened.invite, mapper, onEnded: rooms.ended });
           const view = rooms.adopt(active);

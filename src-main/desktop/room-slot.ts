@@ -31,7 +31,8 @@ export class RoomSlot {
 
   /** Refuses (busy) while in a room or on the way to one. */
   ensureIdle(): void {
-    if (this.room || this.opening) throw new PortholeError('busy', 'You are already in a room. Leave it before hosting or joining another.');
+    if (this.room || this.opening)
+      throw new PortholeError('busy', 'You are already in a room. Leave it before hosting or joining another.');
   }
 
   /** Runs a host or join, refused while another room is there; leave() calls `cancel` meanwhile. */

@@ -12,7 +12,10 @@ export class SettingsService {
   /** Writes one at a time, so two quick changes never race on the file. */
   private writing: Promise<unknown> = Promise.resolve();
 
-  constructor(configDir: string, private readonly onChange: (view: SettingsView) => void) {
+  constructor(
+    configDir: string,
+    private readonly onChange: (view: SettingsView) => void,
+  ) {
     this.store = settingsStore(configDir);
   }
 
@@ -30,7 +33,8 @@ export class SettingsService {
     let displayName: string | undefined;
     if (patch.displayName !== undefined) {
       const parsed = nameSchema.safeParse(patch.displayName);
-      if (!parsed.success) throw new PortholeError('name-invalid', `${parsed.error.issues[0]?.message ?? 'Invalid name.'} Pick another name.`);
+      if (!parsed.success)
+        throw new PortholeError('name-invalid', `${parsed.error.issues[0]?.message ?? 'Invalid name.'} Pick another name.`);
       displayName = parsed.data;
     }
     // Checked as the person types it in, not when the next room starts; the room's port fills in a missing one.

@@ -32,8 +32,13 @@ export class UploadStaging {
 
   /** Starts an upload; the file name is sanitized as a received one would be. */
   async begin(name: string, size: number, to?: string): Promise<string> {
-    if (this.uploads.size + this.starting >= MAX_UPLOADS) throw new PortholeError('busy', 'Too many files are being added at once; wait for some to finish.');
-    if (size > MAX_UPLOAD_BYTES) throw new PortholeError('file-unreadable', `${name} has no copy on disk and is too large to send from memory; save it to a folder first.`);
+    if (this.uploads.size + this.starting >= MAX_UPLOADS)
+      throw new PortholeError('busy', 'Too many files are being added at once; wait for some to finish.');
+    if (size > MAX_UPLOAD_BYTES)
+      throw new PortholeError(
+        'file-unreadable',
+        `${name} has no copy on disk and is too large to send from memory; save it to a folder first.`,
+      );
     this.starting++; // taken before the first await, so uploads begun at once cannot all pass
     try {
       const dir = await mkdtemp(join(tmpdir(), 'porthole-upload-'));

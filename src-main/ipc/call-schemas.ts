@@ -9,7 +9,11 @@ import { PORT_RANGE, UPLOAD_CHUNK_BYTES } from '../../src-preload/domain-values'
 import { LIMITS } from '../room/protocol';
 
 const text = (max: number) => z.string().max(max);
-const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/);
+const id = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/);
 const memberId = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/);
 const name = text(LIMITS.nameMaxChars * 4);
 const none = z.tuple([]);

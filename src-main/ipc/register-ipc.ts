@@ -21,7 +21,13 @@ export function registerIpc(ipc: IpcMainLike, handlers: CallHandlers, isOurs: Se
   return () => CALL_NAMES.forEach((channel) => ipc.removeHandler(channel));
 }
 
-async function answer(channel: CallName, handlers: CallHandlers, isOurs: SenderCheck, event: InvokeEventLike, args: unknown[]): Promise<Result<unknown>> {
+async function answer(
+  channel: CallName,
+  handlers: CallHandlers,
+  isOurs: SenderCheck,
+  event: InvokeEventLike,
+  args: unknown[],
+): Promise<Result<unknown>> {
   if (!senderIsOurs(isOurs, event)) return refused();
   try {
     const parsed = CALL_SCHEMAS[channel].safeParse(args);
@@ -30,7 +36,10 @@ async function answer(channel: CallName, handlers: CallHandlers, isOurs: SenderC
       const where = issue?.path.length ? ` (at ${issue.path.join('.')})` : '';
       return {
         ok: false,
-        error: { code: 'invalid-request', message: `The window sent a request Porthole cannot use: ${issue?.message ?? 'invalid'}${where}. Restart Porthole if this keeps happening.` },
+        error: {
+          code: 'invalid-request',
+          message: `The window sent a request Porthole cannot use: ${issue?.message ?? 'invalid'}${where}. Restart Porthole if this keeps happening.`,
+        },
       };
     }
     const handler = handlers[channel] as (...a: unknown[]) => Promise<unknown>;

@@ -7,7 +7,10 @@ import { isIP } from 'node:net';
 import { bytesToAddress, withoutZone } from './ip-bytes';
 
 /** Default routers by family; a missing one means "none found". IPv6 link-local carries its zone. */
-export interface DefaultGateways { v4?: string; v6?: string }
+export interface DefaultGateways {
+  v4?: string;
+  v6?: string;
+}
 
 const RTF_UP = 0x1;
 const RTF_GATEWAY = 0x2;
@@ -72,14 +75,19 @@ function command(cmd: string, args: string[]): Promise<string> {
 }
 
 async function procFile(path: string): Promise<string> {
-  try { return await readFile(path, 'utf8'); } catch { return ''; }
+  try {
+    return await readFile(path, 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 async function linux(): Promise<DefaultGateways> {
-  const ipv4 = parseProcNetRoute(await procFile('/proc/net/route'))
-    ?? parseIpRouteDefault(await command('ip', ['-4', 'route', 'show', 'default']));
-  const ipv6 = parseProcIpv6Route(await procFile('/proc/net/ipv6_route'))
-    ?? parseIpRouteDefault(await command('ip', ['-6', 'route', 'show', 'default']));
+  const ipv4 =
+    parseProcNetRoute(await procFile('/proc/net/route')) ?? parseIpRouteDefault(await command('ip', ['-4', 'route', 'show', 'default']));
+  const ipv6 =
+    parseProcIpv6Route(await procFile('/proc/net/ipv6_route')) ??
+    parseIpRouteDefault(await command('ip', ['-6', 'route', 'show', 'default']));
   return { ...(ipv4 ? { v4: ipv4 } : {}), ...(ipv6 ? { v6: ipv6 } : {}) };
 }
 

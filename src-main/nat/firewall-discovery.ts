@@ -15,7 +15,11 @@ const SSDP_LINK_GROUP = 'ff02::c';
 const MAX_DATAGRAM_BYTES = 8192;
 
 /** The firewall service of a router, reached from `localAddress`. */
-export interface DiscoveredFirewall { device: Device; gatewayHost: string; localAddress: string }
+export interface DiscoveredFirewall {
+  device: Device;
+  gatewayHost: string;
+  localAddress: string;
+}
 
 function interfaceOf(address: string): string | undefined {
   for (const [name, entries] of Object.entries(networkInterfaces())) {
@@ -43,22 +47,32 @@ export function discoverFirewallControl(localAddress: string, timeoutMs: number)
     services: [FIREWALL_SERVICE],
     localAddress,
     sendQuery: () => {
-      const query = Buffer.from(`M-SEARCH * HTTP/1.1\r\nHOST: [FF02::C]:${SSDP_PORT}\r\nMAN: "ssdp:discover"\r\nMX: 1\r\nST: ${FIREWALL_SERVICE}\r\n\r\n`);
+      const query = Buffer.from(
+        `M-SEARCH * HTTP/1.1\r\nHOST: [FF02::C]:${SSDP_PORT}\r\nMAN: "ssdp:discover"\r\nMX: 1\r\nST: ${FIREWALL_SERVICE}\r\n\r\n`,
+      );
       socket.send(query, SSDP_PORT, `${SSDP_LINK_GROUP}%${ifname}`, () => undefined);
     },
     close: () => {
-      try { socket.close(); } catch { /* already closed */ }
+      try {
+        socket.close();
+      } catch {
+        /* already closed */
+      }
     },
     accept: (candidate, device) => ({ device, gatewayHost: candidate.host, localAddress }),
     onUnusable: (reason) => {
       if (reason === 'Service not found') withoutService = true;
       else problem = `its description was unusable (${reason})`;
     },
-    deadlineError: () => (problem
-      ? new GatewayError('bad-gateway', `A device answered IPv6 UPnP discovery but ${problem}.`)
-      : new GatewayError('no-gateway', withoutService
-        ? 'The router answered IPv6 UPnP discovery but offers no IPv6 firewall service.'
-        : `No router with an IPv6 firewall service answered within ${timeoutMs} ms.`)),
+    deadlineError: () =>
+      problem
+        ? new GatewayError('bad-gateway', `A device answered IPv6 UPnP discovery but ${problem}.`)
+        : new GatewayError(
+            'no-gateway',
+            withoutService
+              ? 'The router answered IPv6 UPnP discovery but offers no IPv6 firewall service.'
+              : `No router with an IPv6 firewall service answered within ${timeoutMs} ms.`,
+          ),
   });
 
   socket.on('error', (err: NodeJS.ErrnoException) => {
@@ -70,11 +84,22 @@ export function discoverFirewallControl(localAddress: string, timeoutMs: number)
     if (!reply.startsWith('HTTP/1.1 200') || headerValue(reply, 'ST') !== FIREWALL_SERVICE) return;
     const location = headerValue(reply, 'LOCATION') ?? '';
     let url: URL;
-    try { url = new URL(location); } catch { problem ??= 'sent an invalid location'; return; }
+    try {
+      url = new URL(location);
+    } catch {
+      problem ??= 'sent an invalid location';
+      return;
+    }
     const host = url.hostname.replace(/^\[|\]$/g, '');
     // The description must come from the device that answered, never from a host it names.
-    if (url.protocol !== 'http:' || !sameAddress(host, remote.address)) { problem ??= 'pointed to a description on another host'; return; }
-    if (/^fe[89ab]/i.test(host)) { problem ??= 'offered only a link-local description address'; return; }
+    if (url.protocol !== 'http:' || !sameAddress(host, remote.address)) {
+      problem ??= 'pointed to a description on another host';
+      return;
+    }
+    if (/^fe[89ab]/i.test(host)) {
+      problem ??= 'offered only a link-local description address';
+      return;
+    }
     search.offer({ location, host });
   });
   socket.bind(0, localAddress, search.send);

@@ -6,11 +6,7 @@ import { GatewayError } from './gateway-error';
 
 const MAX_LISTED = 256;
 
-function runAction(
-  device: Device,
-  action: string,
-  args: Array<[string, string | number | undefined]>,
-): Promise<Record<string, unknown>> {
+function runAction(device: Device, action: string, args: Array<[string, string | number | undefined]>): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     device.run(action, args, (err: UpnpCallError | null, body?: Record<string, unknown>) => {
       if (err) {
@@ -37,9 +33,16 @@ export async function getExternalAddress(device: Device): Promise<string> {
 }
 
 /** Adds (or refreshes) a TCP port mapping to an explicit internal client. */
-export async function addMapping(device: Device, m: {
-  externalPort: number; internalPort: number; internalClient: string; leaseSeconds: number; description: string;
-}): Promise<void> {
+export async function addMapping(
+  device: Device,
+  m: {
+    externalPort: number;
+    internalPort: number;
+    internalClient: string;
+    leaseSeconds: number;
+    description: string;
+  },
+): Promise<void> {
   await runAction(device, 'AddPortMapping', [
     ['NewRemoteHost', ''],
     ['NewExternalPort', m.externalPort],
@@ -97,7 +100,10 @@ export async function listMappings(device: Device): Promise<MappingEntry[]> {
 const PROTOCOL_TCP = 6;
 
 /** Opens an IGDv2 IPv6 firewall pinhole for TCP to internalAddress:internalPort from anywhere. */
-export async function addPinhole(device: Device, p: { internalAddress: string; internalPort: number; leaseSeconds: number }): Promise<number> {
+export async function addPinhole(
+  device: Device,
+  p: { internalAddress: string; internalPort: number; leaseSeconds: number },
+): Promise<number> {
   const response = await runAction(device, 'AddPinhole', [
     ['RemoteHost', ''],
     ['RemotePort', 0],
@@ -108,13 +114,17 @@ export async function addPinhole(device: Device, p: { internalAddress: string; i
   ]);
   const idText = text(response['UniqueID']);
   const uniqueId = /^\d{1,5}$/.test(idText) ? Number(idText) : NaN;
-  if (!(uniqueId >= 0 && uniqueId <= 65535)) throw new GatewayError('bad-gateway', 'The router opened a pinhole but sent no valid pinhole id.');
+  if (!(uniqueId >= 0 && uniqueId <= 65535))
+    throw new GatewayError('bad-gateway', 'The router opened a pinhole but sent no valid pinhole id.');
   return uniqueId;
 }
 
 /** Extends a pinhole's lease. */
 export async function updatePinhole(device: Device, uniqueId: number, leaseSeconds: number): Promise<void> {
-  await runAction(device, 'UpdatePinhole', [['UniqueID', uniqueId], ['NewLeaseTime', leaseSeconds]]);
+  await runAction(device, 'UpdatePinhole', [
+    ['UniqueID', uniqueId],
+    ['NewLeaseTime', leaseSeconds],
+  ]);
 }
 
 /** Closes a pinhole. */

@@ -5,10 +5,7 @@ import { GatewayError } from './gateway-error';
 import { routedAddress } from './local-addresses';
 import { startSsdpSearch } from './ssdp-search';
 
-const SEARCH_TARGETS = [
-  'urn:schemas-upnp-org:device:InternetGatewayDevice:1',
-  'urn:schemas-upnp-org:device:InternetGatewayDevice:2',
-];
+const SEARCH_TARGETS = ['urn:schemas-upnp-org:device:InternetGatewayDevice:1', 'urn:schemas-upnp-org:device:InternetGatewayDevice:2'];
 
 /** A gateway whose description was fetched and which offers a WAN connection service. */
 export interface DiscoveredGateway {
@@ -37,7 +34,9 @@ export function discoverGateway(timeoutMs: number): Promise<DiscoveredGateway> {
       if (!localAddress) throw new Error('no route to it from this machine');
       return { device, gatewayHost: candidate.host, localAddress, serviceType };
     },
-    onUnusable: (reason) => { problem = `its description was unusable (${reason})`; },
+    onUnusable: (reason) => {
+      problem = `its description was unusable (${reason})`;
+    },
     deadlineError: () => {
       const reason = problem ?? replyProblem;
       return reason
@@ -50,7 +49,12 @@ export function discoverGateway(timeoutMs: number): Promise<DiscoveredGateway> {
     const location = (headers as { location?: unknown } | null)?.location;
     if (typeof location !== 'string' || typeof remote !== 'string' || search.full) return;
     let url: URL;
-    try { url = new URL(location); } catch { replyProblem = 'sent an invalid location'; return; }
+    try {
+      url = new URL(location);
+    } catch {
+      replyProblem = 'sent an invalid location';
+      return;
+    }
     // The description must come from the device that answered, never from a host it names.
     if (url.protocol !== 'http:' || url.hostname !== remote) {
       replyProblem = 'pointed to a description on another host';

@@ -12,7 +12,10 @@ export class MapperClient {
   private readonly pending = new Map<number, Pending>();
   private alive = true;
 
-  constructor(private readonly child: MapperProcess, onExit: (code: number | null) => void) {
+  constructor(
+    private readonly child: MapperProcess,
+    onExit: (code: number | null) => void,
+  ) {
     child.onMessage((message) => this.onMessage(message));
     child.onExit((code) => {
       this.alive = false;
@@ -59,9 +62,11 @@ export class MapperClient {
       return;
     }
     const result = parseMapperResult(pending.op, parsed.data.result);
-    pending.resolve(result === undefined
-      ? { ok: false, error: { kind: 'internal', message: 'The port-mapping helper sent a malformed reply.' } }
-      : { ok: true, result });
+    pending.resolve(
+      result === undefined
+        ? { ok: false, error: { kind: 'internal', message: 'The port-mapping helper sent a malformed reply.' } }
+        : { ok: true, result },
+    );
   }
 
   private failAll(message: string): void {

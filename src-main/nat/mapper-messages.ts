@@ -9,7 +9,10 @@ const portOrZero = z.number().int().min(0).max(65535);
 const family = z.union([z.literal(4), z.literal(6)]);
 const ipAddress = z.union([z.ipv4(), z.ipv6()]);
 /** A router's address; an IPv6 link-local one carries its zone ("fe80::1%eth0"). */
-const routerAddress = z.string().max(80).refine((a) => isIP(a.split('%')[0] ?? '') !== 0, 'not an IP address');
+const routerAddress = z
+  .string()
+  .max(80)
+  .refine((a) => isIP(a.split('%')[0] ?? '') !== 0, 'not an IP address');
 /** PCP's 96-bit mapping nonce, as 24 lowercase hex digits. */
 const nonce = z.string().regex(/^[0-9a-f]{24}$/);
 const opTimeout = z.number().int().min(100).max(60_000);
@@ -59,8 +62,22 @@ export const mapperRequestSchema = z.discriminatedUnion('op', [
     server: routerAddress,
     timeoutMs: opTimeout,
   }),
-  z.object({ id: requestId, op: z.literal('pinhole-add'), internalAddress: z.ipv6(), internalPort: port, leaseSeconds: pinholeLease, timeoutMs: opTimeout }),
-  z.object({ id: requestId, op: z.literal('pinhole-renew'), internalAddress: z.ipv6(), uniqueId: pinholeId, leaseSeconds: pinholeLease, timeoutMs: opTimeout }),
+  z.object({
+    id: requestId,
+    op: z.literal('pinhole-add'),
+    internalAddress: z.ipv6(),
+    internalPort: port,
+    leaseSeconds: pinholeLease,
+    timeoutMs: opTimeout,
+  }),
+  z.object({
+    id: requestId,
+    op: z.literal('pinhole-renew'),
+    internalAddress: z.ipv6(),
+    uniqueId: pinholeId,
+    leaseSeconds: pinholeLease,
+    timeoutMs: opTimeout,
+  }),
   z.object({ id: requestId, op: z.literal('pinhole-remove'), internalAddress: z.ipv6(), uniqueId: pinholeId, timeoutMs: opTimeout }),
   z.object({ id: requestId, op: z.literal('default-gateways') }),
 ]);
@@ -128,9 +145,7 @@ export type PcpMapping = z.infer<typeof pcpMappingSchema>;
 export type MapperFailure = z.infer<typeof mapperFailureSchema>;
 export type MapperResults = { [K in MapperOp]: z.infer<(typeof resultSchemas)[K]> };
 export type MapperResponse = z.infer<typeof mapperResponseSchema>;
-export type MapperOutcome<K extends MapperOp> =
-  | { ok: true; result: MapperResults[K] }
-  | { ok: false; error: MapperFailure };
+export type MapperOutcome<K extends MapperOp> = { ok: true; result: MapperResults[K] } | { ok: false; error: MapperFailure };
 
 /** Checks a successful result's shape against what the request's op promises. */
 export function parseMapperResult<K extends MapperOp>(op: K, result: unknown): MapperResults[K] | undefined {

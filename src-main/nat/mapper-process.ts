@@ -53,15 +53,26 @@ export const forkWithNode: ForkFn = (modulePath) => {
   };
   child.on('exit', (code) => onGone(code));
   // A failed spawn emits 'error' without 'exit'; treat it as the child being gone.
-  child.on('error', () => { child.kill('SIGKILL'); onGone(null); });
+  child.on('error', () => {
+    child.kill('SIGKILL');
+    onGone(null);
+  });
   return {
     pid: child.pid,
     send(message) {
       if (!child.connected) return;
-      child.send(message as object, (err) => { if (err) child.kill('SIGKILL'); });
+      child.send(message as object, (err) => {
+        if (err) child.kill('SIGKILL');
+      });
     },
-    kill() { child.kill('SIGKILL'); },
-    onMessage(listener) { child.on('message', listener); },
-    onExit(listener) { exitListeners.push(listener); },
+    kill() {
+      child.kill('SIGKILL');
+    },
+    onMessage(listener) {
+      child.on('message', listener);
+    },
+    onExit(listener) {
+      exitListeners.push(listener);
+    },
   };
 };

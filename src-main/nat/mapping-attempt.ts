@@ -10,9 +10,7 @@ const EXTRA_PORT_TRIES = 3;
 // UPnP codes meaning "this router will not do it" rather than "something broke".
 const REFUSAL_CODES = new Set([501, 606, 718, 728]);
 
-export type MappingOutcome =
-  | { kind: 'mapped'; externalPort: number; leaseSeconds: number }
-  | { kind: 'refused' | 'error'; reason: string };
+export type MappingOutcome = { kind: 'mapped'; externalPort: number; leaseSeconds: number } | { kind: 'refused' | 'error'; reason: string };
 
 function reasonOf(error: MapperFailure): string {
   return error.upnpCode === undefined ? error.message : `UPnP error ${error.upnpCode}`;
@@ -36,19 +34,32 @@ export async function removeStaleMappings(client: MapperClient, internalClient: 
 }
 
 /** Maps the internal port, same external number first; 718 → other ports, 725 → permanent lease. */
-export async function mapPort(client: MapperClient, options: {
-  internalPort: number; internalClient: string; leaseSeconds: number; description: string;
-}): Promise<MappingOutcome> {
+export async function mapPort(
+  client: MapperClient,
+  options: {
+    internalPort: number;
+    internalClient: string;
+    leaseSeconds: number;
+    description: string;
+  },
+): Promise<MappingOutcome> {
   const ports = [options.internalPort];
   while (ports.length < 1 + EXTRA_PORT_TRIES) ports.push(randomHighPort());
   let leaseSeconds = options.leaseSeconds;
   let lastReason = 'no answer';
   for (const externalPort of ports) {
     const description = `${MAPPING_TAG} ${options.description}${leaseSeconds === 0 ? ' (permanent)' : ''}`.slice(0, 100);
-    const result = await client.request({
-      op: 'map', externalPort, internalPort: options.internalPort,
-      internalClient: options.internalClient, leaseSeconds, description,
-    }, REQUEST_TIMEOUT_MS);
+    const result = await client.request(
+      {
+        op: 'map',
+        externalPort,
+        internalPort: options.internalPort,
+        internalClient: options.internalClient,
+        leaseSeconds,
+        description,
+      },
+      REQUEST_TIMEOUT_MS,
+    );
     if (result.ok) return { kind: 'mapped', externalPort, leaseSeconds };
     const code = result.error.upnpCode;
     lastReason = reasonOf(result.error);

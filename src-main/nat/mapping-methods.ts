@@ -26,9 +26,7 @@ export interface PortOpening {
   handle: Record<string, string | number>;
 }
 
-export type OpenResult =
-  | { ok: true; opening: PortOpening }
-  | { ok: false; kind: 'no-gateway' | 'refused' | 'error'; reason: string };
+export type OpenResult = { ok: true; opening: PortOpening } | { ok: false; kind: 'no-gateway' | 'refused' | 'error'; reason: string };
 
 // The child gets its own deadline; this much more before the client declares it hung (kills it).
 const CHILD_MARGIN_MS = 3000;
@@ -49,8 +47,9 @@ function lease(seconds: number, max: number): number {
 
 function failed(error: MapperFailure): OpenResult {
   if (error.kind === 'no-gateway') return { ok: false, kind: 'no-gateway', reason: error.message };
-  const refused = (error.pcpCode !== undefined && (PCP_REFUSALS.has(error.pcpCode) || error.pcpCode === PcpResult.UNSUPP_VERSION))
-    || (error.upnpCode !== undefined && PINHOLE_REFUSALS.has(error.upnpCode));
+  const refused =
+    (error.pcpCode !== undefined && (PCP_REFUSALS.has(error.pcpCode) || error.pcpCode === PcpResult.UNSUPP_VERSION)) ||
+    (error.upnpCode !== undefined && PINHOLE_REFUSALS.has(error.upnpCode));
   const code = error.upnpCode !== undefined ? ` (UPnP error ${error.upnpCode})` : '';
   return { ok: false, kind: refused ? 'refused' : 'error', reason: `${error.message.replace(/\.$/, '')}${code}` };
 }
@@ -81,17 +80,32 @@ function handleNumber(opening: PortOpening, key: string): number | undefined {
 const missing = (what: string): OpenResult => ({ ok: false, kind: 'error', reason: `The opening has no ${what}.` });
 
 /** Opens the port with PCP on the default router of that family; IPv4 falls back to NAT-PMP. */
-export async function openWithPcp(client: MapperClient, req: {
-  family: 4 | 6; internalAddress: string; internalPort: number; leaseSeconds: number; timeoutMs: number;
-  /** A nonce of the caller's (24 hex digits): the same one next time lets a restart take over, renew and remove what a crash left. */
-  nonce?: string;
-}): Promise<OpenResult> {
+export async function openWithPcp(
+  client: MapperClient,
+  req: {
+    family: 4 | 6;
+    internalAddress: string;
+    internalPort: number;
+    leaseSeconds: number;
+    timeoutMs: number;
+    /** A nonce of the caller's (24 hex digits): the same one next time lets a restart take over, renew and remove what a crash left. */
+    nonce?: string;
+  },
+): Promise<OpenResult> {
   const timeoutMs = opTimeout(req.timeoutMs);
-  const result = await client.request({
-    op: 'pcp-map', family: req.family, internalAddress: req.internalAddress, internalPort: req.internalPort,
-    suggestedExternalPort: req.internalPort, leaseSeconds: lease(req.leaseSeconds, MAX_PCP_LEASE), timeoutMs,
-    ...(req.nonce ? { nonce: req.nonce } : {}),
-  }, timeoutMs + CHILD_MARGIN_MS);
+  const result = await client.request(
+    {
+      op: 'pcp-map',
+      family: req.family,
+      internalAddress: req.internalAddress,
+      internalPort: req.internalPort,
+      suggestedExternalPort: req.internalPort,
+      leaseSeconds: lease(req.leaseSeconds, MAX_PCP_LEASE),
+      timeoutMs,
+      ...(req.nonce ? { nonce: req.nonce } : {}),
+    },
+    timeoutMs + CHILD_MARGIN_MS,
+  );
   return result.ok ? { ok: true, opening: fromPcp(req, result.result) } : failed(result.error);
 }
 
@@ -100,21 +114,39 @@ export async function openWithPcp(client: MapperClient, req: {
  * service itself, over IPv6 from internalAddress (the router grants pinholes only to the
  * address that asks), so no earlier 'discover' is needed.
  */
-export async function openUpnpPinhole(client: MapperClient, req: {
-  internalAddress: string; internalPort: number; leaseSeconds: number; timeoutMs: number;
-}): Promise<OpenResult> {
+export async function openUpnpPinhole(
+  client: MapperClient,
+  req: {
+    internalAddress: string;
+    internalPort: number;
+    leaseSeconds: number;
+    timeoutMs: number;
+  },
+): Promise<OpenResult> {
   if (!isIPv6(req.internalAddress)) return { ok: false, kind: 'error', reason: 'A pinhole needs an IPv6 address.' };
   const timeoutMs = opTimeout(req.timeoutMs);
   const leaseSeconds = lease(req.leaseSeconds, MAX_PINHOLE_LEASE);
-  const result = await client.request({
-    op: 'pinhole-add', internalAddress: req.internalAddress, internalPort: req.internalPort, leaseSeconds, timeoutMs,
-  }, timeoutMs + CHILD_MARGIN_MS);
+  const result = await client.request(
+    {
+      op: 'pinhole-add',
+      internalAddress: req.internalAddress,
+      internalPort: req.internalPort,
+      leaseSeconds,
+      timeoutMs,
+    },
+    timeoutMs + CHILD_MARGIN_MS,
+  );
   if (!result.ok) return failed(result.error);
   return {
     ok: true,
     opening: {
-      method: 'upnp-pinhole', family: 6, internalAddress: req.internalAddress, internalPort: req.internalPort,
-      externalAddress: req.internalAddress, externalPort: req.internalPort, leaseSeconds: result.result.leaseSeconds,
+      method: 'upnp-pinhole',
+      family: 6,
+      internalAddress: req.internalAddress,
+      internalPort: req.internalPort,
+      externalAddress: req.internalAddress,
+      externalPort: req.internalPort,
+      leaseSeconds: result.result.leaseSeconds,
       handle: { uniqueId: result.result.uniqueId, gateway: result.result.gateway },
     },
   };
@@ -129,27 +161,51 @@ export async function renewOpening(client: MapperClient, opening: PortOpening, t
       const nonce = handleText(opening, 'nonce');
       const server = handleText(opening, 'server');
       if (!nonce || !server) return missing('PCP nonce or server');
-      const result = await client.request({
-        op: 'pcp-map', family: opening.family, internalAddress: opening.internalAddress, internalPort: opening.internalPort,
-        suggestedExternalPort: opening.externalPort, ...(opening.externalAddress ? { suggestedExternalAddress: opening.externalAddress } : {}),
-        leaseSeconds: lease(opening.leaseSeconds, MAX_PCP_LEASE), nonce, server, protocol: opening.method, timeoutMs: wait,
-      }, wait + CHILD_MARGIN_MS);
+      const result = await client.request(
+        {
+          op: 'pcp-map',
+          family: opening.family,
+          internalAddress: opening.internalAddress,
+          internalPort: opening.internalPort,
+          suggestedExternalPort: opening.externalPort,
+          ...(opening.externalAddress ? { suggestedExternalAddress: opening.externalAddress } : {}),
+          leaseSeconds: lease(opening.leaseSeconds, MAX_PCP_LEASE),
+          nonce,
+          server,
+          protocol: opening.method,
+          timeoutMs: wait,
+        },
+        wait + CHILD_MARGIN_MS,
+      );
       return result.ok ? { ok: true, opening: fromPcp(opening, result.result) } : failed(result.error);
     }
     case 'upnp-pinhole': {
       const uniqueId = handleNumber(opening, 'uniqueId');
       if (uniqueId === undefined) return missing('pinhole id');
-      const result = await client.request({
-        op: 'pinhole-renew', internalAddress: opening.internalAddress, uniqueId,
-        leaseSeconds: lease(opening.leaseSeconds, MAX_PINHOLE_LEASE), timeoutMs: wait,
-      }, wait + CHILD_MARGIN_MS);
+      const result = await client.request(
+        {
+          op: 'pinhole-renew',
+          internalAddress: opening.internalAddress,
+          uniqueId,
+          leaseSeconds: lease(opening.leaseSeconds, MAX_PINHOLE_LEASE),
+          timeoutMs: wait,
+        },
+        wait + CHILD_MARGIN_MS,
+      );
       return result.ok ? { ok: true, opening: { ...opening, leaseSeconds: result.result.leaseSeconds } } : failed(result.error);
     }
     case 'upnp-igd': {
-      const result = await client.request({
-        op: 'map', externalPort: opening.externalPort, internalPort: opening.internalPort, internalClient: opening.internalAddress,
-        leaseSeconds: opening.leaseSeconds, description: `${MAPPING_TAG} ${handleText(opening, 'description') ?? 'room'}`.slice(0, 100),
-      }, wait);
+      const result = await client.request(
+        {
+          op: 'map',
+          externalPort: opening.externalPort,
+          internalPort: opening.internalPort,
+          internalClient: opening.internalAddress,
+          leaseSeconds: opening.leaseSeconds,
+          description: `${MAPPING_TAG} ${handleText(opening, 'description') ?? 'room'}`.slice(0, 100),
+        },
+        wait,
+      );
       return result.ok ? { ok: true, opening } : failed(result.error);
     }
   }
@@ -164,16 +220,29 @@ export async function closeOpening(client: MapperClient, opening: PortOpening, t
       const nonce = handleText(opening, 'nonce');
       const server = handleText(opening, 'server');
       if (!nonce || !server) return false;
-      const result = await client.request({
-        op: 'pcp-unmap', family: opening.family, internalAddress: opening.internalAddress, internalPort: opening.internalPort,
-        externalPort: opening.externalPort, protocol: opening.method, nonce, server, timeoutMs: wait,
-      }, wait + CHILD_MARGIN_MS);
+      const result = await client.request(
+        {
+          op: 'pcp-unmap',
+          family: opening.family,
+          internalAddress: opening.internalAddress,
+          internalPort: opening.internalPort,
+          externalPort: opening.externalPort,
+          protocol: opening.method,
+          nonce,
+          server,
+          timeoutMs: wait,
+        },
+        wait + CHILD_MARGIN_MS,
+      );
       return result.ok;
     }
     case 'upnp-pinhole': {
       const uniqueId = handleNumber(opening, 'uniqueId');
       if (uniqueId === undefined) return false;
-      const result = await client.request({ op: 'pinhole-remove', internalAddress: opening.internalAddress, uniqueId, timeoutMs: wait }, wait + CHILD_MARGIN_MS);
+      const result = await client.request(
+        { op: 'pinhole-remove', internalAddress: opening.internalAddress, uniqueId, timeoutMs: wait },
+        wait + CHILD_MARGIN_MS,
+      );
       return result.ok;
     }
     case 'upnp-igd':

@@ -53,7 +53,12 @@ export function mappingVerdict(facts: MappingFacts): PortMappingStatus {
       case 'empty':
         return { ...mapped, code: 'starting', searching: true, message: say.addressPendingMessage(v4.externalPort) + note };
       default:
-        return { ...mapped, code: 'error', externalAddress: address, message: say.errorMessage(internalPort, `the router reports ${address} as its internet address`, internalAddress) + note };
+        return {
+          ...mapped,
+          code: 'error',
+          externalAddress: address,
+          message: say.errorMessage(internalPort, `the router reports ${address} as its internet address`, internalAddress) + note,
+        };
     }
   }
   if (!gateway) return { ...base, code: 'no-gateway', message: say.noGatewayMessage() + note };

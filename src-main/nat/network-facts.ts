@@ -19,7 +19,8 @@ export function isGlobalIpv6(address: string): boolean {
 function globalIpv6Addresses(): string[] {
   const found: string[] = [];
   for (const entries of Object.values(networkInterfaces())) {
-    for (const entry of entries ?? []) if (entry.family === 'IPv6' && !entry.internal && isGlobalIpv6(entry.address)) found.push(entry.address);
+    for (const entry of entries ?? [])
+      if (entry.family === 'IPv6' && !entry.internal && isGlobalIpv6(entry.address)) found.push(entry.address);
   }
   return found;
 }

@@ -8,7 +8,11 @@ import { exchange } from './udp-exchange';
 import { isUnspecified, addressToBytes } from './ip-bytes';
 import { PCP_NONCE_BYTES, PCP_PORT, decodePcpMapReply, encodePcpMap, pcpResultReason } from './pcp-messages';
 import {
-  NATPMP_OPCODE_EXTERNAL_ADDRESS, NATPMP_OPCODE_MAP_TCP, decodeNatPmpReply, encodeNatPmpExternalAddress, encodeNatPmpMap,
+  NATPMP_OPCODE_EXTERNAL_ADDRESS,
+  NATPMP_OPCODE_MAP_TCP,
+  decodeNatPmpReply,
+  encodeNatPmpExternalAddress,
+  encodeNatPmpMap,
 } from './natpmp-messages';
 import type { PcpMapping } from './mapper-messages';
 
@@ -18,7 +22,10 @@ const ADDRESS_QUESTION_MS = 500;
 
 /** The router answered with a result code (PCP's numbering; NAT-PMP's codes are translated). */
 export class PcpError extends GatewayError {
-  constructor(message: string, readonly pcpCode: number) {
+  constructor(
+    message: string,
+    readonly pcpCode: number,
+  ) {
     super('upnp', message);
   }
 }
@@ -68,16 +75,36 @@ function unknownAsEmpty(address: string): string {
 function granted(family: 4 | 6, externalAddress: string, externalPort: number, lifetime: number): void {
   const wrongFamily = externalAddress !== '' && (family === 4 ? !isIPv4(externalAddress) : !isIPv6(externalAddress));
   if (externalPort === 0 || lifetime === 0 || wrongFamily) {
-    throw new GatewayError('bad-gateway', `The router said yes but granted ${wrongFamily ? `an IPv${family === 4 ? 6 : 4} address` : 'no port or no time'}.`);
+    throw new GatewayError(
+      'bad-gateway',
+      `The router said yes but granted ${wrongFamily ? `an IPv${family === 4 ? 6 : 4} address` : 'no port or no time'}.`,
+    );
   }
 }
 
-function pcpRequest(o: PcpMapOptions | PcpUnmapOptions, nonce: Buffer, server: string, deadline: number, lifetime: number, suggestedPort: number, suggestedAddress?: string) {
+function pcpRequest(
+  o: PcpMapOptions | PcpUnmapOptions,
+  nonce: Buffer,
+  server: string,
+  deadline: number,
+  lifetime: number,
+  suggestedPort: number,
+  suggestedAddress?: string,
+) {
   return exchange({
-    family: o.family, bindAddress: o.internalAddress, server, port: PCP_PORT, schedule: 'pcp', deadline,
+    family: o.family,
+    bindAddress: o.internalAddress,
+    server,
+    port: PCP_PORT,
+    schedule: 'pcp',
+    deadline,
     message: encodePcpMap({
-      clientAddress: o.internalAddress, lifetime, nonce, internalPort: o.internalPort,
-      suggestedExternalPort: suggestedPort, suggestedExternalAddress: suggestedAddress ?? (o.family === 4 ? '0.0.0.0' : '::'),
+      clientAddress: o.internalAddress,
+      lifetime,
+      nonce,
+      internalPort: o.internalPort,
+      suggestedExternalPort: suggestedPort,
+      suggestedExternalAddress: suggestedAddress ?? (o.family === 4 ? '0.0.0.0' : '::'),
     }),
     decode: (m) => {
       const reply = decodePcpMapReply(m, { nonce, internalPort: o.internalPort });
@@ -88,7 +115,13 @@ function pcpRequest(o: PcpMapOptions | PcpUnmapOptions, nonce: Buffer, server: s
 
 function natPmpRequest(internalAddress: string, server: string, deadline: number, message: Buffer, opcode: number, internalPort?: number) {
   return exchange({
-    family: 4, bindAddress: internalAddress, server, port: PCP_PORT, schedule: 'nat-pmp', deadline, message,
+    family: 4,
+    bindAddress: internalAddress,
+    server,
+    port: PCP_PORT,
+    schedule: 'nat-pmp',
+    deadline,
+    message,
     decode: (m) => {
       const reply = decodeNatPmpReply(m, { opcode, ...(internalPort === undefined ? {} : { internalPort }) });
       return reply.kind === 'ignored' ? { ignored: reply.reason } : reply;
@@ -98,13 +131,22 @@ function natPmpRequest(internalAddress: string, server: string, deadline: number
 
 async function natPmpMap(o: PcpMapOptions, server: string, nonce: Buffer, deadline: number): Promise<PcpMapping> {
   if (o.family !== 4) throw new PcpError('The router speaks only NAT-PMP, which cannot open IPv6 ports.', 1);
-  const message = encodeNatPmpMap({ internalPort: o.internalPort, suggestedExternalPort: o.suggestedExternalPort, lifetime: o.leaseSeconds });
+  const message = encodeNatPmpMap({
+    internalPort: o.internalPort,
+    suggestedExternalPort: o.suggestedExternalPort,
+    lifetime: o.leaseSeconds,
+  });
   const reply = await natPmpRequest(o.internalAddress, server, deadline, message, NATPMP_OPCODE_MAP_TCP, o.internalPort);
   if (reply.kind === 'failure') throw new PcpError(`NAT-PMP: ${pcpResultReason(reply.resultCode)}.`, reply.resultCode);
   if (reply.kind !== 'mapped') throw new GatewayError('bad-gateway', 'The router answered another NAT-PMP question.');
   granted(4, '', reply.externalPort, reply.lifetime);
-  const asked = await natPmpRequest(o.internalAddress, server, Math.max(deadline, Date.now() + ADDRESS_QUESTION_MS),
-    encodeNatPmpExternalAddress(), NATPMP_OPCODE_EXTERNAL_ADDRESS).catch(() => undefined);
+  const asked = await natPmpRequest(
+    o.internalAddress,
+    server,
+    Math.max(deadline, Date.now() + ADDRESS_QUESTION_MS),
+    encodeNatPmpExternalAddress(),
+    NATPMP_OPCODE_EXTERNAL_ADDRESS,
+  ).catch(() => undefined);
   return {
     protocol: 'nat-pmp',
     externalAddress: asked?.kind === 'external-address' ? unknownAsEmpty(asked.address) : '',
@@ -141,8 +183,14 @@ export async function pcpMap(o: PcpMapOptions): Promise<PcpMapping> {
 export async function pcpUnmap(o: PcpUnmapOptions): Promise<void> {
   const deadline = Date.now() + o.timeoutMs;
   if (o.protocol === 'nat-pmp') {
-    const reply = await natPmpRequest(o.internalAddress, o.server, deadline,
-      encodeNatPmpMap({ internalPort: o.internalPort, suggestedExternalPort: 0, lifetime: 0 }), NATPMP_OPCODE_MAP_TCP, o.internalPort);
+    const reply = await natPmpRequest(
+      o.internalAddress,
+      o.server,
+      deadline,
+      encodeNatPmpMap({ internalPort: o.internalPort, suggestedExternalPort: 0, lifetime: 0 }),
+      NATPMP_OPCODE_MAP_TCP,
+      o.internalPort,
+    );
     if (reply.kind === 'failure') throw new PcpError(`NAT-PMP: ${pcpResultReason(reply.resultCode)}.`, reply.resultCode);
     return;
   }

@@ -15,9 +15,20 @@ export const PCP_MAX_MESSAGE_BYTES = 1100;
 
 /** PCP result codes (RFC 6887 §7.4). */
 export const PcpResult = {
-  SUCCESS: 0, UNSUPP_VERSION: 1, NOT_AUTHORIZED: 2, MALFORMED_REQUEST: 3, UNSUPP_OPCODE: 4,
-  UNSUPP_OPTION: 5, MALFORMED_OPTION: 6, NETWORK_FAILURE: 7, NO_RESOURCES: 8, UNSUPP_PROTOCOL: 9,
-  USER_EX_QUOTA: 10, CANNOT_PROVIDE_EXTERNAL: 11, ADDRESS_MISMATCH: 12, EXCESSIVE_REMOTE_PEERS: 13,
+  SUCCESS: 0,
+  UNSUPP_VERSION: 1,
+  NOT_AUTHORIZED: 2,
+  MALFORMED_REQUEST: 3,
+  UNSUPP_OPCODE: 4,
+  UNSUPP_OPTION: 5,
+  MALFORMED_OPTION: 6,
+  NETWORK_FAILURE: 7,
+  NO_RESOURCES: 8,
+  UNSUPP_PROTOCOL: 9,
+  USER_EX_QUOTA: 10,
+  CANNOT_PROVIDE_EXTERNAL: 11,
+  ADDRESS_MISMATCH: 12,
+  EXCESSIVE_REMOTE_PEERS: 13,
 } as const;
 
 const REASONS: Record<number, string> = {
@@ -84,10 +95,7 @@ export type PcpReply =
 const WHOLE_REQUEST_ERRORS = new Set<number>([PcpResult.MALFORMED_REQUEST, PcpResult.UNSUPP_OPCODE]);
 
 /** Checks a reply against the request it should answer (RFC 6887 §8.3 and §11.5). */
-export function decodePcpMapReply(
-  message: Buffer,
-  expected: { nonce: Buffer; internalPort: number },
-): PcpReply {
+export function decodePcpMapReply(message: Buffer, expected: { nonce: Buffer; internalPort: number }): PcpReply {
   if (message.length < 4) return { kind: 'ignored', reason: 'a truncated reply' };
   if (message.length > PCP_MAX_MESSAGE_BYTES) return { kind: 'ignored', reason: 'an oversized reply' };
   const version = message[0] ?? 0;
@@ -95,7 +103,10 @@ export function decodePcpMapReply(
   if (!isResponse) return { kind: 'ignored', reason: 'a request instead of a reply' };
   if (version === 0) {
     // RFC 6887 §9: a NAT-PMP server answers with its own 8-byte format: opcode 128 + ours, result 1.
-    return message.length >= 8 && message.length <= 16 && (message[1] === 0x80 + PCP_OPCODE_MAP || message[1] === 0x80) && message.readUInt16BE(2) === 1
+    return message.length >= 8 &&
+      message.length <= 16 &&
+      (message[1] === 0x80 + PCP_OPCODE_MAP || message[1] === 0x80) &&
+      message.readUInt16BE(2) === 1
       ? { kind: 'unsupported-version', version: 0 }
       : { kind: 'ignored', reason: 'a NAT-PMP reply that is not "unsupported version"' };
   }
@@ -117,7 +128,8 @@ export function decodePcpMapReply(
       : { kind: 'ignored', reason: 'a reply without its MAP payload' };
   }
   const payload = message.subarray(HEADER_BYTES, MAP_MESSAGE_BYTES);
-  if (!payload.subarray(0, PCP_NONCE_BYTES).equals(expected.nonce)) return { kind: 'ignored', reason: 'a reply with another mapping nonce' };
+  if (!payload.subarray(0, PCP_NONCE_BYTES).equals(expected.nonce))
+    return { kind: 'ignored', reason: 'a reply with another mapping nonce' };
   if (payload[12] !== PROTOCOL_TCP) return { kind: 'ignored', reason: 'a reply for another protocol' };
   if (payload.readUInt16BE(16) !== expected.internalPort) return { kind: 'ignored', reason: 'a reply for another internal port' };
   if (resultCode !== PcpResult.SUCCESS) return { kind: 'failure', resultCode, lifetime };

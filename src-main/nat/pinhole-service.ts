@@ -18,20 +18,23 @@ function withDeadline<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
 
 async function withFirewall<T>(internalAddress: string, timeoutMs: number, action: (fw: DiscoveredFirewall) => Promise<T>): Promise<T> {
   const deadline = Date.now() + timeoutMs;
-  return withDeadline((async () => {
-    let fw = found.get(internalAddress);
-    if (!fw) {
-      fw = await discoverFirewallControl(internalAddress, Math.max(100, deadline - Date.now()));
-      found.set(internalAddress, fw);
-    }
-    try {
-      return await action(fw);
-    } catch (err) {
-      // A router that answered with a UPnP code is still there; anything else: search again next time.
-      if (!(err instanceof GatewayError && err.kind === 'upnp')) found.delete(internalAddress);
-      throw err;
-    }
-  })(), timeoutMs);
+  return withDeadline(
+    (async () => {
+      let fw = found.get(internalAddress);
+      if (!fw) {
+        fw = await discoverFirewallControl(internalAddress, Math.max(100, deadline - Date.now()));
+        found.set(internalAddress, fw);
+      }
+      try {
+        return await action(fw);
+      } catch (err) {
+        // A router that answered with a UPnP code is still there; anything else: search again next time.
+        if (!(err instanceof GatewayError && err.kind === 'upnp')) found.delete(internalAddress);
+        throw err;
+      }
+    })(),
+    timeoutMs,
+  );
 }
 
 /** Opens a pinhole; resolves with its id and the router's address. */

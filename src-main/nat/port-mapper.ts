@@ -111,7 +111,11 @@ class RouterPortMapper extends EventEmitter implements PortMapper {
     this.restarts = [];
     this.searches = 0;
     this.verdictGiven = false;
-    this.setStatus({ code: 'starting', message: `Asking your router to let friends reach port ${this.options.internalPort}.`, internalPort: this.options.internalPort });
+    this.setStatus({
+      code: 'starting',
+      message: `Asking your router to let friends reach port ${this.options.internalPort}.`,
+      internalPort: this.options.internalPort,
+    });
     const round = this.search();
     const deadline = new Promise<void>((resolve) => setTimeout(resolve, this.options.verdictDeadlineMs ?? 2_800).unref());
     this.first = Promise.race([round, deadline]).then(() => {
@@ -135,12 +139,14 @@ class RouterPortMapper extends EventEmitter implements PortMapper {
     delete this.held[4];
     delete this.held[6];
     for (const h of held) clearTimeout(h.renewTimer);
-    const removed = await Promise.all(held.map(async (h) => {
-      const done = await this.close(h.opening, STOP_TIMEOUT_MS);
-      // A twin that was the same rule is gone already; one that was not goes now.
-      await Promise.all(h.twins.map((twin) => this.close(twin, STOP_TIMEOUT_MS)));
-      return done;
-    }));
+    const removed = await Promise.all(
+      held.map(async (h) => {
+        const done = await this.close(h.opening, STOP_TIMEOUT_MS);
+        // A twin that was the same rule is gone already; one that was not goes now.
+        await Promise.all(h.twins.map((twin) => this.close(twin, STOP_TIMEOUT_MS)));
+        return done;
+      }),
+    );
     const client = this.client;
     this.client = undefined;
     client?.kill();
@@ -170,7 +176,10 @@ class RouterPortMapper extends EventEmitter implements PortMapper {
   private async searchOnce(): Promise<void> {
     const client = this.ensureClient();
     this.facts = await (this.options.network ?? currentNetwork)();
-    const discoveryMs = this.searches++ === 0 ? (this.options.discoveryTimeoutMs ?? 2_000) : Math.max(LATER_DISCOVERY_MS, this.options.discoveryTimeoutMs ?? 0);
+    const discoveryMs =
+      this.searches++ === 0
+        ? (this.options.discoveryTimeoutMs ?? 2_000)
+        : Math.max(LATER_DISCOVERY_MS, this.options.discoveryTimeoutMs ?? 0);
     const failures: MethodFailure[] = [];
     this.roundFailures = failures;
     const tasks: Array<Promise<unknown>> = [];
@@ -179,24 +188,39 @@ class RouterPortMapper extends EventEmitter implements PortMapper {
     const wantV6 = () => this.running && !this.held[6] && ipv6.address !== undefined;
     const upnp = discoverUpnp(client, discoveryMs);
     if (wantV4()) {
-      tasks.push(upnp.then(async (found) => {
-        if (!found.ok) return this.failed(failures, found);
-        const mapped = await mapWithUpnpIgd(client, {
-          internalAddress: found.internalAddress, internalPort: this.options.internalPort, leaseSeconds: this.lease,
-          description: this.options.description ?? 'room', stillWanted: wantV4,
-        });
-        if (mapped.ok) return this.adopt(mapped.opening);
-        if (mapped.reason !== 'stopped' && !this.held[4]) this.failed(failures, mapped);
-      }));
+      tasks.push(
+        upnp.then(async (found) => {
+          if (!found.ok) return this.failed(failures, found);
+          const mapped = await mapWithUpnpIgd(client, {
+            internalAddress: found.internalAddress,
+            internalPort: this.options.internalPort,
+            leaseSeconds: this.lease,
+            description: this.options.description ?? 'room',
+            stillWanted: wantV4,
+          });
+          if (mapped.ok) return this.adopt(mapped.opening);
+          if (mapped.reason !== 'stopped' && !this.held[4]) this.failed(failures, mapped);
+        }),
+      );
       if (ipv4.gateway && ipv4.address) tasks.push(this.tryMethod(openWithPcp(client, this.pcpRequest(4, ipv4.address)), failures));
     }
     if (wantV6()) {
       const address = ipv6.address!;
       tasks.push(this.tryMethod(openWithPcp(client, this.pcpRequest(6, address)), []));
-      tasks.push(upnp.then((found) => {
-        if (!found.ok || found.igdVersion !== 2 || !wantV6()) return undefined;
-        return this.tryMethod(openUpnpPinhole(client, { internalAddress: address, internalPort: this.options.internalPort, leaseSeconds: this.lease, timeoutMs: METHOD_TIMEOUT_MS }), []);
-      }));
+      tasks.push(
+        upnp.then((found) => {
+          if (!found.ok || found.igdVersion !== 2 || !wantV6()) return undefined;
+          return this.tryMethod(
+            openUpnpPinhole(client, {
+              internalAddress: address,
+              internalPort: this.options.internalPort,
+              leaseSeconds: this.lease,
+              timeoutMs: METHOD_TIMEOUT_MS,
+            }),
+            [],
+          );
+        }),
+      );
     }
     await Promise.all(tasks);
     if (!this.held[4]) this.failures = failures;
@@ -205,7 +229,9 @@ class RouterPortMapper extends EventEmitter implements PortMapper {
 
   private pcpRequest(family: 4 | 6, internalAddress: string) {
     const { internalPort, owner } = this.options;
-    const nonce = owner ? createHash('sha256').update(`porthole pcp ${owner} ${family} ${internalAddress} ${internalPort}`).digest('hex').slice(0, 24) : undefined;
+    const nonce = owner
+      ? createHash('sha256').update(`porthole pcp ${owner} ${family} ${internalAddress} ${internalPort}`).digest('hex').slice(0, 24)
+      : undefined;
     return { family, internalAddress, internalPort, leaseSeconds: this.lease, timeoutMs: METHOD_TIMEOUT_MS, ...(nonce ? { nonce } : {}) };
   }
 
@@ -320,15 +346,25 @@ class RouterPortMapper extends EventEmitter implements PortMapper {
     this.restarts = this.restarts.filter((t) => now - t < RESTART_WINDOW_MS).concat(now);
     if (this.restarts.length > MAX_RESTARTS) {
       clearTimeout(this.searchTimer);
-      this.setStatus({ ...this.current, code: 'error', message: say.errorMessage(this.options.internalPort, 'the port-mapping helper keeps crashing', this.current.internalAddress) });
+      this.setStatus({
+        ...this.current,
+        code: 'error',
+        message: say.errorMessage(this.options.internalPort, 'the port-mapping helper keeps crashing', this.current.internalAddress),
+      });
       return;
     }
     // The router still holds what the old child made; the new search finds and replaces it.
     for (const family of [4, 6] as const) clearTimeout(this.held[family]?.renewTimer);
     delete this.held[4];
     delete this.held[6];
-    this.setStatus({ code: 'starting', message: `The port-mapping helper stopped; asking the router again for port ${this.options.internalPort}.`, internalPort: this.options.internalPort });
-    setTimeout(() => { if (this.running) void this.search(); }, 100 * this.restarts.length).unref();
+    this.setStatus({
+      code: 'starting',
+      message: `The port-mapping helper stopped; asking the router again for port ${this.options.internalPort}.`,
+      internalPort: this.options.internalPort,
+    });
+    setTimeout(() => {
+      if (this.running) void this.search();
+    }, 100 * this.restarts.length).unref();
   }
 
   private publish(): void {

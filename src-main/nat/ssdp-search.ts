@@ -17,7 +17,10 @@ const MAX_CANDIDATES = 8;
 const MAX_DESCRIPTION_BYTES = 256 * 1024;
 
 /** A description URL and the host that answered with it, the only host it may be fetched from. */
-export interface SsdpCandidate { location: string; host: string }
+export interface SsdpCandidate {
+  location: string;
+  host: string;
+}
 
 /** How one discovery sends its query and judges what it finds. */
 export interface SsdpSearchPlan<T> {
@@ -71,7 +74,10 @@ export function startSsdpSearch<T>(plan: SsdpSearchPlan<T>): SsdpSearch<T> {
   let settled = false;
   let resolve!: (value: T) => void;
   let reject!: (error: GatewayError) => void;
-  const result = new Promise<T>((res, rej) => { resolve = res; reject = rej; });
+  const result = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
 
   const settle = (): boolean => {
     if (settled) return false;
@@ -81,8 +87,12 @@ export function startSsdpSearch<T>(plan: SsdpSearchPlan<T>): SsdpSearch<T> {
     plan.close();
     return true;
   };
-  const fail = (error: GatewayError) => { if (settle()) reject(error); };
-  const send = () => { if (!settled) plan.sendQuery(); };
+  const fail = (error: GatewayError) => {
+    if (settle()) reject(error);
+  };
+  const send = () => {
+    if (!settled) plan.sendQuery();
+  };
 
   const checkNext = async () => {
     if (checking || settled) return;
@@ -112,7 +122,9 @@ export function startSsdpSearch<T>(plan: SsdpSearchPlan<T>): SsdpSearch<T> {
 
   return {
     result,
-    get full() { return seen.size >= MAX_CANDIDATES; },
+    get full() {
+      return seen.size >= MAX_CANDIDATES;
+    },
     offer(candidate) {
       if (seen.size >= MAX_CANDIDATES || seen.has(candidate.location)) return;
       seen.add(candidate.location);

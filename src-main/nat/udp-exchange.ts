@@ -54,15 +54,23 @@ export function exchange<T>(o: ExchangeOptions<T>): Promise<T> {
       clearTimeout(resend);
       clearTimeout(timer);
       socket.removeAllListeners('message');
-      try { socket.close(); } catch { /* already closed */ }
+      try {
+        socket.close();
+      } catch {
+        /* already closed */
+      }
       if ('ok' in result) resolve(result.ok);
       else reject(result.error);
     };
-    const timer = setTimeout(() => finish({
-      error: lastProblem
-        ? new GatewayError('bad-gateway', unusable(o.server, lastProblem))
-        : new GatewayError('no-gateway', `Nothing answered at ${o.server} port ${o.port}.`),
-    }), Math.max(0, o.deadline - Date.now()));
+    const timer = setTimeout(
+      () =>
+        finish({
+          error: lastProblem
+            ? new GatewayError('bad-gateway', unusable(o.server, lastProblem))
+            : new GatewayError('no-gateway', `Nothing answered at ${o.server} port ${o.port}.`),
+        }),
+      Math.max(0, o.deadline - Date.now()),
+    );
 
     const send = () => {
       if (done) return;

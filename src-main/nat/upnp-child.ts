@@ -89,13 +89,16 @@ function onMessage(raw: unknown): void {
   }
   const request = parsed.data;
   const lane = laneOf(request.op);
-  lanes.set(lane, (lanes.get(lane) ?? Promise.resolve()).then(async () => {
-    try {
-      send({ id: request.id, ok: true, result: await handle(request) });
-    } catch (err) {
-      send({ id: request.id, ok: false, error: failureOf(err) });
-    }
-  }));
+  lanes.set(
+    lane,
+    (lanes.get(lane) ?? Promise.resolve()).then(async () => {
+      try {
+        send({ id: request.id, ok: true, result: await handle(request) });
+      } catch (err) {
+        send({ id: request.id, ok: false, error: failureOf(err) });
+      }
+    }),
+  );
 }
 
 if (parentPort) parentPort.on('message', (event) => onMessage(event.data));

@@ -20,8 +20,12 @@ export async function upnpExternalAddress(client: MapperClient, timeoutMs = REQU
 }
 
 /** Finds the UPnP gateway; the child keeps it for the calls that follow. */
-export async function discoverUpnp(client: MapperClient, discoveryTimeoutMs: number): Promise<
-  { ok: true; internalAddress: string; gatewayHost: string; igdVersion: 1 | 2 } | { ok: false; kind: 'no-gateway' | 'error'; reason: string }
+export async function discoverUpnp(
+  client: MapperClient,
+  discoveryTimeoutMs: number,
+): Promise<
+  | { ok: true; internalAddress: string; gatewayHost: string; igdVersion: 1 | 2 }
+  | { ok: false; kind: 'no-gateway' | 'error'; reason: string }
 > {
   const found = await client.request({ op: 'discover', timeoutMs: discoveryTimeoutMs }, discoveryTimeoutMs + 15_000);
   if (!found.ok) return { ok: false, kind: found.error.kind === 'no-gateway' ? 'no-gateway' : 'error', reason: found.error.message };
@@ -39,15 +43,23 @@ export async function mapWithUpnpIgd(
   const externalAddress = await upnpExternalAddress(client);
   if (!options.stillWanted()) return { ok: false, kind: 'error', reason: 'stopped', internalAddress };
   const outcome = await mapPort(client, {
-    internalPort: options.internalPort, internalClient: internalAddress, leaseSeconds: options.leaseSeconds,
+    internalPort: options.internalPort,
+    internalClient: internalAddress,
+    leaseSeconds: options.leaseSeconds,
     description: options.description,
   });
-  if (outcome.kind !== 'mapped') return { ok: false, kind: outcome.kind, reason: outcome.reason, internalAddress, ...(externalAddress ? { externalAddress } : {}) };
+  if (outcome.kind !== 'mapped')
+    return { ok: false, kind: outcome.kind, reason: outcome.reason, internalAddress, ...(externalAddress ? { externalAddress } : {}) };
   return {
     ok: true,
     opening: {
-      method: 'upnp-igd', family: 4, internalAddress, internalPort: options.internalPort,
-      externalAddress, externalPort: outcome.externalPort, leaseSeconds: outcome.leaseSeconds,
+      method: 'upnp-igd',
+      family: 4,
+      internalAddress,
+      internalPort: options.internalPort,
+      externalAddress,
+      externalPort: outcome.externalPort,
+      leaseSeconds: outcome.leaseSeconds,
       handle: { description: options.description },
     },
   };

@@ -69,7 +69,10 @@ function decode<S extends z.ZodType>(
   } catch {
     return fail('bad-json', 'A message was not valid JSON.');
   }
-  const type = typeof raw === 'object' && raw !== null && !Array.isArray(raw) && Object.hasOwn(raw, 'type') ? (raw as { type: unknown }).type : undefined;
+  const type =
+    typeof raw === 'object' && raw !== null && !Array.isArray(raw) && Object.hasOwn(raw, 'type')
+      ? (raw as { type: unknown }).type
+      : undefined;
   if (typeof type !== 'string' || !knownTypes.has(type)) {
     const named = typeof type === 'string' && SAFE_TYPE.test(type) ? ` "${type}"` : '';
     const refused = fail('unknown-type', `Unknown message type${named}.`);

@@ -4,13 +4,25 @@ import { CloseCode } from './protocol';
 /** What a close from the host after the welcome means for the person. */
 export function closeError(code: number, reason: string): AppError {
   if (code === CloseCode.roomClosed) return { code: 'room-closed', message: 'The host closed the room.' };
-  if (code === CloseCode.sessionReplaced) return { code: 'session-replaced', message: 'You joined this room again from somewhere else, so this connection was closed.' };
+  if (code === CloseCode.sessionReplaced)
+    return { code: 'session-replaced', message: 'You joined this room again from somewhere else, so this connection was closed.' };
   if (code === CloseCode.rateLimited) return { code: 'rate-limited', message: 'The host disconnected you for sending too fast.' };
-  if (code === CloseCode.tooManyErrors) return { code: 'too-many-errors', message: 'The host disconnected you after too many invalid messages.' };
+  if (code === CloseCode.tooManyErrors)
+    return { code: 'too-many-errors', message: 'The host disconnected you after too many invalid messages.' };
   return { code: 'room-closed', message: `The host ended the connection${reason ? `: ${reason.slice(0, 120)}` : '.'}` };
 }
 
-const WARNING_CODES = new Set<string>(['rate-limited', 'text-invalid', 'invalid-message', 'bad-json', 'unknown-type', 'binary-not-expected', 'already-joined', 'hello-first', 'too-many-transfers']);
+const WARNING_CODES = new Set<string>([
+  'rate-limited',
+  'text-invalid',
+  'invalid-message',
+  'bad-json',
+  'unknown-type',
+  'binary-not-expected',
+  'already-joined',
+  'hello-first',
+  'too-many-transfers',
+]);
 
 /** An error frame's code from the host, narrowed to the codes a guest knows. */
 export function asWarningCode(code: string): AppError['code'] {

@@ -31,7 +31,9 @@ export async function createHostIdentity(): Promise<HostIdentity> {
   const notAfter = new Date(notBefore);
   notAfter.setFullYear(notAfter.getFullYear() + VALIDITY_YEARS);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: randomBytes(16).toString('hex').replace(/^[89a-f]/, '1'),
+    serialNumber: randomBytes(16)
+      .toString('hex')
+      .replace(/^[89a-f]/, '1'),
     name: 'CN=Porthole host',
     notBefore,
     notAfter,

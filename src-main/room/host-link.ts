@@ -143,7 +143,11 @@ async function readRefusal(res: IncomingMessage): Promise<PortholeError> {
   let supported = '';
   try {
     const parsed = JSON.parse(body) as { supported?: unknown };
-    if (Array.isArray(parsed.supported)) supported = parsed.supported.filter((v) => typeof v === 'string').join(', ').slice(0, 100);
+    if (Array.isArray(parsed.supported))
+      supported = parsed.supported
+        .filter((v) => typeof v === 'string')
+        .join(', ')
+        .slice(0, 100);
   } catch {
     // Not from a Porthole host, or a truncated body: the status code is enough.
   }
@@ -162,7 +166,10 @@ async function readRefusal(res: IncomingMessage): Promise<PortholeError> {
       return new PortholeError('room-busy', 'The room is busy letting people in. Try again in a moment.', waitMs);
     }
     case 404:
-      return new PortholeError('not-a-porthole-host', 'The address in the invite answers, but not as a Porthole room. Ask for a new invite.');
+      return new PortholeError(
+        'not-a-porthole-host',
+        'The address in the invite answers, but not as a Porthole room. Ask for a new invite.',
+      );
     default:
       return new PortholeError('not-a-porthole-host', `The host answered with HTTP ${res.statusCode} instead of opening the room.`);
   }
@@ -189,7 +196,10 @@ function closedBeforeWelcome(
       if (refusal?.code === 'name-invalid') {
         return new PortholeError('name-invalid', `The host refused the name. ${refusal.message.slice(0, 200)} Pick another name.`);
       }
-      return new PortholeError('version-mismatch', `The host refused to let this app in (${(refusal?.message ?? reason).slice(0, 200)}). Update both apps to the same version.`);
+      return new PortholeError(
+        'version-mismatch',
+        `The host refused to let this app in (${(refusal?.message ?? reason).slice(0, 200)}). Update both apps to the same version.`,
+      );
     case CloseCode.roomClosed:
       return new PortholeError('room-closed', 'The host closed the room.');
     default:

@@ -80,7 +80,10 @@ export function inviteAddresses(invite: InviteParts | Invite): InviteAddress[] {
 
 /** Parses what a person pasted; throws a PortholeError('invite-invalid') saying what is wrong. */
 export function parseInvite(pasted: string): Invite {
-  const text = pasted.trim().replace(/^<(.*)>$/s, '$1').trim();
+  const text = pasted
+    .trim()
+    .replace(/^<(.*)>$/s, '$1')
+    .trim();
   if (text === '') bad('The invite is empty. Paste the whole invite your host sent you.');
   if (!text.toLowerCase().startsWith(SCHEME)) {
     bad('This is not a Porthole invite: an invite starts with porthole://.');
@@ -89,7 +92,13 @@ export function parseInvite(pasted: string): Invite {
   const rest = text.slice(SCHEME.length);
   const slash = rest.indexOf('/');
   const authority = slash === -1 ? rest : rest.slice(0, slash);
-  const [fingerprint, secret, ...extra] = slash === -1 ? [] : rest.slice(slash + 1).replace(/\/$/, '').split('/');
+  const [fingerprint, secret, ...extra] =
+    slash === -1
+      ? []
+      : rest
+          .slice(slash + 1)
+          .replace(/\/$/, '')
+          .split('/');
   const addresses = parseAddressList(authority);
   if (!fingerprint || !secret || extra.length > 0) {
     bad('The invite is cut short or has extra parts. Ask for the invite again and paste all of it.');
@@ -126,12 +135,17 @@ function parseAddress(entry: string, nth: string | undefined): InviteAddress {
   let portText: string | undefined;
   if (entry.startsWith('[')) {
     const close = entry.indexOf(']');
-    if (close === -1) say('The IPv6 address in the invite is missing its closing bracket "]".', 'is missing the closing bracket "]" of its IPv6 address');
+    if (close === -1)
+      say('The IPv6 address in the invite is missing its closing bracket "]".', 'is missing the closing bracket "]" of its IPv6 address');
     host = entry.slice(1, close);
-    if (isIP(host) !== 6) say(`"${clip(host)}" in brackets is not an IPv6 address.`, `has "${clip(host)}" in brackets, which is not an IPv6 address`);
+    if (isIP(host) !== 6)
+      say(`"${clip(host)}" in brackets is not an IPv6 address.`, `has "${clip(host)}" in brackets, which is not an IPv6 address`);
     const after = entry.slice(close + 1);
     if (!after.startsWith(':')) {
-      say('The invite has no port after the address (like [2001:db8::1]:41234).', 'has no port after the address (like [2001:db8::1]:41234)');
+      say(
+        'The invite has no port after the address (like [2001:db8::1]:41234).',
+        'has no port after the address (like [2001:db8::1]:41234)',
+      );
     }
     portText = after.slice(1);
   } else {
@@ -143,8 +157,10 @@ function parseAddress(entry: string, nth: string | undefined): InviteAddress {
     }
     [host = '', portText] = entry.split(':');
     if (host === '') say('The invite has no host address.', 'has no host, only a port');
-    if (isIP(host) === 0 && /^[\d.]+$/.test(host)) say(`"${clip(host)}" is not a valid IPv4 address.`, `has "${clip(host)}", which is not a valid IPv4 address`);
-    if (isIP(host) === 0 && !DNS_NAME.test(host)) say(`"${clip(host)}" is not a valid host address.`, `has "${clip(host)}", which is not a valid host address`);
+    if (isIP(host) === 0 && /^[\d.]+$/.test(host))
+      say(`"${clip(host)}" is not a valid IPv4 address.`, `has "${clip(host)}", which is not a valid IPv4 address`);
+    if (isIP(host) === 0 && !DNS_NAME.test(host))
+      say(`"${clip(host)}" is not a valid host address.`, `has "${clip(host)}", which is not a valid host address`);
   }
   if (portText === undefined || !/^\d{1,5}$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535) {
     say(

@@ -70,7 +70,10 @@ export class MemberRegistry {
     const departed = others.find((s) => s.lingering && sameName(s.member));
     const active = existing !== undefined && (existing.peer !== undefined || existing.lingering);
     if (!active && this.present().length - (departed ? 1 : 0) + 1 >= this.maxMembers) {
-      return { ok: false, error: { code: 'room-full', message: `The room is full (${this.maxMembers} people). Ask the host to make room.` } };
+      return {
+        ok: false,
+        error: { code: 'room-full', message: `The room is full (${this.maxMembers} people). Ask the host to make room.` },
+      };
     }
     if (departed) departed.lingering = false;
     const session = existing ?? this.createSession(name);

@@ -3,14 +3,7 @@ import type { WebSocket } from 'ws';
 import type { AppError } from './errors';
 import { decodeTextFrame, type Refused } from './frame-decoder';
 import { allowed } from './features';
-import {
-  CLIENT_MESSAGE_TYPES,
-  CloseCode,
-  clientMessageSchema,
-  type ClientMessage,
-  type HostMessage,
-  type LeaveReason,
-} from './protocol';
+import { CLIENT_MESSAGE_TYPES, CloseCode, clientMessageSchema, type ClientMessage, type HostMessage, type LeaveReason } from './protocol';
 import { RateLimiter } from './rate-limiter';
 import { isTransferMessage, type TransferHostMessage } from '../transfer/transfer-messages';
 
@@ -100,10 +93,7 @@ export class PeerConnection extends EventEmitter<PeerEvents> {
     // Errors (a frame too large, too many fragments…) mean ws is already tearing the connection down.
     ws.on('error', () => this.signalClosing());
     this.pingTimer = setInterval(() => this.ping(), policy.heartbeat.intervalMs);
-    this.helloTimer = setTimeout(
-      () => this.close(CloseCode.helloTimeout, 'No hello arrived in time.'),
-      policy.helloTimeoutMs,
-    );
+    this.helloTimer = setTimeout(() => this.close(CloseCode.helloTimeout, 'No hello arrived in time.'), policy.helloTimeoutMs);
   }
 
   /** Marks the hello as done, so the hello timer stops; `features` are those both sides speak. */
@@ -135,7 +125,10 @@ export class PeerConnection extends EventEmitter<PeerEvents> {
     this.send(message);
     // An offer over a limit is an error of the sender's too; its ref names the offer (PROTOCOL.md §6).
     if (message.type === 'file-refused' && message.reason === 'too-many-transfers' && this.speaks(message.type)) {
-      this.sendError({ code: 'too-many-transfers', message: 'You have too many transfers running; offer this file when one has ended.' }, message.ref);
+      this.sendError(
+        { code: 'too-many-transfers', message: 'You have too many transfers running; offer this file when one has ended.' },
+        message.ref,
+      );
     }
   }
 

@@ -28,8 +28,7 @@ export class PinnedConnectError extends PortholeError {
   }
 }
 
-export const IDENTITY_MISMATCH_MESSAGE =
-  "The host's identity did not match the invite, so nothing was sent to it. Ask for a new invite.";
+export const IDENTITY_MISMATCH_MESSAGE = "The host's identity did not match the invite, so nothing was sent to it. Ask for a new invite.";
 
 /**
  * Opens a TLS connection and checks the host certificate against the invite's fingerprint

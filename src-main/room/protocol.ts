@@ -106,7 +106,11 @@ export function checkedText(text: string): string {
 }
 
 const tokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
-const idSchema = z.string().min(1).max(LIMITS.clientMessageIdMaxChars).regex(/^[A-Za-z0-9_.:-]+$/);
+const idSchema = z
+  .string()
+  .min(1)
+  .max(LIMITS.clientMessageIdMaxChars)
+  .regex(/^[A-Za-z0-9_.:-]+$/);
 const seqSchema = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
 // ---- client → host ----------------------------------------------------------------
@@ -160,7 +164,11 @@ export type RoomEvent = z.infer<typeof roomEventSchema>;
 export type ChatEvent = z.infer<typeof chatEventSchema>;
 export type LeaveReason = z.infer<typeof leftEventSchema>['reason'];
 
-const heartbeatMs = z.number().int().positive().max(10 * 60_000);
+const heartbeatMs = z
+  .number()
+  .int()
+  .positive()
+  .max(10 * 60_000);
 
 /** Bounded, since a guest paces itself by it: at least one frame, at most a million a second. */
 export const rateSchema = z.strictObject({

@@ -168,7 +168,8 @@ export class RoomClient extends EventEmitter<SessionEvents> implements RoomSessi
     this.memberList = welcome.members;
     // Nothing of a feature the host did not list is sent (PROTOCOL.md §4, Features).
     this.features = sharedFeatures(welcome.features);
-    if (!this.features.has(CHAT_FEATURE)) this.failOutbox({ code: 'not-allowed', message: "This room's host does not take chat messages." });
+    if (!this.features.has(CHAT_FEATURE))
+      this.failOutbox({ code: 'not-allowed', message: "This room's host does not take chat messages." });
     // Queued before anyone hears of the connection, so a line sent from a status listener goes after them.
     this.pacer = new ChatPacer(welcome.rate ?? VERSION_1_CHAT_RATE, (message) => this.transmit(message));
     for (const message of this.outbox.values()) this.pacer.push(message);
@@ -204,12 +205,15 @@ export class RoomClient extends EventEmitter<SessionEvents> implements RoomSessi
 
   private onFrame(data: Buffer, isBinary: boolean): void {
     if (isBinary) {
-      if (!this.transfers.onChunk(data)) this.emit('warning', { code: 'bad-host-message', message: 'The host sent file data that fits no transfer.' });
+      if (!this.transfers.onChunk(data))
+        this.emit('warning', { code: 'bad-host-message', message: 'The host sent file data that fits no transfer.' });
       return;
     }
     const decoded = decodeTextFrame(hostMessageSchema, HOST_MESSAGE_TYPES, data, isBinary);
     // A type a newer host speaks, or a feature this connection does not share: skipped, no warning.
-    const unspoken = decoded.ok ? !allowed(this.features, decoded.message.type) : decoded.unknownType || (decoded.type !== undefined && !allowed(this.features, decoded.type));
+    const unspoken = decoded.ok
+      ? !allowed(this.features, decoded.message.type)
+      : decoded.unknownType || (decoded.type !== undefined && !allowed(this.features, decoded.type));
     if (unspoken) {
       this.stats.ignoredMessages += 1;
       return;
@@ -222,7 +226,8 @@ export class RoomClient extends EventEmitter<SessionEvents> implements RoomSessi
     if (message.type === 'file-refused') this.rememberRefusal(message.ref);
     if (isTransferMessage(message)) return this.transfers.onControl(message as TransferHostMessage);
     if (message.type === 'error') return this.onError(message);
-    if (message.type === 'chat' || message.type === 'joined' || message.type === 'left') this.apply(message, message.seq <= this.historyUntil);
+    if (message.type === 'chat' || message.type === 'joined' || message.type === 'left')
+      this.apply(message, message.seq <= this.historyUntil);
   }
 
   /** An error frame; its `ref` names the message it answers, if any (PROTOCOL.md §6). */
@@ -271,27 +276,33 @@ export class RoomClient extends EventEmitter<SessionEvents> implements RoomSessi
 
   private reconnect(attempt: number, why: AppError, atLeastMs = 0): void {
     if (attempt > this.backoff.maxAttempts) {
-      return this.finish({ code: 'host-unreachable', message: `Could not reconnect to the host after ${attempt - 1} tries. ${why.message}` });
+      return this.finish({
+        code: 'host-unreachable',
+        message: `Could not reconnect to the host after ${attempt - 1} tries. ${why.message}`,
+      });
     }
     this.setState('reconnecting', attempt, why);
-    this.retryTimer = setTimeout(async () => {
-      try {
-        const link = await openHostLink({
-          invite: this.invite,
-          name: this.me.name,
-          resume: { token: this.token, lastSeq: this.lastSeq },
-          timeoutMs: this.timeoutMs,
-          ...(this.announce ? { features: OUR_FEATURES } : {}),
-        });
-        if (this.leaving) return link.ws.terminate();
-        this.announce = link.announced;
-        this.attach(link.ws, link.welcome);
-      } catch (err) {
-        if (this.leaving) return;
-        if (isFinal(err)) this.finish(toAppError(err));
-        else this.reconnect(attempt + 1, toAppError(err), err instanceof PortholeError ? err.retryAfterMs : undefined);
-      }
-    }, Math.max(backoffDelay(this.backoff, attempt), atLeastMs));
+    this.retryTimer = setTimeout(
+      async () => {
+        try {
+          const link = await openHostLink({
+            invite: this.invite,
+            name: this.me.name,
+            resume: { token: this.token, lastSeq: this.lastSeq },
+            timeoutMs: this.timeoutMs,
+            ...(this.announce ? { features: OUR_FEATURES } : {}),
+          });
+          if (this.leaving) return link.ws.terminate();
+          this.announce = link.announced;
+          this.attach(link.ws, link.welcome);
+        } catch (err) {
+          if (this.leaving) return;
+          if (isFinal(err)) this.finish(toAppError(err));
+          else this.reconnect(attempt + 1, toAppError(err), err instanceof PortholeError ? err.retryAfterMs : undefined);
+        }
+      },
+      Math.max(backoffDelay(this.backoff, attempt), atLeastMs),
+    );
   }
 
   private finish(error?: AppError): void {

@@ -335,5 +335,4 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
   private onTransferProblem(peer: PeerConnection, problem: string | undefined, code: ErrorCode = 'invalid-message'): void {
     if (problem) peer.offend({ code, message: problem });
   }
-
 }

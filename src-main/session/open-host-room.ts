@@ -97,8 +97,13 @@ async function startOnPort(
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' && asked === undefined && remembered) return RoomHost.start({ ...base, port: 0 });
-    if (code === 'EADDRINUSE') throw new PortholeError('port-unavailable', `Port ${asked} is already in use. Choose another port, or leave it empty to pick a free one.`);
-    if (code === 'EACCES') throw new PortholeError('port-unavailable', `Port ${asked} needs administrator rights. Choose a port above 1023.`);
+    if (code === 'EADDRINUSE')
+      throw new PortholeError(
+        'port-unavailable',
+        `Port ${asked} is already in use. Choose another port, or leave it empty to pick a free one.`,
+      );
+    if (code === 'EACCES')
+      throw new PortholeError('port-unavailable', `Port ${asked} needs administrator rights. Choose a port above 1023.`);
     throw err;
   }
 }

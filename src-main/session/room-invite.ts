@@ -61,7 +61,10 @@ export function buildRoomInvite(parts: RoomInviteParts): RoomInvite {
 export function parsePublicAddress(text: string, defaultPort: number): InviteAddress {
   const trimmed = text.trim();
   const bad = (why: string): never => {
-    throw new PortholeError('invalid-request', `"${trimmed.slice(0, 80)}" is not an address friends can use: ${why} Write it like 203.0.113.7, 203.0.113.7:41234, [2001:db8::7]:41234 or home.example.org:41234.`);
+    throw new PortholeError(
+      'invalid-request',
+      `"${trimmed.slice(0, 80)}" is not an address friends can use: ${why} Write it like 203.0.113.7, 203.0.113.7:41234, [2001:db8::7]:41234 or home.example.org:41234.`,
+    );
   };
   if (trimmed === '') bad('it is empty.');
   let host = trimmed;
@@ -69,8 +72,11 @@ export function parsePublicAddress(text: string, defaultPort: number): InviteAdd
   const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(trimmed);
   if (bracketed) [, host = '', portText] = bracketed;
   else if (isIP(trimmed) !== 6 && trimmed.includes(':')) [host = '', portText] = trimmed.split(':');
-  if (portText !== undefined && (!/^\d{1,5}$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535)) bad('the port must be a number from 1 to 65535.');
-  const validName = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/.test(host);
+  if (portText !== undefined && (!/^\d{1,5}$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535))
+    bad('the port must be a number from 1 to 65535.');
+  const validName = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/.test(
+    host,
+  );
   if (isIP(host) === 0 && (!validName || /^[\d.]+$/.test(host))) bad('the host is not an IP address or a name.');
   if (bracketed && isIP(host) !== 6) bad('only IPv6 addresses go in brackets.');
   return { host: host.toLowerCase(), port: portText === undefined ? defaultPort : Number(portText) };

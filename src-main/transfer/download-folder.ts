@@ -71,10 +71,12 @@ export async function publishPartFile(realDir: string, partPath: string, name: s
       if (code === 'EEXIST') continue;
       if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw err;
       // No hard links here (FAT, some network drives): reserve the name, then move over our reservation.
-      const reserved = await open(candidate, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY).catch((e: NodeJS.ErrnoException) => {
-        if (e.code === 'EEXIST') return undefined;
-        throw e;
-      });
+      const reserved = await open(candidate, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY).catch(
+        (e: NodeJS.ErrnoException) => {
+          if (e.code === 'EEXIST') return undefined;
+          throw e;
+        },
+      );
       if (!reserved) continue;
       await reserved.close();
       await rename(partPath, candidate);

@@ -58,7 +58,14 @@ export class FileTransfers extends EventEmitter<TransferEvents> {
     }
     const ref = randomBytes(9).toString('base64url');
     this.forgetOldFinished();
-    const transfer = new OutgoingTransfer(ref, basename(path), info.size, handle, () => this.link, (v) => this.emit('update', { ...v }));
+    const transfer = new OutgoingTransfer(
+      ref,
+      basename(path),
+      info.size,
+      handle,
+      () => this.link,
+      (v) => this.emit('update', { ...v }),
+    );
     this.byId.set(ref, transfer);
     return new Promise((resolve, reject) => {
       this.byRef.set(ref, { transfer, resolve, reject });
@@ -69,7 +76,8 @@ export class FileTransfers extends EventEmitter<TransferEvents> {
   /** Accepts an offer; the file goes to `downloadDir` or the default folder. */
   async accept(id: string, downloadDir?: string): Promise<void> {
     const transfer = this.byId.get(id);
-    if (transfer instanceof IncomingTransfer) await transfer.accept(downloadDir ?? this.options.downloadDir ?? (await defaultDownloadDir()));
+    if (transfer instanceof IncomingTransfer)
+      await transfer.accept(downloadDir ?? this.options.downloadDir ?? (await defaultDownloadDir()));
   }
 
   decline(id: string): void {
@@ -95,7 +103,8 @@ export class FileTransfers extends EventEmitter<TransferEvents> {
   /** The connection is gone: every transfer still running ends with `reason`. */
   detach(reason: EndReason): void {
     this.link = undefined;
-    for (const pending of this.byRef.values()) pending.reject(new PortholeError('not-connected', 'The connection to the room was lost before the offer went out.'));
+    for (const pending of this.byRef.values())
+      pending.reject(new PortholeError('not-connected', 'The connection to the room was lost before the offer went out.'));
     this.byRef.clear();
     const removing: Promise<void>[] = [];
     for (const transfer of this.byId.values()) {
@@ -151,7 +160,15 @@ export class FileTransfers extends EventEmitter<TransferEvents> {
     if (this.byWire.has(message.transfer)) return;
     const id = randomBytes(9).toString('base64url');
     const emitUpdate = (v: TransferView) => this.emit('update', { ...v });
-    const transfer = new IncomingTransfer(id, message.transfer, message.name, message.size, peer(message.from), () => this.link, emitUpdate);
+    const transfer = new IncomingTransfer(
+      id,
+      message.transfer,
+      message.name,
+      message.size,
+      peer(message.from),
+      () => this.link,
+      emitUpdate,
+    );
     this.forgetOldFinished();
     this.byId.set(id, transfer);
     this.byWire.set(message.transfer, transfer);

@@ -21,10 +21,13 @@ export class HostTransfers {
   private readonly remote = new Map<GuestConnection, RemotePort>();
 
   constructor(me: Member, members: () => Member[], options: HostTransferOptions = {}) {
-    this.hub = new TransferHub({ all: () => this.ports() }, {
-      ...DEFAULT_HUB_POLICY,
-      ...options.policy,
-    });
+    this.hub = new TransferHub(
+      { all: () => this.ports() },
+      {
+        ...DEFAULT_HUB_POLICY,
+        ...options.policy,
+      },
+    );
     this.files = new FileTransfers(options, (id) => members().find((m) => m.id === id));
     const { port, link } = localPair(me.id, this.hub, this.files);
     this.local = port;

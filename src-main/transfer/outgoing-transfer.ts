@@ -42,7 +42,10 @@ export class OutgoingTransfer {
     if (this.finished) return;
     switch (message.type) {
       case 'file-answered':
-        return this.setRecipient(message.member, { state: message.accept ? 'accepted' : 'declined', ...(message.accept ? {} : { reason: 'declined' as const }) });
+        return this.setRecipient(message.member, {
+          state: message.accept ? 'accepted' : 'declined',
+          ...(message.accept ? {} : { reason: 'declined' as const }),
+        });
       case 'file-credit':
         if (this.view.state === 'offered') this.view.state = 'sending';
         this.sender?.grant(message.upTo);
@@ -73,7 +76,8 @@ export class OutgoingTransfer {
     if (this.finished) return;
     if (tellHost && this.wireId) this.link()?.control({ type: 'file-cancel', transfer: this.wireId, reason });
     this.sender?.stop();
-    for (const r of this.recipients.values()) if (r.state === 'waiting' || r.state === 'accepted') Object.assign(r, { state: 'ended', reason });
+    for (const r of this.recipients.values())
+      if (r.state === 'waiting' || r.state === 'accepted') Object.assign(r, { state: 'ended', reason });
     this.finish(reason === 'cancelled' ? 'cancelled' : 'failed', reason);
   }
 

@@ -117,7 +117,8 @@ export class TransferHub {
     const header = readChunkHeader(frame);
     if (header && this.recentlyEnded.get(header.transfer) === port) return undefined; // sent before it heard of the end
     const transfer = header && this.transfers.get(header.transfer);
-    if (!header || !transfer || transfer.sender !== port || !transfer.started) return 'A file chunk arrived that belongs to no transfer of yours.';
+    if (!header || !transfer || transfer.sender !== port || !transfer.started)
+      return 'A file chunk arrived that belongs to no transfer of yours.';
     const length = chunkPayload(frame).length;
     const fits = header.offset === transfer.received && length === expectedChunkBytes(transfer.size, header.offset);
     if (!fits || header.offset + length > transfer.credit) return this.broken(transfer, 'A file chunk broke the order or the credit.');
@@ -164,7 +165,14 @@ export class TransferHub {
     if (recipients.length === 0) return refuse('no-recipients');
     const transfer = new RelayTransfer(this.nextId++, port, message.size, recipients);
     this.transfers.set(transfer.id, transfer);
-    const offered = { type: 'file-offered' as const, transfer: transfer.id, from: port.memberId, name: message.name, size: message.size, to: recipients.map((r) => r.memberId) };
+    const offered = {
+      type: 'file-offered' as const,
+      transfer: transfer.id,
+      from: port.memberId,
+      name: message.name,
+      size: message.size,
+      to: recipients.map((r) => r.memberId),
+    };
     port.control({ ...offered, ref: message.ref });
     for (const r of recipients) r.control(offered);
     transfer.answerTimer = setTimeout(() => {

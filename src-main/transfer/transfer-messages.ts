@@ -30,7 +30,11 @@ export type EndReason = z.infer<typeof endReasonSchema>;
 
 const transferId = z.number().int().min(1).max(0xffff_ffff);
 const memberId = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/);
-const ref = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/);
+const ref = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_.:-]+$/);
 const byteCount = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
 /** The offered name is untrusted and only shown after sanitising; this just bounds it. */
@@ -75,10 +79,20 @@ export const fileOfferedSchema = z.strictObject({
   to: z.array(memberId).max(1000),
 });
 export const fileRefusedSchema = z.strictObject({ type: z.literal('file-refused'), ref, reason: endReasonSchema });
-export const fileAnsweredSchema = z.strictObject({ type: z.literal('file-answered'), transfer: transferId, member: memberId, accept: z.boolean() });
+export const fileAnsweredSchema = z.strictObject({
+  type: z.literal('file-answered'),
+  transfer: transferId,
+  member: memberId,
+  accept: z.boolean(),
+});
 /** To the sender: it may send bytes up to `upTo`. The first one is the start signal. */
 export const fileCreditSchema = z.strictObject({ type: z.literal('file-credit'), transfer: transferId, upTo: byteCount });
-export const fileProgressSchema = z.strictObject({ type: z.literal('file-progress'), transfer: transferId, member: memberId, bytes: byteCount });
+export const fileProgressSchema = z.strictObject({
+  type: z.literal('file-progress'),
+  transfer: transferId,
+  member: memberId,
+  bytes: byteCount,
+});
 export const fileDoneSchema = z.strictObject({ type: z.literal('file-done'), transfer: transferId, member: memberId });
 /** Without `member`: the transfer is over for you. With it (to the sender): that recipient is out. */
 export const fileCancelledSchema = z.strictObject({

@@ -30,7 +30,9 @@ export const ChatLine = memo(function ChatLine({ event, previous, me }: ChatLine
   const continued = previous?.type === 'chat' && previous.from.id === event.from.id && event.ts - previous.ts < GROUP_WINDOW_MS;
   return (
     <div className={`chat-line message ${continued ? 'continued' : ''} ${mine ? 'mine' : ''}`} data-seq={event.seq}>
-      <div className="message-gutter">{continued ? <span className="gutter-time">{clock}</span> : <MemberAvatar member={event.from} />}</div>
+      <div className="message-gutter">
+        {continued ? <span className="gutter-time">{clock}</span> : <MemberAvatar member={event.from} />}
+      </div>
       <div className="message-body">
         {/* A continued line still names its sender for screen readers and copy-paste. */}
         <div className={continued ? 'visually-hidden' : 'message-head'}>

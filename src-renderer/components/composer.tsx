@@ -56,7 +56,12 @@ export function Composer({ disabled }: { disabled: boolean }) {
           rows={1}
           aria-describedby="composer-hint"
         />
-        <button type="submit" className="button primary send-button" disabled={disabled || sending || text.trim() === ''} aria-busy={sending}>
+        <button
+          type="submit"
+          className="button primary send-button"
+          disabled={disabled || sending || text.trim() === ''}
+          aria-busy={sending}
+        >
           <SendIcon />
           Send
         </button>

@@ -19,8 +19,15 @@ export function LinkedText({ text }: { text: string }) {
         part.kind === 'text' ? (
           part.text
         ) : (
-          // biome-ignore lint/suspicious/noArrayIndexKey: the parts of one message never move, so their place is their identity
-          <a key={i} href={part.url} className="chat-link" onClick={(e) => open(e, part.url)} onAuxClick={(e) => open(e, part.url)} rel="noreferrer noopener">
+          <a
+            // biome-ignore lint/suspicious/noArrayIndexKey: the parts of one message never move, so their place is their identity
+            key={i}
+            href={part.url}
+            className="chat-link"
+            onClick={(e) => open(e, part.url)}
+            onAuxClick={(e) => open(e, part.url)}
+            rel="noreferrer noopener"
+          >
             {part.text}
           </a>
         ),

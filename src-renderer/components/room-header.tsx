@@ -37,7 +37,13 @@ export function RoomHeader({ room, onOpenSettings }: { room: RoomState; onOpenSe
       <div className="top-bar-actions">
         <SettingsButton onClick={onOpenSettings} />
         {room.role === 'host' ? (
-          <button type="button" className="button danger-outline" onClick={() => setConfirming(true)} aria-haspopup="dialog" disabled={leaving}>
+          <button
+            type="button"
+            className="button danger-outline"
+            onClick={() => setConfirming(true)}
+            aria-haspopup="dialog"
+            disabled={leaving}
+          >
             <BusyLabel busy={leaving}>Stop hosting</BusyLabel>
           </button>
         ) : (
@@ -46,7 +52,9 @@ export function RoomHeader({ room, onOpenSettings }: { room: RoomState; onOpenSe
           </button>
         )}
       </div>
-      {confirming && <StopHostingDialog guests={room.members.length - 1} onConfirm={() => void doLeave()} onClose={() => setConfirming(false)} />}
+      {confirming && (
+        <StopHostingDialog guests={room.members.length - 1} onConfirm={() => void doLeave()} onClose={() => setConfirming(false)} />
+      )}
     </header>
   );
 }

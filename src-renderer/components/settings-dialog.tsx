@@ -8,7 +8,15 @@ import { FolderIcon } from './icons';
 import { ModalDialog } from './modal-dialog';
 
 /** Settings: name, download folder, port, port forwarding and a hand-forwarded address. Escape or Close leaves without saving. */
-export function SettingsDialog({ settings, suggestedName, onClose }: { settings: SettingsView; suggestedName: string; onClose: () => void }) {
+export function SettingsDialog({
+  settings,
+  suggestedName,
+  onClose,
+}: {
+  settings: SettingsView;
+  suggestedName: string;
+  onClose: () => void;
+}) {
   const { updateSettings, chooseDownloadFolder, resetDownloadFolder } = useActions();
   const [name, setName] = useState(settings.displayName);
   const [port, setPort] = useState(settings.port === null ? '' : String(settings.port));
@@ -59,7 +67,15 @@ export function SettingsDialog({ settings, suggestedName, onClose }: { settings:
           <label className="field-label" htmlFor={`${id}-name`}>
             Display name
           </label>
-          <input id={`${id}-name`} className="input" value={name} onChange={(e) => setName(e.target.value)} autoComplete="nickname" placeholder={suggestedName} aria-describedby={`${id}-name-hint`} />
+          <input
+            id={`${id}-name`}
+            className="input"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            autoComplete="nickname"
+            placeholder={suggestedName}
+            aria-describedby={`${id}-name-hint`}
+          />
           <p className="field-hint" id={`${id}-name-hint`}>
             What others in the room see; empty uses your login name. Applies the next time you host or join.
           </p>
@@ -92,14 +108,31 @@ export function SettingsDialog({ settings, suggestedName, onClose }: { settings:
           <label className="field-label" htmlFor={`${id}-port`}>
             Port
           </label>
-          <input id={`${id}-port`} className="input port-input" value={port} onChange={(e) => setPort(e.target.value)} inputMode="numeric" placeholder="Any free port" aria-describedby={`${id}-port-hint`} />
+          <input
+            id={`${id}-port`}
+            className="input port-input"
+            value={port}
+            onChange={(e) => setPort(e.target.value)}
+            inputMode="numeric"
+            placeholder="Any free port"
+            aria-describedby={`${id}-port-hint`}
+          />
           <p className="field-hint" id={`${id}-port-hint`}>
             The port a room you host listens on. Leave empty to pick a free one.
           </p>
         </div>
 
         <div className="switch-field">
-          <input id={`${id}-upnp`} type="checkbox" role="switch" aria-checked={upnp} className="switch" checked={upnp} onChange={(e) => setUpnp(e.target.checked)} aria-describedby={`${id}-upnp-hint`} />
+          <input
+            id={`${id}-upnp`}
+            type="checkbox"
+            role="switch"
+            aria-checked={upnp}
+            className="switch"
+            checked={upnp}
+            onChange={(e) => setUpnp(e.target.checked)}
+            aria-describedby={`${id}-upnp-hint`}
+          />
           <div>
             <label className="field-label" htmlFor={`${id}-upnp`}>
               Port forwarding
@@ -127,7 +160,8 @@ export function SettingsDialog({ settings, suggestedName, onClose }: { settings:
             aria-describedby={`${id}-public-hint${addressError ? ` ${id}-public-error` : ''}`}
           />
           <p className="field-hint" id={`${id}-public-hint`}>
-            Optional: HOST or HOST:PORT you forwarded by hand (e.g. on a second router). It is added to the invite of the next room you host.
+            Optional: HOST or HOST:PORT you forwarded by hand (e.g. on a second router). It is added to the invite of the next room you
+            host.
           </p>
           <p className="error-sentence" id={`${id}-public-error`} role="alert">
             {addressError}

@@ -25,7 +25,12 @@ export function TransferCard({ view }: { view: TransferView }) {
   const peer = incoming ? `from ${view.from?.name ?? 'someone'}` : recipientsSummary(view);
 
   return (
-    <article className={`transfer state-${view.state} ${offeredToMe ? 'is-offer' : ''}`} data-testid="transfer" data-state={view.state} aria-label={`${incoming ? 'Incoming' : 'Outgoing'} file ${view.fileName}`}>
+    <article
+      className={`transfer state-${view.state} ${offeredToMe ? 'is-offer' : ''}`}
+      data-testid="transfer"
+      data-state={view.state}
+      aria-label={`${incoming ? 'Incoming' : 'Outgoing'} file ${view.fileName}`}
+    >
       <div className="transfer-head">
         <span className={`transfer-icon ${incoming ? 'in' : 'out'}`}>{incoming ? <ArrowDownIcon /> : <ArrowUpIcon />}</span>
         <div className="transfer-title">
@@ -41,7 +46,9 @@ export function TransferCard({ view }: { view: TransferView }) {
       {!offeredToMe && <TransferProgressBar view={view} />}
       <div className="transfer-status">
         {!offeredToMe && <TransferFigures view={view} />}
-        <span className={`transfer-state ${endedBadly(view.state) ? 'bad' : view.state === 'done' ? 'good' : offeredToMe ? 'ask' : ''}`}>{transferStateWords(view)}</span>
+        <span className={`transfer-state ${endedBadly(view.state) ? 'bad' : view.state === 'done' ? 'good' : offeredToMe ? 'ask' : ''}`}>
+          {transferStateWords(view)}
+        </span>
       </div>
       {!incoming && view.recipients && view.recipients.length > 0 && <RecipientList recipients={view.recipients} />}
       {endedBadly(view.state) && view.message && <p className="transfer-message">{view.message}</p>}

@@ -64,7 +64,8 @@ export function portMappingWords(status: PortMappingStatus | undefined): PortMap
   if (status === undefined) {
     return {
       title: 'Port forwarding is off',
-      detail: 'Friends on your network can join. To let others in over the internet, turn on port forwarding in Settings; it applies to the next room you host.',
+      detail:
+        'Friends on your network can join. To let others in over the internet, turn on port forwarding in Settings; it applies to the next room you host.',
       tone: 'off',
       searching: false,
     };
@@ -72,7 +73,10 @@ export function portMappingWords(status: PortMappingStatus | undefined): PortMap
   const words = MAPPING_WORDS[status.code];
   const { ipv6 } = status;
   // Most of main's sentences already end with the IPv6 note; say it once.
-  const ipv6Note = ipv6 && !status.message.includes(ipv6.address) ? `Friends with IPv6 can join too: [${ipv6.address}]:${ipv6.port} is open in your router's firewall.` : undefined;
+  const ipv6Note =
+    ipv6 && !status.message.includes(ipv6.address)
+      ? `Friends with IPv6 can join too: [${ipv6.address}]:${ipv6.port} is open in your router's firewall.`
+      : undefined;
   return {
     title: words.title,
     detail: status.message,

@@ -49,7 +49,10 @@ const inviteAddresses = (page: Page) => invitePanel(page).getByRole('list', { na
 
 /** Shows `detail` in this window as if main had pushed it (the window cannot tell). */
 async function push(page: Page, event: string, detail: unknown): Promise<void> {
-  await page.evaluate(([e, p]) => (window as unknown as { __portholePush: (e: string, p: unknown) => void }).__portholePush(e, p), [event, detail] as const);
+  await page.evaluate(([e, p]) => (window as unknown as { __portholePush: (e: string, p: unknown) => void }).__portholePush(e, p), [
+    event,
+    detail,
+  ] as const);
 }
 
 async function say(page: Page, text: string): Promise<void> {
@@ -94,14 +97,25 @@ test('host, join by invite, chat both ways, drop a file, HTML shows as text', as
   await copy.click();
   await waitUntil(() => host.platform.copied.length === 1, 'the invite reached the clipboard');
   const copied = host.platform.copied[0]!;
-  assert.equal(copied, (await invitePanel(host.page).locator('.invite-text').textContent())?.trim(), 'Copy invite copies exactly the invite shown');
+  assert.equal(
+    copied,
+    (await invitePanel(host.page).locator('.invite-text').textContent())?.trim(),
+    'Copy invite copies exactly the invite shown',
+  );
   // The details name this machine's LAN address as one for the same network.
   const [lan] = await lanAddresses();
-  await invitePanel(host.page).getByText(/^\d+ address/).click();
-  const lanItem = inviteAddresses(host.page).getByRole('listitem').filter({ hasText: lan!.includes(':') ? `[${lan}]:` : `${lan}:` });
+  await invitePanel(host.page)
+    .getByText(/^\d+ address/)
+    .click();
+  const lanItem = inviteAddresses(host.page)
+    .getByRole('listitem')
+    .filter({ hasText: lan!.includes(':') ? `[${lan}]:` : `${lan}:` });
   await lanItem.waitFor();
   assert.match((await lanItem.textContent()) ?? '', /Same network \(LAN\).*Works only on this network/);
-  assert.ok(parseInvite(copied).addresses.some((a) => a.host === lan!.toLowerCase()), 'and the copied invite holds it');
+  assert.ok(
+    parseInvite(copied).addresses.some((a) => a.host === lan!.toLowerCase()),
+    'and the copied invite holds it',
+  );
   // The invite names this machine's LAN addresses; the test stays on loopback.
   const invite = loopbackInvite(copied);
 
@@ -113,7 +127,10 @@ test('host, join by invite, chat both ways, drop a file, HTML shows as text', as
   await joinSection(guest.page).getByLabel('Invite').fill(wrong);
   await joinSection(guest.page).getByLabel('Your name').fill('Guesty');
   await joinSection(guest.page).getByRole('button', { name: 'Join' }).click();
-  await guest.page.getByText(/secret/i).first().waitFor();
+  await guest.page
+    .getByText(/secret/i)
+    .first()
+    .waitFor();
 
   await joinSection(guest.page).getByLabel('Invite').fill(invite);
   await joinSection(guest.page).getByRole('button', { name: 'Join' }).click();
@@ -170,7 +187,10 @@ test('host, join by invite, chat both ways, drop a file, HTML shows as text', as
   await host.page.getByRole('button', { name: 'Stop hosting', exact: true }).click();
   await host.page.getByRole('dialog').getByRole('button', { name: 'Stop hosting' }).click();
   await joinSection(guest.page).waitFor();
-  await guest.page.getByText(/host closed the room/i).first().waitFor();
+  await guest.page
+    .getByText(/host closed the room/i)
+    .first()
+    .waitFor();
 
   for (const i of [host, guest]) assert.deepEqual(i.problems, [], 'no page errors, console errors or CSP violations');
 });
@@ -255,7 +275,11 @@ test('the invite grows as the router answers: every address says what it is for,
   await push(host.page, 'room:invite', grown);
 
   await changed.waitFor();
-  assert.equal((await invitePanel(host.page).locator('.invite-text').textContent())?.trim(), grown.invite, 'the panel shows the new invite');
+  assert.equal(
+    (await invitePanel(host.page).locator('.invite-text').textContent())?.trim(),
+    grown.invite,
+    'the panel shows the new invite',
+  );
   assert.equal((await copy.textContent())?.trim(), 'Copy invite', '"Copied" was about the old invite');
   await invitePanel(host.page).getByText(`${addresses.length} addresses`).click();
   const items = inviteAddresses(host.page).getByRole('listitem');
@@ -266,7 +290,8 @@ test('the invite grows as the router answers: every address says what it is for,
     /\[2001:db8::7\]:\d+Internet over IPv6 — opened in your router's firewallWorks from the internet/,
     /home\.example\.org:41000Added by you — forwarded by handWorks from the internet/,
     /Same network \(LAN\) — your Wi-Fi or office networkWorks only on this network/,
-  ]) assert.match(said, words);
+  ])
+    assert.match(said, words);
   const mapping = host.page.getByRole('status', { name: 'Port forwarding' });
   await mapping.getByText('Reachable from the internet').waitFor();
   await mapping.getByText(`Friends with IPv6 can join too: [2001:db8::7]:${port} is open in your router's firewall.`).waitFor();
@@ -321,6 +346,9 @@ test('settings: a public address main refuses shows its sentence; an accepted on
   assert.equal((await host.core.handlers['app:snapshot']()).settings.publicAddress, '203.0.113.7:41234');
 
   await host.page.getByRole('button', { name: 'Settings' }).click();
-  assert.equal(await host.page.getByRole('dialog', { name: 'Settings' }).getByLabel('Public address', { exact: true }).inputValue(), '203.0.113.7:41234');
+  assert.equal(
+    await host.page.getByRole('dialog', { name: 'Settings' }).getByLabel('Public address', { exact: true }).inputValue(),
+    '203.0.113.7:41234',
+  );
   assert.deepEqual(host.problems, []);
 });

@@ -96,7 +96,16 @@ test('join: a closed --json reader mid-download leaves with reason left, removes
   const seen = recordEvents(room);
   // The guest goes through a proxy, so the test can hold the host's chunks: the guest stays mid-file.
   const proxy = await TcpProxy.start(room.port);
-  const guest = await cli(['join', inviteFor(room, { port: proxy.port }), '--json', '--name', 'Guesty', '--accept-files', '--download-dir', inbox]);
+  const guest = await cli([
+    'join',
+    inviteFor(room, { port: proxy.port }),
+    '--json',
+    '--name',
+    'Guesty',
+    '--accept-files',
+    '--download-dir',
+    inbox,
+  ]);
   await guest.waitFor((e) => e.event === 'ready');
 
   void room.transfers.offer(await randomFile(src, 'big.bin', FILE_SIZE)).catch(() => {});

@@ -25,7 +25,11 @@ test('host and join chat both ways; /quit and SIGTERM end cleanly with exit 0', 
   assert.equal(ready.role, 'host');
   const invite = parseInvite(ready.invite as string);
   const addresses = ready.addresses as Array<{ host: string; port: number; kind: string }>;
-  assert.deepEqual(invite.addresses, addresses.map(({ host, port }) => ({ host, port })), 'the addresses listed are the invite\'s');
+  assert.deepEqual(
+    invite.addresses,
+    addresses.map(({ host, port }) => ({ host, port })),
+    "the addresses listed are the invite's",
+  );
   for (const address of addresses) {
     assert.notEqual(address.host, '127.0.0.1', 'a LAN address is offered when one exists');
     assert.equal(address.kind, 'lan');

@@ -15,9 +15,10 @@ const net = require('node:net');
 const path = require('node:path');
 
 const blocked = [];
-const blockedError = (what) => Object.assign(new Error(`Network use is blocked while scanning (${what}).`), { code: 'ERR_NETWORK_BLOCKED' });
+const blockedError = (what) =>
+  Object.assign(new Error(`Network use is blocked while scanning (${what}).`), { code: 'ERR_NETWORK_BLOCKED' });
 net.Socket.prototype.connect = function connect(...args) {
-  const target = args[0] && typeof args[0] === 'object' ? args[0].host ?? args[0].path : args.slice(0, 2).join(':');
+  const target = args[0] && typeof args[0] === 'object' ? (args[0].host ?? args[0].path) : args.slice(0, 2).join(':');
   blocked.push(`connect ${target}`);
   process.nextTick(() => this.destroy(blockedError(target)));
   return this;
@@ -43,7 +44,17 @@ const bundledTypescript = path.join(toolDir, 'node_modules', 'typescript');
 const resolve = Module._resolveFilename;
 Module._resolveFilename = function (request, parent, ...rest) {
   if ((request === 'typescript' || request.startsWith('typescript/')) && fs.existsSync(bundledTypescript)) {
-    return resolve.call(this, request, { ...parent, id: path.join(toolDir, 'index.js'), filename: path.join(toolDir, 'index.js'), paths: [path.join(toolDir, 'node_modules')] }, ...rest);
+    return resolve.call(
+      this,
+      request,
+      {
+        ...parent,
+        id: path.join(toolDir, 'index.js'),
+        filename: path.join(toolDir, 'index.js'),
+        paths: [path.join(toolDir, 'node_modules')],
+      },
+      ...rest,
+    );
   }
   return resolve.call(this, request, parent, ...rest);
 };

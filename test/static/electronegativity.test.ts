@@ -57,7 +57,8 @@ const ALLOWED: Allowed[] = [
     id: 'AUXCLICK_JS_CHECK',
     file: 'main/main.js',
     sample: /new BrowserWindow\(\{$/,
-    reason: "Middle-click new windows go through setWindowOpenHandler, which denies them; Chromium has no 'Auxclick' feature to disable any more.",
+    reason:
+      "Middle-click new windows go through setWindowOpenHandler, which denies them; Chromium has no 'Auxclick' feature to disable any more.",
   },
   {
     id: 'OPEN_EXTERNAL_JS_CHECK',
@@ -75,7 +76,8 @@ const ALLOWED: Allowed[] = [
 
 const atLeastMedium = (f: Finding) => SEVERITIES.indexOf(f.severity) >= SEVERITIES.indexOf('MEDIUM');
 const isAllowed = (f: Finding) => ALLOWED.some((a) => a.id === f.id && a.file === f.file && a.sample.test((f.sample ?? '').trim()));
-const describeFinding = (f: Finding) => `${f.id} ${f.severity}/${f.confidence} at ${f.file}:${f.line}:${f.column} "${(f.sample ?? '').trim()}" - ${f.description}`;
+const describeFinding = (f: Finding) =>
+  `${f.id} ${f.severity}/${f.confidence} at ${f.file}:${f.line}:${f.column} "${(f.sample ?? '').trim()}" - ${f.description}`;
 
 /** A fixture with well-known mistakes: the scanner must report them. */
 const BAD_MAIN = `const { BrowserWindow, shell } = require('electron');
@@ -112,7 +114,9 @@ before(async () => {
   await mkdir(badDir);
   await writeFile(join(badDir, 'main.js'), BAD_MAIN);
 
-  const electronVersion = (JSON.parse(await readFile(join(REPO, 'node_modules', 'electron', 'package.json'), 'utf8')) as { version: string }).version;
+  const electronVersion = (
+    JSON.parse(await readFile(join(REPO, 'node_modules', 'electron', 'package.json'), 'utf8')) as { version: string }
+  ).version;
   const output = join(work, 'findings.json');
   const started = Date.now();
   await new Promise<void>((resolve, reject) => {
@@ -146,7 +150,15 @@ test('electronegativity runs offline, in well under a minute, over every built b
 
 test('the scanner finds the mistakes in a known-bad main process', () => {
   const found = new Set(bad.issues.filter(atLeastMedium).map((f) => f.id));
-  for (const id of ['CONTEXT_ISOLATION_JS_CHECK', 'SANDBOX_JS_CHECK', 'WEB_SECURITY_JS_CHECK', 'OPEN_EXTERNAL_JS_CHECK', 'LIMIT_NAVIGATION_GLOBAL_CHECK', 'PERMISSION_REQUEST_HANDLER_GLOBAL_CHECK', 'CSP_GLOBAL_CHECK']) {
+  for (const id of [
+    'CONTEXT_ISOLATION_JS_CHECK',
+    'SANDBOX_JS_CHECK',
+    'WEB_SECURITY_JS_CHECK',
+    'OPEN_EXTERNAL_JS_CHECK',
+    'LIMIT_NAVIGATION_GLOBAL_CHECK',
+    'PERMISSION_REQUEST_HANDLER_GLOBAL_CHECK',
+    'CSP_GLOBAL_CHECK',
+  ]) {
     assert.ok(found.has(id), `${id} reported for the bad fixture (found: ${[...found].join(', ')})`);
   }
 });
@@ -169,7 +181,14 @@ test('every allow-list entry still matches a finding, so the list cannot outlive
 
 test('the hardening is recognised: a CSP, navigation limits, a permission handler, isolation and sandbox', () => {
   const ids = new Set(app.issues.map((f) => f.id));
-  for (const id of ['LIMIT_NAVIGATION_GLOBAL_CHECK', 'PERMISSION_REQUEST_HANDLER_GLOBAL_CHECK', 'CONTEXT_ISOLATION_JS_CHECK', 'NODE_INTEGRATION_JS_CHECK', 'SANDBOX_JS_CHECK', 'WEB_SECURITY_JS_CHECK']) {
+  for (const id of [
+    'LIMIT_NAVIGATION_GLOBAL_CHECK',
+    'PERMISSION_REQUEST_HANDLER_GLOBAL_CHECK',
+    'CONTEXT_ISOLATION_JS_CHECK',
+    'NODE_INTEGRATION_JS_CHECK',
+    'SANDBOX_JS_CHECK',
+    'WEB_SECURITY_JS_CHECK',
+  ]) {
     assert.equal(ids.has(id), false, `${id} reported`);
   }
   // Without a CSP the global check reports NO_CSP at medium; a weak-looking one is at most low.

@@ -11,9 +11,7 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const fixture = fileURLToPath(new URL('../fixtures/layers/', import.meta.url));
 const configFile = `${root}.dependency-cruiser.cjs`;
-const ruleNames = (createRequire(import.meta.url)(configFile) as { forbidden: { name: string }[] }).forbidden.map(
-  (rule) => rule.name,
-);
+const ruleNames = (createRequire(import.meta.url)(configFile) as { forbidden: { name: string }[] }).forbidden.map((rule) => rule.name);
 
 interface Violation {
   rule: { name: string };
@@ -45,28 +43,30 @@ function violationsOfFixture(): Violation[] {
 const packageName = (path: string): string => path.match(/(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//)?.[1] ?? path;
 
 test('every layer rule reports exactly the bad imports of the fixture', () => {
-  const found = violationsOfFixture().map((v) => `${v.rule.name}: ${v.from} → ${packageName(v.to)}`).sort();
-  assert.deepEqual(
-    found,
-    [
-      'electron-only-in-app: src-main/core/uses-electron.ts → electron',
-      'electron-only-in-app: src-renderer/reaches-out.ts → electron',
-      'imports-resolve: src-main/core/missing.ts → ./not-there',
-      'main-not-window: src-main/core/knows-window.ts → src-preload/preload.ts',
-      'main-not-window: src-main/core/knows-window.ts → src-renderer/view.ts',
-      'no-cycles-in-main: src-main/core/cycle-a.ts → src-main/core/cycle-b.ts',
-      'renderer-imports-renderer-and-contract: src-renderer/reaches-out.ts → src-main/core/cycle-a.ts',
-      'renderer-imports-renderer-and-contract: src-renderer/reaches-out.ts → src-preload/api.ts',
-      'renderer-no-node: src-renderer/reaches-out.ts → fs',
-      'room-imports-no-feature: src-main/room/new-room-file.ts → src-main/transfer/transfer-messages.ts',
-      'room-imports-no-feature: src-main/room/room-host.ts → src-main/transfer/transfer-hub.ts',
-    ],
-  );
+  const found = violationsOfFixture()
+    .map((v) => `${v.rule.name}: ${v.from} → ${packageName(v.to)}`)
+    .sort();
+  assert.deepEqual(found, [
+    'electron-only-in-app: src-main/core/uses-electron.ts → electron',
+    'electron-only-in-app: src-renderer/reaches-out.ts → electron',
+    'imports-resolve: src-main/core/missing.ts → ./not-there',
+    'main-not-window: src-main/core/knows-window.ts → src-preload/preload.ts',
+    'main-not-window: src-main/core/knows-window.ts → src-renderer/view.ts',
+    'no-cycles-in-main: src-main/core/cycle-a.ts → src-main/core/cycle-b.ts',
+    'renderer-imports-renderer-and-contract: src-renderer/reaches-out.ts → src-main/core/cycle-a.ts',
+    'renderer-imports-renderer-and-contract: src-renderer/reaches-out.ts → src-preload/api.ts',
+    'renderer-no-node: src-renderer/reaches-out.ts → fs',
+    'room-imports-no-feature: src-main/room/new-room-file.ts → src-main/transfer/transfer-messages.ts',
+    'room-imports-no-feature: src-main/room/room-host.ts → src-main/transfer/transfer-hub.ts',
+  ]);
 });
 
 test('every rule in .dependency-cruiser.cjs has a bad import in the fixture', () => {
   const fired = new Set(violationsOfFixture().map((v) => v.rule.name));
-  assert.deepEqual(ruleNames.filter((name) => !fired.has(name)), []);
+  assert.deepEqual(
+    ruleNames.filter((name) => !fired.has(name)),
+    [],
+  );
 });
 
 test('a violation fails the check with the rule, the import and the reason', () => {

@@ -52,7 +52,12 @@ function v1Violation(frame: Record<string, unknown>, vocabulary: Record<string, 
   if (frame.type === 'welcome') {
     const heartbeat = frame.heartbeat as Record<string, unknown>;
     if (Object.keys(heartbeat).sort().join() !== 'intervalMs,timeoutMs') return 'welcome.heartbeat';
-    if (Object.keys(frame.limits as object).sort().join() !== 'maxFrameBytes,nameMaxChars,textMaxChars') return 'welcome.limits';
+    if (
+      Object.keys(frame.limits as object)
+        .sort()
+        .join() !== 'maxFrameBytes,nameMaxChars,textMaxChars'
+    )
+      return 'welcome.limits';
     for (const m of [frame.you, ...(frame.members as unknown[])] as Array<Record<string, unknown>>) {
       if (Object.keys(m).sort().join() !== [...V1_MEMBER_FIELDS].sort().join()) return 'a member';
     }
@@ -163,7 +168,8 @@ class Version1Client {
     for (;;) {
       const found = this.frames.find(match);
       if (found) return found;
-      if (Date.now() > deadline || this.ws.readyState === this.ws.CLOSED) throw new Error(`no matching frame; got ${this.frames.map((f) => f.type).join(' ')}`);
+      if (Date.now() > deadline || this.ws.readyState === this.ws.CLOSED)
+        throw new Error(`no matching frame; got ${this.frames.map((f) => f.type).join(' ')}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, 50);
         this.waiters.push(() => {
@@ -335,7 +341,13 @@ async function version1Host() {
       const hello = JSON.parse(text) as Record<string, unknown>;
       hellos.push(hello);
       if (v1Violation(hello, V1_GUEST_FIELDS)) {
-        guest.toGuest(JSON.stringify({ type: 'error', code: 'invalid-message', message: 'The hello message was rejected: it has fields the protocol does not allow.' }));
+        guest.toGuest(
+          JSON.stringify({
+            type: 'error',
+            code: 'invalid-message',
+            message: 'The hello message was rejected: it has fields the protocol does not allow.',
+          }),
+        );
         guest.closeGuest(4000, 'The hello was not valid.');
         return undefined;
       }
@@ -363,7 +375,11 @@ test('a current guest joins a version-1 host (features refused, no features or r
   const warnings: string[] = [];
   alice.on('warning', (w) => warnings.push(w.code));
   assert.equal(alice.state, 'connected');
-  assert.deepEqual(hellos.map((h) => 'features' in h), [true, false], 'tried with features, then as version 1');
+  assert.deepEqual(
+    hellos.map((h) => 'features' in h),
+    [true, false],
+    'tried with features, then as version 1',
+  );
 
   // Chat both ways; a burst of 40 lines is paced by the version-1 rate (30, 10/s), so none is dropped.
   const block = Array.from({ length: 40 }, (_, i) => `line ${i + 1}`);

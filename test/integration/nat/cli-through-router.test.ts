@@ -108,7 +108,11 @@ for (const igd of [1, 2] as const) {
       assert.equal((await friend.waitFor((e) => e.event === 'status' && e.state === 'closed')).error.code, 'room-closed');
       assert.equal(await friend.exited, 0);
       const after = await upnpcMappings(lab.ns.lan);
-      assert.deepEqual(after.filter((r) => r.externalPort === mapping.externalPort), [], 'the mapping is gone');
+      assert.deepEqual(
+        after.filter((r) => r.externalPort === mapping.externalPort),
+        [],
+        'the mapping is gone',
+      );
     });
 
     it('after SIGKILL the mapping stays until the next start, which removes it', async () => {
@@ -126,12 +130,19 @@ for (const igd of [1, 2] as const) {
       await killed.exited;
       assert.equal(helpers.length, 1, 'one UPnP helper process');
       assert.ok(await gone(helpers[0]!), 'the UPnP helper left with its host');
-      assert.ok((await upnpcMappings(lab.ns.lan)).some((r) => r.externalPort === first.externalPort), 'left behind by the crash');
+      assert.ok(
+        (await upnpcMappings(lab.ns.lan)).some((r) => r.externalPort === first.externalPort),
+        'left behind by the crash',
+      );
 
       const next = porthole(lab, lab.ns.lan, configDir, ['host', '--json', '--port', String(first.internalPort + 1)]);
       const second = await next.waitFor((e) => e.event === 'port-mapping' && e.code === 'mapped');
       const rows = await upnpcMappings(lab.ns.lan);
-      assert.deepEqual(rows.filter((r) => r.externalPort === first.externalPort), [], 'the stale mapping was removed');
+      assert.deepEqual(
+        rows.filter((r) => r.externalPort === first.externalPort),
+        [],
+        'the stale mapping was removed',
+      );
       assert.ok(rows.some((r) => r.externalPort === second.externalPort));
       await stopProcess(next.child);
     });
@@ -148,7 +159,11 @@ describe('porthole host when its port is already forwarded to something else', {
     // client map to itself, so upnpc talks from that address) already forwards this port.
     await run('ip', ['addr', 'add', '192.168.77.11/24', 'dev', 'lan0'], lab.ns.lan);
     await run('ip', ['route', 'add', '192.168.77.1/32', 'dev', 'lan0', 'src', '192.168.77.11'], lab.ns.lan);
-    await run('upnpc', ['-i', '-u', ROOT_DESC_URL, '-e', 'other app', '-a', '192.168.77.11', String(port), String(port), 'TCP', '600'], lab.ns.lan);
+    await run(
+      'upnpc',
+      ['-i', '-u', ROOT_DESC_URL, '-e', 'other app', '-a', '192.168.77.11', String(port), String(port), 'TCP', '600'],
+      lab.ns.lan,
+    );
     await run('ip', ['route', 'del', '192.168.77.1/32'], lab.ns.lan);
     assert.ok((await upnpcMappings(lab.ns.lan)).some((r) => r.externalPort === port && r.internal === `192.168.77.11:${port}`));
 
@@ -221,7 +236,11 @@ describe('porthole host stopped by a signal from a terminal or a service manager
 
       await stop(pid);
       assert.equal(await (started?.exitCode() ?? host.exited), 0, `exit code after ${JSON.stringify(host.events.slice(-3))}`);
-      assert.equal((await friend.waitFor((e) => e.event === 'status' && e.state === 'closed')).error.code, 'room-closed', 'the room said goodbye');
+      assert.equal(
+        (await friend.waitFor((e) => e.event === 'status' && e.state === 'closed')).error.code,
+        'room-closed',
+        'the room said goodbye',
+      );
       assert.equal(await friend.exited, 0);
       assert.deepEqual(ours(await upnpcMappings(lab.ns.lan)), [], 'no mapping is left on the router');
       assert.ok(await gone(helpers[0]!), 'the UPnP helper is gone too');
@@ -244,8 +263,7 @@ describe('porthole host stopped by a signal from a terminal or a service manager
       for (const each of [pid, ...(await helperPids(pid))]) process.kill(each, 'SIGTERM');
     }));
 
-  it('the terminal closing (SIGHUP to the process) unmaps and exits 0', () =>
-    hostThenStop((pid) => void process.kill(pid, 'SIGHUP')));
+  it('the terminal closing (SIGHUP to the process) unmaps and exits 0', () => hostThenStop((pid) => void process.kill(pid, 'SIGHUP')));
 
   it('the terminal closing with the job in it (SIGHUP to the whole process group) unmaps and exits 0', () =>
     hostThenStop((pid) => void signalGroup(pid, 'SIGHUP')));

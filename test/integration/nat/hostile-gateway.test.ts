@@ -23,8 +23,12 @@ const cases = [
 
 describe('hostile gateway', { skip }, () => {
   let lab: Lab;
-  before(async () => { lab = await createLab({ gateway: 'none' }); });
-  after(async () => { await lab?.close(); });
+  before(async () => {
+    lab = await createLab({ gateway: 'none' });
+  });
+  after(async () => {
+    await lab?.close();
+  });
 
   for (const { mode, message } of cases) {
     it(`${mode}: the host lives on with an 'error' status`, async () => {
@@ -34,7 +38,11 @@ describe('hostile gateway', { skip }, () => {
         const runner = lab.spawnIn(lab.ns.lan, process.execPath, ['--import', 'tsx', runnerPath, '3600', '2000']);
         await waitForEvent(runner, (e) => e['event'] === 'started', 30_000);
         // The first verdict comes within seconds whatever the router does; what it did wrong follows.
-        const failed = await waitForEvent(runner, (e) => e['event'] === 'status' && e['status'].code !== 'no-router' && e['status'].code !== 'starting', 20_000);
+        const failed = await waitForEvent(
+          runner,
+          (e) => e['event'] === 'status' && e['status'].code !== 'no-router' && e['status'].code !== 'starting',
+          20_000,
+        );
         assert.equal(failed['status'].code, 'error', failed['status'].message);
         assert.match(failed['status'].message, message);
         assert.equal(runner.exitCode, null, 'the host process is still running');

@@ -29,8 +29,12 @@ for (const igd of [1, 2] as const) {
   describe(`port mapping against miniupnpd in IGDv${igd} mode`, { skip }, () => {
     let lab: Lab;
     // NAT-PMP/PCP off: this suite is about UPnP IGD (with both on, PCP often answers first).
-    before(async () => { lab = await createLab({ igd, wan: 'public', natpmp: false }); });
-    after(async () => { await lab?.close(); });
+    before(async () => {
+      lab = await createLab({ igd, wan: 'public', natpmp: false });
+    });
+    after(async () => {
+      await lab?.close();
+    });
 
     it('maps a real listener, a friend in wan reaches it, SIGTERM removes the mapping', async () => {
       const runner = startRunner(lab, 3600);
@@ -54,7 +58,10 @@ for (const igd of [1, 2] as const) {
       runner.kill('SIGTERM');
       await waitForEvent(runner, (e) => e['event'] === 'stopped', 10_000);
       await stopProcess(runner);
-      assert.deepEqual((await upnpcMappings(lab.ns.lan)).filter((r) => r.externalPort === status.externalPort), []);
+      assert.deepEqual(
+        (await upnpcMappings(lab.ns.lan)).filter((r) => r.externalPort === status.externalPort),
+        [],
+      );
       assert.notEqual(await friendConnects(lab.ns.wan, GATEWAY_WAN_ADDRESS, status.externalPort), 'porthole-lab');
     });
 
@@ -79,8 +86,16 @@ for (const igd of [1, 2] as const) {
         const firstPid = started['childPid'];
         const mark = runner.output.length;
         runner.stdin?.write('kill-child\n');
-        const restored = await waitForEvent(runner, (e) => e['event'] === 'status' && e['status'].code === 'mapped' && e['childPid'] !== firstPid, 20_000, mark);
-        assert.ok(runner.output.slice(mark).some((l) => l.includes('"code":"starting"')), 'went through starting again');
+        const restored = await waitForEvent(
+          runner,
+          (e) => e['event'] === 'status' && e['status'].code === 'mapped' && e['childPid'] !== firstPid,
+          20_000,
+          mark,
+        );
+        assert.ok(
+          runner.output.slice(mark).some((l) => l.includes('"code":"starting"')),
+          'went through starting again',
+        );
         const port = restored['status'].externalPort as number;
         assert.equal(await friendConnects(lab.ns.wan, GATEWAY_WAN_ADDRESS, port), 'porthole-lab');
         runner.stdin?.write('stop\n');

@@ -24,7 +24,9 @@ describe('IPv6 behind a default-drop router firewall', { skip }, () => {
     lab = await createLab({ ipv6: true });
     methods = await startMethods(lab);
   });
-  after(async () => { await lab?.close(); });
+  after(async () => {
+    await lab?.close();
+  });
 
   it('the IPv6 default router is found with its zone', async () => {
     const { result } = await methods.op({ op: 'default-gateways' }, 5000);
@@ -35,7 +37,13 @@ describe('IPv6 behind a default-drop router firewall', { skip }, () => {
     const port = await methods.listen(LAN_HOST_V6);
     assert.equal(await reach(port, UNREACHABLE_MS), 'timeout', 'the router drops it');
 
-    const { result, ms } = await methods.pcp({ family: 6, internalAddress: LAN_HOST_V6, internalPort: port, leaseSeconds: 600, timeoutMs: 3000 });
+    const { result, ms } = await methods.pcp({
+      family: 6,
+      internalAddress: LAN_HOST_V6,
+      internalPort: port,
+      leaseSeconds: 600,
+      timeoutMs: 3000,
+    });
     assert.ok(result.ok, JSON.stringify(result));
     t.diagnostic(`pcp (IPv6) map: ${ms} ms`);
     const opening = result.opening;
@@ -69,7 +77,7 @@ describe('IPv6 behind a default-drop router firewall', { skip }, () => {
     if (!closed.result.closed) t.diagnostic('the router refused to delete the renewed pinhole (miniupnpd 2.3.1 bug)');
   });
 
-  it('IGDv2 AddPinhole from the pinhole\'s own address: unreachable before, reachable after, renewed, closed', async (t) => {
+  it("IGDv2 AddPinhole from the pinhole's own address: unreachable before, reachable after, renewed, closed", async (t) => {
     const port = await methods.listen(LAN_HOST_V6);
     assert.equal(await reach(port, UNREACHABLE_MS), 'timeout');
 
@@ -103,10 +111,21 @@ describe('IPv6 behind a default-drop router firewall', { skip }, () => {
   });
 
   it('a pinhole for an address this machine does not have fails cleanly', async () => {
-    const { result } = await methods.pinhole({ internalAddress: '2001:db8:77::99', internalPort: 40_000, leaseSeconds: 600, timeoutMs: 2000 });
+    const { result } = await methods.pinhole({
+      internalAddress: '2001:db8:77::99',
+      internalPort: 40_000,
+      leaseSeconds: 600,
+      timeoutMs: 2000,
+    });
     assert.ok(!result.ok && result.kind === 'error', JSON.stringify(result));
     assert.match(result.reason, /no IPv6 address 2001:db8:77::99/);
-    const pcp = await methods.pcp({ family: 6, internalAddress: '2001:db8:77::99', internalPort: 40_000, leaseSeconds: 600, timeoutMs: 2000 });
+    const pcp = await methods.pcp({
+      family: 6,
+      internalAddress: '2001:db8:77::99',
+      internalPort: 40_000,
+      leaseSeconds: 600,
+      timeoutMs: 2000,
+    });
     assert.ok(!pcp.result.ok && pcp.result.kind === 'error', JSON.stringify(pcp.result));
   });
 });
@@ -118,7 +137,9 @@ describe('IPv6 behind an IGDv1 router', { skip }, () => {
     lab = await createLab({ ipv6: true, igd: 1, natpmp: false });
     methods = await startMethods(lab);
   });
-  after(async () => { await lab?.close(); });
+  after(async () => {
+    await lab?.close();
+  });
 
   it('offers no firewall service: the pinhole request says no gateway, within its timeout', async () => {
     const began = Date.now();

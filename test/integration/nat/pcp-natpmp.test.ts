@@ -19,7 +19,13 @@ const dnatTo = (port: number) => `dnat ip to ${LAN_HOST_ADDRESS}:${port}`;
 /** Maps a fresh listener with openWithPcp and checks that a friend in `wan` gets through. */
 async function mapAndReach(lab: Lab, methods: MethodsDriver, diagnostic: (m: string) => void): Promise<PortOpening> {
   const port = await methods.listen('0.0.0.0');
-  const { result, ms } = await methods.pcp({ family: 4, internalAddress: LAN_HOST_ADDRESS, internalPort: port, leaseSeconds: 600, timeoutMs: 3000 });
+  const { result, ms } = await methods.pcp({
+    family: 4,
+    internalAddress: LAN_HOST_ADDRESS,
+    internalPort: port,
+    leaseSeconds: 600,
+    timeoutMs: 3000,
+  });
   assert.ok(result.ok, JSON.stringify(result));
   const opening = result.opening;
   diagnostic(`${opening.method} map: ${ms} ms`);
@@ -55,7 +61,9 @@ describe('a NAT-PMP/PCP-only router (UPnP off)', { skip }, () => {
     lab = await createLab({ upnp: false });
     methods = await startMethods(lab);
   });
-  after(async () => { await lab?.close(); });
+  after(async () => {
+    await lab?.close();
+  });
 
   it('UPnP discovery finds nothing there', async () => {
     const { result } = await methods.op({ op: 'discover', timeoutMs: 800 }, 5000);
@@ -73,7 +81,13 @@ describe('a NAT-PMP/PCP-only router (UPnP off)', { skip }, () => {
     const port = await methods.listen('0.0.0.0');
     const searching = methods.op({ op: 'discover', timeoutMs: 2000 }, 6000);
     const began = Date.now();
-    const { result } = await methods.pcp({ family: 4, internalAddress: LAN_HOST_ADDRESS, internalPort: port, leaseSeconds: 600, timeoutMs: 3000 });
+    const { result } = await methods.pcp({
+      family: 4,
+      internalAddress: LAN_HOST_ADDRESS,
+      internalPort: port,
+      leaseSeconds: 600,
+      timeoutMs: 3000,
+    });
     assert.ok(result.ok, JSON.stringify(result));
     assert.ok(Date.now() - began < 1000, `mapped in ${Date.now() - began} ms while discovery ran`);
     assert.equal((await searching).result.ok, false);
@@ -91,7 +105,9 @@ describe('an old NAT-PMP-only router', { skip }, () => {
     lab = await createLab({ upnp: false, pcp: false, ipv6: true });
     methods = await startMethods(lab);
   });
-  after(async () => { await lab?.close(); });
+  after(async () => {
+    await lab?.close();
+  });
 
   it('PCP is answered "unsupported version", NAT-PMP maps instead; renew and close work', async (t) => {
     const opening = await mapAndReach(lab, methods, (m) => t.diagnostic(m));
@@ -101,7 +117,13 @@ describe('an old NAT-PMP-only router', { skip }, () => {
   });
 
   it('IPv6 cannot be opened with NAT-PMP: refused, with a reason', async () => {
-    const { result } = await methods.pcp({ family: 6, internalAddress: LAN_HOST_V6, internalPort: 40_000, leaseSeconds: 600, timeoutMs: 3000 });
+    const { result } = await methods.pcp({
+      family: 6,
+      internalAddress: LAN_HOST_V6,
+      internalPort: 40_000,
+      leaseSeconds: 600,
+      timeoutMs: 3000,
+    });
     assert.ok(!result.ok && result.kind === 'refused', JSON.stringify(result));
     assert.match(result.reason, /only NAT-PMP, which cannot open IPv6/);
   });
@@ -144,7 +166,13 @@ describe('a hostile PCP server', { skip }, () => {
       await setMode(mode);
       const before = await methods.child();
       const began = Date.now();
-      const { result } = await methods.pcp({ family: 4, internalAddress: LAN_HOST_ADDRESS, internalPort: 41_000, leaseSeconds: 600, timeoutMs: 1200 });
+      const { result } = await methods.pcp({
+        family: 4,
+        internalAddress: LAN_HOST_ADDRESS,
+        internalPort: 41_000,
+        leaseSeconds: 600,
+        timeoutMs: 1200,
+      });
       assert.ok(Date.now() - began < 1200 + 2000, 'bounded by the caller timeout');
       assert.equal(result.ok, false);
       assert.ok(!result.ok && result.kind === kind, JSON.stringify(result));
@@ -156,7 +184,13 @@ describe('a hostile PCP server', { skip }, () => {
 
   it('late-good: bad replies are skipped and the right one is taken', async () => {
     await setMode('late-good');
-    const { result } = await methods.pcp({ family: 4, internalAddress: LAN_HOST_ADDRESS, internalPort: 41_001, leaseSeconds: 600, timeoutMs: 1500 });
+    const { result } = await methods.pcp({
+      family: 4,
+      internalAddress: LAN_HOST_ADDRESS,
+      internalPort: 41_001,
+      leaseSeconds: 600,
+      timeoutMs: 1500,
+    });
     assert.ok(result.ok, JSON.stringify(result));
     assert.equal(result.opening.externalAddress, GATEWAY_WAN_ADDRESS);
   });

@@ -7,7 +7,14 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseInvite } from '../../../src-main/room/invite';
-import { createLab, GATEWAY_WAN_ADDRESS, LAN_HOST_V6, OUTER_INNER_ADDRESS, type Lab, type LabOptions } from '../../fixtures/upnp-lab/lab-network';
+import {
+  createLab,
+  GATEWAY_WAN_ADDRESS,
+  LAN_HOST_V6,
+  OUTER_INNER_ADDRESS,
+  type Lab,
+  type LabOptions,
+} from '../../fixtures/upnp-lab/lab-network';
 import { porthole, type CliEvent, type LabCli } from '../../fixtures/upnp-lab/lab-cli';
 import { labSkipReason } from '../../fixtures/upnp-lab/lab-prerequisites';
 import { routerRules } from '../../fixtures/upnp-lab/lab-checks';
@@ -68,11 +75,17 @@ describe('reachability: one invite, every kind of home network', { skip }, () =>
       const { cli, ready, verdict } = await host(where);
       assert.equal(verdict.code, 'mapped', verdict.message);
       assert.equal(verdict.method, 'upnp-igd');
-      assert.deepEqual(ready.addresses.map((a: { kind: string }) => a.kind), ['lan']);
+      assert.deepEqual(
+        ready.addresses.map((a: { kind: string }) => a.kind),
+        ['lan'],
+      );
       const updated = await cli.waitFor((e) => e.event === 'invite-updated');
       const invite = parseInvite(updated.invite);
       assert.deepEqual(invite.addresses[0], { host: GATEWAY_WAN_ADDRESS, port: verdict.externalPort });
-      assert.ok(invite.addresses.some((a) => a.host === '192.168.77.10'), 'the LAN address stays in the same invite');
+      assert.ok(
+        invite.addresses.some((a) => a.host === '192.168.77.10'),
+        'the LAN address stays in the same invite',
+      );
       assert.ok(updated.invite.length < 300, `${updated.invite.length} characters`);
       await friendChats(where, cli, updated.invite, `igd${igd}`);
       const stopped = await quit(cli);
@@ -108,8 +121,14 @@ describe('reachability: one invite, every kind of home network', { skip }, () =>
     const where = await lab({ outer: 'router', natpmp: false });
     const first = await host(where);
     assert.equal(first.verdict.code, 'double-nat', first.verdict.message);
-    assert.match(first.verdict.message, new RegExp(`Forward TCP ${first.verdict.externalPort} on the outer router to ${OUTER_INNER_ADDRESS.replace(/\./g, '\\.')}`));
-    assert.ok(latestInvite(first.cli).addresses.every((a: { kind: string }) => a.kind === 'lan'), 'a private address is not offered');
+    assert.match(
+      first.verdict.message,
+      new RegExp(`Forward TCP ${first.verdict.externalPort} on the outer router to ${OUTER_INNER_ADDRESS.replace(/\./g, '\\.')}`),
+    );
+    assert.ok(
+      latestInvite(first.cli).addresses.every((a: { kind: string }) => a.kind === 'lan'),
+      'a private address is not offered',
+    );
     const port = first.verdict.externalPort as number;
     await quit(first.cli);
 

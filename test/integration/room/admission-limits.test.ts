@@ -45,7 +45,9 @@ async function idleTls(host: RoomHost, localAddress: string): Promise<Socket> {
 }
 
 const closedSoon = (socket: Socket, ms: number) =>
-  socket.destroyed ? Promise.resolve() : Promise.race([once(socket, 'close'), sleep(ms).then(() => assert.fail(`still open after ${ms} ms`))]);
+  socket.destroyed
+    ? Promise.resolve()
+    : Promise.race([once(socket, 'close'), sleep(ms).then(() => assert.fail(`still open after ${ms} ms`))]);
 
 test('connections that never show the secret are capped per address and dropped within seconds', async () => {
   const host = await startHost({ gate: { maxUnauthenticatedPerAddress: 3, unauthenticatedTimeoutMs: 600 } });
@@ -60,7 +62,10 @@ test('an honest guest joins while attackers hold every unauthenticated connectio
   const host = await startHost({ gate: { maxUnauthenticated: 16, maxUnauthenticatedPerAddress: 8 } });
   const held = [];
   for (let i = 0; i < 16; i++) held.push(await idleTls(host, attacker(i % 2)));
-  assert.ok(held.every((s) => !s.destroyed), 'the caps let all sixteen in');
+  assert.ok(
+    held.every((s) => !s.destroyed),
+    'the caps let all sixteen in',
+  );
   const alice = await join(host, 'Alice');
   host.send('welcome, Alice');
   await waitFor(alice, () => chatTexts(alice.seen).includes('welcome, Alice'));
@@ -101,14 +106,23 @@ test('a timed-out hello frees its slot at once, even when the peer never finishe
 test('a reconnecting member that meets a momentary 503 waits and comes back; it is not turned away', async () => {
   const host = await startHost({ gate: { maxAwaitingHelloPerAddress: 1 }, policy: { helloTimeoutMs: 1000 } });
   const proxy = await TcpProxy.start(host.port);
-  const bob = await join(host, 'Bob', { backoff: { baseDelayMs: 20, maxDelayMs: 100, maxAttempts: 5 } }, inviteFor(host, { port: proxy.port }));
+  const bob = await join(
+    host,
+    'Bob',
+    { backoff: { baseDelayMs: 20, maxDelayMs: 100, maxAttempts: 5 } },
+    inviteFor(host, { port: proxy.port }),
+  );
   const statuses: SessionStatus[] = [];
   bob.on('status', (s) => statuses.push(s));
   await RawPeer.connect(host); // holds 127.0.0.1's only hello slot for a second
   proxy.cutAll();
   await waitFor(bob, () => statuses.some((s) => s.error?.code === 'room-busy'), 5000, 'a 503 while reconnecting');
   await waitFor(bob, () => bob.state === 'connected', 10_000, 'bob back in the room');
-  assert.equal(statuses.some((s) => s.state === 'closed'), false, JSON.stringify(statuses));
+  assert.equal(
+    statuses.some((s) => s.state === 'closed'),
+    false,
+    JSON.stringify(statuses),
+  );
 });
 
 test('a first join that meets a 503 says the room is busy, not full', async () => {
@@ -146,14 +160,21 @@ test('a member whose link keeps dropping and resuming shows no leave/join lines 
   const host = await startHost();
   const alice = await join(host, 'Alice');
   const proxy = await TcpProxy.start(host.port);
-  const bob = await join(host, 'Bob', { backoff: { baseDelayMs: 20, maxDelayMs: 50, maxAttempts: 50 } }, inviteFor(host, { port: proxy.port }));
+  const bob = await join(
+    host,
+    'Bob',
+    { backoff: { baseDelayMs: 20, maxDelayMs: 50, maxAttempts: 50 } },
+    inviteFor(host, { port: proxy.port }),
+  );
   await waitFor(alice, () => alice.seen.some((e) => e.type === 'joined' && e.member.name === 'Bob'));
   const before = alice.seen.length;
   for (let i = 0; i < 5; i++) {
-    const resumed = new Promise<void>((resolve) => bob.once('status', function again(s) {
-      if (s.state === 'connected') resolve();
-      else bob.once('status', again);
-    }));
+    const resumed = new Promise<void>((resolve) =>
+      bob.once('status', function again(s) {
+        if (s.state === 'connected') resolve();
+        else bob.once('status', again);
+      }),
+    );
     proxy.cutAll();
     await resumed;
   }
@@ -161,7 +182,10 @@ test('a member whose link keeps dropping and resuming shows no leave/join lines 
   await waitFor(alice, () => chatTexts(alice.seen).includes('still here?'));
   const lines = alice.seen.slice(before).filter((e) => e.type === 'joined' || e.type === 'left');
   assert.deepEqual(lines, [], 'five quick resumes, no lines');
-  assert.deepEqual(host.members().map((m) => m.name), ['Host', 'Alice', 'Bob']);
+  assert.deepEqual(
+    host.members().map((m) => m.name),
+    ['Host', 'Alice', 'Bob'],
+  );
 });
 
 test('a member that does not come back within the grace is announced as gone', async () => {
@@ -206,8 +230,14 @@ test('a member that resumes in a loop is slowed down with a close that says try 
 
 test('names and chat text that are not well-formed (lone surrogates) are refused with their codes', async () => {
   const host = await startHost();
-  assert.throws(() => RoomClient.create(inviteFor(host), { name: 'Bob\ud800' }), (e: unknown) => e instanceof PortholeError && e.code === 'name-invalid');
-  assert.throws(() => host.send('broken \udc00 text'), (e: unknown) => e instanceof PortholeError && e.code === 'text-invalid');
+  assert.throws(
+    () => RoomClient.create(inviteFor(host), { name: 'Bob\ud800' }),
+    (e: unknown) => e instanceof PortholeError && e.code === 'name-invalid',
+  );
+  assert.throws(
+    () => host.send('broken \udc00 text'),
+    (e: unknown) => e instanceof PortholeError && e.code === 'text-invalid',
+  );
   const bad = await RawPeer.connect(host);
   bad.send('{"type":"hello","name":"Eve\\ud800"}');
   assert.equal((await bad.next((f) => f.type === 'error')).code, 'name-invalid');

@@ -28,8 +28,14 @@ function admissions(host: RoomHost) {
   const before = host.members().map((m) => m.name);
   return {
     assertNobodyLetIn(): void {
-      assert.deepEqual(host.members().map((m) => m.name), before);
-      assert.deepEqual(events.filter((e) => e.type === 'joined'), []);
+      assert.deepEqual(
+        host.members().map((m) => m.name),
+        before,
+      );
+      assert.deepEqual(
+        events.filter((e) => e.type === 'joined'),
+        [],
+      );
     },
   };
 }
@@ -127,7 +133,7 @@ test('the default room size is LIMITS.maxMembers, the host included', async () =
   await assert.rejects(join(host, 'One too many'), isError('room-full'));
 });
 
-test('a name already in the room is refused, without regard to case or width, the host\'s included', async () => {
+test("a name already in the room is refused, without regard to case or width, the host's included", async () => {
   const host = await startHost({ hostName: 'Host' });
   const alice = await join(host, 'Alice');
   const seenByAlice = recordEvents(alice);

@@ -80,7 +80,11 @@ test('chat before hello: refused and closed with 4000', async () => {
 
 test('junk instead of a hello: refused and closed with 4000', async () => {
   const room = await roomWithBystander();
-  for (const [junk, code] of [['{', 'bad-json'], [JSON.stringify({ type: 'nope' }), 'unknown-type'], [Buffer.from('{"type":"hello","name":"Bin"}'), 'binary-not-expected']] as const) {
+  for (const [junk, code] of [
+    ['{', 'bad-json'],
+    [JSON.stringify({ type: 'nope' }), 'unknown-type'],
+    [Buffer.from('{"type":"hello","name":"Bin"}'), 'binary-not-expected'],
+  ] as const) {
     const mallory = await RawPeer.connect(room.host);
     mallory.send(junk);
     assert.equal((await mallory.closed()).code, CloseCode.badHello);
@@ -109,7 +113,13 @@ test('an over-long name in the hello: refused with name-invalid and 4000, nobody
   assert.equal((await mallory.closed()).code, CloseCode.badHello);
   assert.deepEqual(mallory.errors(), ['name-invalid']);
   assert.equal(room.host.stats.offenses, 1);
-  assert.deepEqual(room.host.members().map((m) => m.name).sort(), ['Alice', 'Host']);
+  assert.deepEqual(
+    room.host
+      .members()
+      .map((m) => m.name)
+      .sort(),
+    ['Alice', 'Host'],
+  );
   await assertUnharmed(room);
 });
 
@@ -178,7 +188,10 @@ test('all of it, one attack after another, in one room', async () => {
   };
   const closeCode = (m: RawPeer) => m.closed().then((c) => c.code);
   assert.equal(await attack('M1', ['{', { type: 'nope' }, Buffer.from('bin'), '{']).then(closeCode), CloseCode.tooManyErrors);
-  assert.equal(await attack('M2', [{ type: 'chat', id: 'big', text: 'z'.repeat(LIMITS.maxFrameBytes) }]).then(closeCode), CloseCode.frameTooLarge);
+  assert.equal(
+    await attack('M2', [{ type: 'chat', id: 'big', text: 'z'.repeat(LIMITS.maxFrameBytes) }]).then(closeCode),
+    CloseCode.frameTooLarge,
+  );
   const flood = Array.from({ length: 100 }, (_, i) => ({ type: 'chat', id: `f${i}`, text: 'flood' }));
   assert.equal(await attack('M3', flood).then(closeCode), CloseCode.rateLimited);
   const early = await RawPeer.connect(room.host);

@@ -68,9 +68,18 @@ test('100 lines written at once to `porthole join --json` arrive whole and in or
   guest.type(block.join('\n'));
   await waitFor(host, () => chatTexts(hostSeen).length >= 100, 20_000, 'all 100 lines');
   assert.deepEqual(chatTexts(hostSeen), block);
-  assert.deepEqual(host.members().map((m) => m.name).sort(), ['Host', 'Scripted']);
+  assert.deepEqual(
+    host
+      .members()
+      .map((m) => m.name)
+      .sort(),
+    ['Host', 'Scripted'],
+  );
   assert.equal(host.stats.offenses, 0);
-  assert.ok(!guest.events.some((e) => e.event === 'warning' || e.event === 'send-failed'), JSON.stringify(guest.events.filter((e) => e.event !== 'chat')));
+  assert.ok(
+    !guest.events.some((e) => e.event === 'warning' || e.event === 'send-failed'),
+    JSON.stringify(guest.events.filter((e) => e.event !== 'chat')),
+  );
 });
 
 test('dropped frames are forgiven over time: a member with occasional bursts is never closed, a flood still is', async () => {

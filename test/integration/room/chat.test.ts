@@ -35,12 +35,27 @@ test('several guests and the host chat, each message seen once, in the same orde
   }
   // Sequence numbers rise strictly and timestamps are present.
   const seqs = hostSeen.map((e) => e.seq);
-  assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b));
+  assert.deepEqual(
+    seqs,
+    [...seqs].sort((a, b) => a - b),
+  );
   assert.ok(hostSeen.every((e) => e.ts > 0));
 
-  assert.deepEqual(host.members().map((m) => m.name).sort(), ['Alice', 'Bob', 'Carol', 'Host']);
+  assert.deepEqual(
+    host
+      .members()
+      .map((m) => m.name)
+      .sort(),
+    ['Alice', 'Bob', 'Carol', 'Host'],
+  );
   await waitFor(alice, () => alice.members().length === 4);
-  assert.deepEqual(alice.members().map((m) => m.name).sort(), ['Alice', 'Bob', 'Carol', 'Host']);
+  assert.deepEqual(
+    alice
+      .members()
+      .map((m) => m.name)
+      .sort(),
+    ['Alice', 'Bob', 'Carol', 'Host'],
+  );
   assert.equal(alice.members().find((m) => m.name === 'Host')?.host, true);
 
   await Promise.all([alice.close(), bob.close(), carol.close()]);
@@ -58,7 +73,13 @@ test('join and leave events reach the others, and the member list follows', asyn
   await waitFor(alice, () => seen.some((e) => e.type === 'left' && e.member.name === 'Bob'));
   const left = seen.find((e) => e.type === 'left');
   assert.equal(left?.type === 'left' && left.reason, 'left');
-  assert.deepEqual(alice.members().map((m) => m.name).sort(), ['Alice', 'Host']);
+  assert.deepEqual(
+    alice
+      .members()
+      .map((m) => m.name)
+      .sort(),
+    ['Alice', 'Host'],
+  );
   await alice.close();
   await host.close();
 });
@@ -103,7 +124,10 @@ test('a long history of long messages reaches a new guest whole, as history, in 
   // The newcomer's own 'joined' is the newest event, so the oldest message has left the history.
   const texts = chatTexts(history);
   assert.equal(texts.length, LIMITS.historySize - 1);
-  assert.ok(texts.every((text, i) => text === long(i + 2)), 'every message, whole and in order');
+  assert.ok(
+    texts.every((text, i) => text === long(i + 2)),
+    'every message, whole and in order',
+  );
   // After the history, new messages are live again.
   const live: RoomEvent[] = [];
   guest.on('room-event', (event, replayed) => {

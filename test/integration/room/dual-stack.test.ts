@@ -10,7 +10,13 @@ test('by default the host listens on IPv4 and IPv6 at once; guests join over eit
   const overV6 = await join(host, 'Six', {}, inviteFor(host, { host: '::1' }));
   overV4.send('over IPv4');
   await waitFor(overV6, () => chatTexts(overV6.seen).includes('over IPv4'));
-  assert.deepEqual(host.members().map((m) => m.name).sort(), ['Four', 'Host', 'Six']);
+  assert.deepEqual(
+    host
+      .members()
+      .map((m) => m.name)
+      .sort(),
+    ['Four', 'Host', 'Six'],
+  );
 });
 
 test('a chosen port is used as given', async () => {

@@ -46,7 +46,10 @@ test('a RoomClient whose line the host refuses reports it as not sent, by its id
   alice.send('fine 2');
   await waitFor(host, () => chatTexts(hostSeen).length >= 2);
   await waitFor(alice, () => failures.length > 0, 3000, 'the failure');
-  assert.deepEqual(failures.map((f) => [f.id, f.text, f.error.code]), [[refused, 'please refuse me', 'text-invalid']]);
+  assert.deepEqual(
+    failures.map((f) => [f.id, f.text, f.error.code]),
+    [[refused, 'please refuse me', 'text-invalid']],
+  );
   assert.deepEqual(warnings, [], 'reported once, as the failed message');
   assert.deepEqual(alice.pending(), []);
   // A reconnect does not bring it back.

@@ -12,9 +12,21 @@ afterEach(closeAll);
 afterEach(removeTempDirs);
 
 /** The keys of a version-1 welcome, exactly (PROTOCOL.md §6 before features). */
-const VERSION_1_WELCOME_KEYS = ['type', 'protocol', 'room', 'you', 'resumeToken', 'members', 'history', 'historyGap', 'lastSeq', 'heartbeat', 'limits'];
+const VERSION_1_WELCOME_KEYS = [
+  'type',
+  'protocol',
+  'room',
+  'you',
+  'resumeToken',
+  'members',
+  'history',
+  'historyGap',
+  'lastSeq',
+  'heartbeat',
+  'limits',
+];
 
-test('a hello with features gets the host\'s features and chat rate; a hello without gets a version-1 welcome, field for field', async () => {
+test("a hello with features gets the host's features and chat rate; a hello without gets a version-1 welcome, field for field", async () => {
   const host = await startHost({ policy: { rate: { capacity: 12, refillPerSecond: 4 } } });
   const current = await RawPeer.connect(host);
   current.send({ type: 'hello', name: 'Current', features: ['chat/1', 'files/1', 'typing/1'] });
@@ -28,7 +40,7 @@ test('a hello with features gets the host\'s features and chat rate; a hello wit
   assert.deepEqual(Object.keys(oldWelcome).sort(), [...VERSION_1_WELCOME_KEYS].sort(), 'a version-1 guest refuses fields it does not know');
 });
 
-test('a RoomClient announces chat/1 and files/1 and learns the host\'s', async () => {
+test("a RoomClient announces chat/1 and files/1 and learns the host's", async () => {
   const host = await startHost();
   const proxy = await HostProxy.start(host);
   const alice = await join(host, 'Alice', {}, proxy.invite);
@@ -67,13 +79,20 @@ test('a member that announced only chat/1 never hears of files: not a recipient,
   const alice = await join(host, 'Alice', { transfers: { downloadDir: inbox, autoAccept: true } });
   const id = await host.transfers.offer(path);
   const view = host.transfers.list().find((v) => v.id === id)!;
-  assert.deepEqual(view.recipients?.map((r) => r.member.name), ['Alice']);
+  assert.deepEqual(
+    view.recipients?.map((r) => r.member.name),
+    ['Alice'],
+  );
   chatOnly.send({ type: 'file-offer', ref: 'r1', name: 'x.txt', size: 1 });
   chatOnly.send({ type: 'file-offer', ref: 'r2', name: '', size: -1 }); // invalid too, and still only skipped
   chatOnly.send({ type: 'chat', id: 'c1', text: 'chat still works' });
   await chatOnly.next((f) => f.type === 'chat' && f.text === 'chat still works');
   await waitFor(alice, () => chatTexts(alice.seen).includes('chat still works'));
-  assert.deepEqual(chatOnly.frames.filter((f) => f.type.startsWith('file-')), [], 'no file message reached it');
+  assert.deepEqual(
+    chatOnly.frames.filter((f) => f.type.startsWith('file-')),
+    [],
+    'no file message reached it',
+  );
   assert.deepEqual(chatOnly.errors(), []);
   assert.equal(host.stats.ignoredMessages, 2);
   assert.equal(host.stats.offenses, 0);
@@ -85,14 +104,20 @@ test('a member that announced only files/1 gets no chat (history or new), but se
   const bot = await RawPeer.connect(host);
   bot.send({ type: 'hello', name: 'FileBot', features: ['files/1'] });
   const welcome = await bot.next((f) => f.type === 'welcome');
-  assert.deepEqual((welcome.history as Array<{ type: string }>).map((e) => e.type), ['joined']);
+  assert.deepEqual(
+    (welcome.history as Array<{ type: string }>).map((e) => e.type),
+    ['joined'],
+  );
   const alice = await join(host, 'Alice');
   alice.send('after the file bot');
   await waitFor(alice, () => chatTexts(alice.seen).includes('after the file bot'));
   await bot.next((f) => f.type === 'joined' && (f.member as { name: string }).name === 'Alice');
   bot.send({ type: 'chat', id: 'c1', text: 'a bot that chats anyway' });
   await sleep(200);
-  assert.deepEqual(bot.frames.filter((f) => f.type === 'chat'), []);
+  assert.deepEqual(
+    bot.frames.filter((f) => f.type === 'chat'),
+    [],
+  );
   assert.deepEqual(chatTexts(alice.seen), ['before the file bot', 'after the file bot'], 'its chat was skipped, not posted');
   assert.equal(host.stats.ignoredMessages, 1);
   assert.equal(host.stats.offenses, 0);
@@ -122,7 +147,10 @@ test('guest: an unknown type from the host is skipped and counted, not a warning
   const host = await startHost();
   const proxy = await HostProxy.start(host, {
     // A newer host that also sends a message this guest does not know, and an invalid one of a known type.
-    fromHost: (text) => (JSON.parse(text).type === 'chat' ? [JSON.stringify({ type: 'typing', member: 'x' }), JSON.stringify({ type: 'sparkle' }), text] : [text]),
+    fromHost: (text) =>
+      JSON.parse(text).type === 'chat'
+        ? [JSON.stringify({ type: 'typing', member: 'x' }), JSON.stringify({ type: 'sparkle' }), text]
+        : [text],
   });
   const alice = await join(host, 'Alice', {}, proxy.invite);
   const warnings: AppError[] = [];
@@ -151,7 +179,10 @@ test('guest: file messages from a host whose welcome did not list files/1 are sk
   // The host offers anyway (it believes the guest speaks files): the guest skips what it was not promised.
   const sending = host.transfers.offer(await randomFile(src, 'b.bin', 100)).catch(() => undefined);
   await waitFor(alice, () => alice.stats.ignoredMessages >= 1, 3000, 'the file-offered to be skipped');
-  assert.deepEqual(alice.transfers.list().filter((v) => v.direction === 'incoming'), []);
+  assert.deepEqual(
+    alice.transfers.list().filter((v) => v.direction === 'incoming'),
+    [],
+  );
   assert.equal(proxy.guestFrames.filter((f) => f.includes('"file-')).length, 0, 'the guest sent no file message');
   void sending;
   await proxy.close();

@@ -25,7 +25,10 @@ async function hostChild(): Promise<HostChild> {
   return host;
 }
 
-async function guest(invite: string, name: string): Promise<RoomClient & { seen: ReturnType<typeof recordEvents>; statuses: SessionStatus[] }> {
+async function guest(
+  invite: string,
+  name: string,
+): Promise<RoomClient & { seen: ReturnType<typeof recordEvents>; statuses: SessionStatus[] }> {
   const client = RoomClient.create(invite, { name, connectTimeoutMs: 5000 });
   const seen = recordEvents(client);
   const statuses: SessionStatus[] = [];
@@ -83,7 +86,11 @@ test('a fragment flood from six connections (three joined, three before hello) i
   assert.ok(grewBy(baseline, during, 'arrayBuffers') < 16, `buffers held for the attackers stay small: ${diagnosis}`);
   assert.ok(grewBy(baseline, during, 'rss') < 64, `the host's memory stays near its baseline: ${diagnosis}`);
   for (const outcome of outcomes) {
-    assert.equal(outcome.ended, 'host-closed', `the host closed the connection before ${FLOOD.fragments} fragments: ${JSON.stringify(outcome)}`);
+    assert.equal(
+      outcome.ended,
+      'host-closed',
+      `the host closed the connection before ${FLOOD.fragments} fragments: ${JSON.stringify(outcome)}`,
+    );
     assert.ok(outcome.fragmentsSent < FLOOD.fragments);
     assertOneRecordPerFragment(outcome);
   }
@@ -98,11 +105,17 @@ test('a fragment flood from six connections (three joined, three before hello) i
   assert.ok(grewBy(baseline, after, 'rss') < 64, `the host's memory stays near its baseline: ${afterDiagnosis}`);
 
   // The honest guest never noticed, and a newcomer still gets in and chats with everyone.
-  await eventually(() => host.chat.some((c) => c.from === 'Alice' && c.text === 'said during the attack'), "the host to hear Alice's message");
+  await eventually(
+    () => host.chat.some((c) => c.from === 'Alice' && c.text === 'said during the attack'),
+    "the host to hear Alice's message",
+  );
   const bob = await guest(host.invite, 'Bob');
   host.say('welcome back to calm');
   bob.send('hi from Bob');
-  await eventually(() => chatTexts(alice.seen).includes('welcome back to calm') && chatTexts(alice.seen).includes('hi from Bob'), 'Alice to hear the host and Bob');
+  await eventually(
+    () => chatTexts(alice.seen).includes('welcome back to calm') && chatTexts(alice.seen).includes('hi from Bob'),
+    'Alice to hear the host and Bob',
+  );
   await eventually(() => chatTexts(bob.seen).includes('welcome back to calm'), 'Bob to hear the host');
   await eventually(() => host.chat.some((c) => c.from === 'Bob' && c.text === 'hi from Bob'), 'the host to hear Bob');
   assert.deepEqual(alice.statuses, [], 'Alice never lost her connection');

@@ -109,7 +109,9 @@ test(`host, before hello: ${CONNECTIONS_BEFORE_HELLO} connections send ${CONNECT
   await Promise.all(Array.from({ length: 8 }, (_, w) => worker(w)));
   say(CONNECTIONS_BEFORE_HELLO / 40);
 
-  t.diagnostic(`seed ${hex(SEED_BEFORE_HELLO)}: ${next} frames sent on ${opened} connections (${refused} refused at upgrade); close codes ${closes}`);
+  t.diagnostic(
+    `seed ${hex(SEED_BEFORE_HELLO)}: ${next} frames sent on ${opened} connections (${refused} refused at upgrade); close codes ${closes}`,
+  );
   assert.ok(opened >= CONNECTIONS_BEFORE_HELLO / 2, `most connections opened (${opened}, ${refused} refused)`);
   closes.assertNoInternalError();
   assert.ok(host.stats.offenses >= opened / 2, 'the host judged the first frame of each connection');
@@ -126,7 +128,10 @@ const PEERS_AFTER_HELLO = 4;
 test(`host, after hello: ${PEERS_AFTER_HELLO} joined peers send ${FRAMES_AFTER_HELLO} fuzz frames (seed ${hex(SEED_AFTER_HELLO)}); an honest member hears every line`, async (t) => {
   // Each reconnect is a new member, and a dropped one lingers a while: room for them all.
   const host = await startHost({ policy: PERMISSIVE, maxMembers: 500 });
-  const alice = await join(host, 'Alice', { backoff: { baseDelayMs: 10, maxDelayMs: 50 }, transfers: { downloadDir: await tempDir(), autoAccept: true } });
+  const alice = await join(host, 'Alice', {
+    backoff: { baseDelayMs: 10, maxDelayMs: 50 },
+    transfers: { downloadDir: await tempDir(), autoAccept: true },
+  });
   const frames = fuzzFrames(SEED_AFTER_HELLO, FRAMES_AFTER_HELLO, { memberIds: [alice.me.id, host.me.id] });
   const aliceStatus: string[] = [];
   const transfers = recordTransferStates(alice);
@@ -165,7 +170,9 @@ test(`host, after hello: ${PEERS_AFTER_HELLO} joined peers send ${FRAMES_AFTER_H
   honest.push(sent('host line last', (text) => host.send(text)));
   honest.push(sent('alice line last', (text) => alice.send(text)));
 
-  t.diagnostic(`seed ${hex(SEED_AFTER_HELLO)}: ${delivered} frames read by the host on ${joins} joined connections; offenses ${host.stats.offenses}; close codes ${closes}; Alice's transfers ${transfers}`);
+  t.diagnostic(
+    `seed ${hex(SEED_AFTER_HELLO)}: ${delivered} frames read by the host on ${joins} joined connections; offenses ${host.stats.offenses}; close codes ${closes}; Alice's transfers ${transfers}`,
+  );
   closes.assertNoInternalError();
   // Only frames ws itself refuses (bad UTF-8: 1007; over the size limits: 1009) end a fuzzer's connection.
   closes.assertOnly([1007, 1009], 'a joined fuzzer with an unlimited offense budget');
@@ -188,7 +195,10 @@ test('guest: the 5,000-level nested type from a host is a warning, the next chat
   const guest = await joinHostile(hostile, 'Alice');
   const warnings = recordWarnings(guest);
   await waitFor(guest, () => chatTexts(guest.seen).includes('after the nested type'), 5000, 'the chat line');
-  assert.deepEqual(warnings.map((w) => w.code), ['bad-host-message']);
+  assert.deepEqual(
+    warnings.map((w) => w.code),
+    ['bad-host-message'],
+  );
   assert.match(warnings[0]!.message, /Unknown message type\.$/);
   assert.equal(guest.state, 'connected');
 
@@ -236,20 +246,32 @@ test(`guest: a hostile host sends ${FRAMES_GUEST} fuzz frames after the welcome 
     session.chat(lastSeq + 1, 'after the fuzz');
     finished();
   });
-  const guest = await joinHostile(hostile, 'Alice', { backoff: { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 1000 }, transfers: { downloadDir: await tempDir(), autoAccept: true } });
+  const guest = await joinHostile(hostile, 'Alice', {
+    backoff: { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 1000 },
+    transfers: { downloadDir: await tempDir(), autoAccept: true },
+  });
   const warnings = recordWarnings(guest);
   const transfers = recordTransferStates(guest);
   guest.on('status', (s) => s.state === 'closed' && failed(new Error(`the guest gave up: ${s.error?.message ?? 'closed'}`)));
   await done;
   await waitFor(guest, () => chatTexts(guest.seen).includes('after the fuzz'), 5000, 'the chat line after the fuzz');
 
-  t.diagnostic(`seed ${hex(SEED_GUEST)}: ${delivered} frames read by the guest over ${hostile.sessions()} connections; ${warnings.length} warnings; close codes ${closes}; transfers ${transfers}`);
+  t.diagnostic(
+    `seed ${hex(SEED_GUEST)}: ${delivered} frames read by the guest over ${hostile.sessions()} connections; ${warnings.length} warnings; close codes ${closes}; transfers ${transfers}`,
+  );
   closes.assertOnly([1007, 1009], 'the guest');
   assert.equal(guest.state, 'connected');
   assert.ok(warnings.length > frames.length / 2, 'invalid frames were noticed');
-  assert.ok(warnings.every((w) => w.message.length < 400), 'warnings stay short');
+  assert.ok(
+    warnings.every((w) => w.message.length < 400),
+    'warnings stay short',
+  );
   // RoomClient's last-resort catch reports a throw with this sentence: any means a handler has a bug.
-  assert.deepEqual(warnings.filter((w) => /could not handle/.test(w.message)), [], 'no frame made a handler throw');
+  assert.deepEqual(
+    warnings.filter((w) => /could not handle/.test(w.message)),
+    [],
+    'no frame made a handler throw',
+  );
 });
 
 const HANDSHAKES_GUEST = 150;
@@ -543,4 +565,3 @@ async function closeHostileHosts(): Promise<void> {
   hostileHosts.clear();
   await Promise.allSettled(hosts.map((h) => h.close()));
 }
-

@@ -196,8 +196,16 @@ test('attempts start IPv6 first and alternate families, one after another', asyn
   const c = await startBlackhole('::1', arrivals, 'c (v6)');
   const d = await startBlackhole('::1', arrivals, 'd (v6)');
   await assert.rejects(
-    connectToAnyAddress({ addresses: [a, b, c, d].map((l) => l.address), fingerprint: (await testIdentity()).fingerprint, timeoutMs: 1000, attemptDelayMs: 60 }),
-    isError('host-unreachable', /any of the invite's 4 addresses: 127\.0\.0\.1:\d+ \(it did not answer in time\); .*\[::1\]:\d+ \(it did not answer in time\)\. Check/),
+    connectToAnyAddress({
+      addresses: [a, b, c, d].map((l) => l.address),
+      fingerprint: (await testIdentity()).fingerprint,
+      timeoutMs: 1000,
+      attemptDelayMs: 60,
+    }),
+    isError(
+      'host-unreachable',
+      /any of the invite's 4 addresses: 127\.0\.0\.1:\d+ \(it did not answer in time\); .*\[::1\]:\d+ \(it did not answer in time\)\. Check/,
+    ),
   );
   assert.deepEqual(arrivals, ['c (v6)', 'a (v4)', 'd (v6)', 'b (v4)']);
   await Promise.all([a, b, c, d].map((l) => l.allClosed()));
@@ -231,13 +239,18 @@ test('when every address fails, the most telling error wins: a wrong identity ov
     RoomClient.join(multiInvite(host, [v4(closed), v6(await closedPort('::1'))]), { name: 'Alice', connectTimeoutMs: 3000 }),
     isError(
       'host-unreachable',
-      new RegExp(`any of the invite's 2 addresses: 127\\.0\\.0\\.1:${closed} \\(nothing is listening there\\); \\[::1\\]:\\d+ \\(nothing is listening there\\)\\. Check that the room is still open`),
+      new RegExp(
+        `any of the invite's 2 addresses: 127\\.0\\.0\\.1:${closed} \\(nothing is listening there\\); \\[::1\\]:\\d+ \\(nothing is listening there\\)\\. Check that the room is still open`,
+      ),
     ),
   );
   // One address: the sentence of a version-1 invite.
   await assert.rejects(
     RoomClient.join(multiInvite(host, [v4(closed)]), { name: 'Alice', connectTimeoutMs: 3000 }),
-    isError('host-unreachable', new RegExp(`^Could not reach the host at 127\\.0\\.0\\.1:${closed} \\(nothing is listening there\\)\\. Check`)),
+    isError(
+      'host-unreachable',
+      new RegExp(`^Could not reach the host at 127\\.0\\.0\\.1:${closed} \\(nothing is listening there\\)\\. Check`),
+    ),
   );
 });
 
@@ -246,7 +259,13 @@ test('addresses that never answer end in host-unreachable when the time is up', 
   const holes = [await startBlackhole('::1'), await startBlackhole('127.0.0.1')];
   const began = Date.now();
   await assert.rejects(
-    RoomClient.join(multiInvite(host, holes.map((h) => h.address)), { name: 'Alice', connectTimeoutMs: 600 }),
+    RoomClient.join(
+      multiInvite(
+        host,
+        holes.map((h) => h.address),
+      ),
+      { name: 'Alice', connectTimeoutMs: 600 },
+    ),
     isError('host-unreachable', /\(it did not answer in time\); .*\(it did not answer in time\)/),
   );
   assert.ok(Date.now() - began < 5000);
@@ -265,17 +284,36 @@ test('a DNS name counts as every address it resolves to, and a name that is not 
     lookups.push(name);
     if (name === 'gone.example') throw Object.assign(new Error('getaddrinfo ENOTFOUND gone.example'), { code: 'ENOTFOUND' });
     // The room's name resolves to ::1 first, where nothing listens on its port, then to where the room is.
-    return [{ address: '::1', family: 6 }, { address: '127.0.0.1', family: 4 }];
+    return [
+      { address: '::1', family: 6 },
+      { address: '127.0.0.1', family: 4 },
+    ];
   };
   const fingerprint = (await testIdentity()).fingerprint;
-  const winner = await connectToAnyAddress({ addresses: [{ host: 'gone.example', port: 1 }, { host: 'room.example', port: host.port }], fingerprint, timeoutMs: 3000, lookup });
+  const winner = await connectToAnyAddress({
+    addresses: [
+      { host: 'gone.example', port: 1 },
+      { host: 'room.example', port: host.port },
+    ],
+    fingerprint,
+    timeoutMs: 3000,
+    lookup,
+  });
   assert.deepEqual(winner.address, { host: 'room.example', port: host.port });
   assert.equal(winner.connectedTo, '127.0.0.1');
   assert.deepEqual(lookups.sort(), ['gone.example', 'room.example']);
   winner.socket.destroy();
 
   await assert.rejects(
-    connectToAnyAddress({ addresses: [{ host: 'gone.example', port: 1 }, { host: 'room.example', port: blackhole.port }], fingerprint, timeoutMs: 800, lookup: async (name) => (name === 'room.example' ? [{ address: '::1', family: 6 }] : lookup(name)) }),
+    connectToAnyAddress({
+      addresses: [
+        { host: 'gone.example', port: 1 },
+        { host: 'room.example', port: blackhole.port },
+      ],
+      fingerprint,
+      timeoutMs: 800,
+      lookup: async (name) => (name === 'room.example' ? [{ address: '::1', family: 6 }] : lookup(name)),
+    }),
     isError('host-unreachable', /gone\.example:1 \(the address could not be found\); room\.example:\d+ \(it did not answer in time\)/),
   );
 });
@@ -283,7 +321,13 @@ test('a DNS name counts as every address it resolves to, and a name that is not 
 test('an abort stops the race and closes every attempt', async () => {
   const holes = [await startBlackhole('::1'), await startBlackhole('127.0.0.1')];
   const stop = new AbortController();
-  const racing = connectToAnyAddress({ addresses: holes.map((h) => h.address), fingerprint: (await testIdentity()).fingerprint, timeoutMs: 10_000, attemptDelayMs: 0, signal: stop.signal });
+  const racing = connectToAnyAddress({
+    addresses: holes.map((h) => h.address),
+    fingerprint: (await testIdentity()).fingerprint,
+    timeoutMs: 10_000,
+    attemptDelayMs: 0,
+    signal: stop.signal,
+  });
   await waitFor(new EventEmitter(), () => holes.every((h) => h.connections === 1), 3000, 'both attempts');
   stop.abort(new Error('left before joining'));
   await assert.rejects(racing, /left before joining/);

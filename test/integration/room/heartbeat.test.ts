@@ -24,8 +24,20 @@ test('a peer that stops answering pings is dropped, and the others hear it timed
   await waitFor(alice, () => alice.seen.some((e) => e.type === 'left' && e.member.name === 'Silent'), 3000, 'the left event');
   const left = alice.seen.find((e) => e.type === 'left' && e.member.name === 'Silent');
   assert.equal(left?.type === 'left' && left.reason, 'timeout');
-  assert.deepEqual(host.members().map((m) => m.name).sort(), ['Alice', 'Host']);
-  assert.deepEqual(alice.members().map((m) => m.name).sort(), ['Alice', 'Host']);
+  assert.deepEqual(
+    host
+      .members()
+      .map((m) => m.name)
+      .sort(),
+    ['Alice', 'Host'],
+  );
+  assert.deepEqual(
+    alice
+      .members()
+      .map((m) => m.name)
+      .sort(),
+    ['Alice', 'Host'],
+  );
 });
 
 test('guests that answer pings stay, well past several heartbeat periods', async () => {
@@ -49,7 +61,11 @@ test('a connection that never says hello is closed with 4004', async () => {
   const mute = await RawPeer.connect(host);
   assert.equal((await mute.closed()).code, CloseCode.helloTimeout);
   assert.equal(host.members().length, 2);
-  assert.deepEqual(alice.seen.filter((e) => e.type !== 'chat' && e.member.name !== 'Alice'), [], 'never a member: no joined or left event');
+  assert.deepEqual(
+    alice.seen.filter((e) => e.type !== 'chat' && e.member.name !== 'Alice'),
+    [],
+    'never a member: no joined or left event',
+  );
 });
 
 test('a guest whose host goes silent notices, reconnects once the link is back, and chats again', async () => {
@@ -81,7 +97,12 @@ test('a guest whose host goes silent notices, reconnects once the link is back, 
 test('a guest whose host stays silent gives up instead of hanging', async () => {
   const host = await startHost({ policy: fast });
   const proxy = await TcpProxy.start(host.port);
-  const bob = await join(host, 'Bob', { backoff: { baseDelayMs: 20, maxDelayMs: 50, maxAttempts: 2 }, connectTimeoutMs: 200 }, inviteFor(host, { port: proxy.port }));
+  const bob = await join(
+    host,
+    'Bob',
+    { backoff: { baseDelayMs: 20, maxDelayMs: 50, maxAttempts: 2 }, connectTimeoutMs: 200 },
+    inviteFor(host, { port: proxy.port }),
+  );
   const failed: string[] = [];
   bob.on('send-failed', (f) => failed.push(f.text));
   const attempts: number[] = [];

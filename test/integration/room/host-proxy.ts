@@ -51,7 +51,12 @@ export class HostProxy {
     const identity = await testIdentity();
     const server = createServer({ cert: identity.certPem, key: identity.keyPem });
     const proxy = new HostProxy(host, server, hooks);
-    const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: MAX_CHUNK_FRAME_BYTES, handleProtocols: () => PROTOCOL });
+    const wss = new WebSocketServer({
+      noServer: true,
+      perMessageDeflate: false,
+      maxPayload: MAX_CHUNK_FRAME_BYTES,
+      handleProtocols: () => PROTOCOL,
+    });
     server.on('connection', (socket: Duplex) => {
       proxy.sockets.add(socket);
       socket.on('error', () => {});

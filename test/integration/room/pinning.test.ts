@@ -101,7 +101,12 @@ test('a reconnect that reaches another certificate stops with identity-mismatch 
   const host = await startHost();
   const impostor = await startImpostor();
   const proxy = await TcpProxy.start(host.port);
-  const alice = await join(host, 'Alice', { backoff: { baseDelayMs: 10, maxDelayMs: 20, maxAttempts: 5 } }, inviteFor(host, { port: proxy.port }));
+  const alice = await join(
+    host,
+    'Alice',
+    { backoff: { baseDelayMs: 10, maxDelayMs: 20, maxAttempts: 5 } },
+    inviteFor(host, { port: proxy.port }),
+  );
   const statuses: string[] = [];
   alice.on('status', (s) => statuses.push(`${s.state}${s.error ? ` ${s.error.code}` : ''}`));
   alice.send('queued before the switch');

@@ -27,7 +27,11 @@ async function guestBehindProxy(host: RoomHost, name: string, backoff = quickBac
 /** Every chat event's text once, in order; fails on a repeated sequence number. */
 function assertEachOnce(events: RoomEvent[], who: string): void {
   const seqs = events.map((e) => e.seq);
-  assert.deepEqual(seqs, [...new Set(seqs)].sort((a, b) => a - b), `${who} saw sequence numbers out of order or twice: ${seqs.join(',')}`);
+  assert.deepEqual(
+    seqs,
+    [...new Set(seqs)].sort((a, b) => a - b),
+    `${who} saw sequence numbers out of order or twice: ${seqs.join(',')}`,
+  );
 }
 
 const count = (texts: string[], text: string) => texts.filter((t) => t === text).length;
@@ -52,7 +56,10 @@ test('a cut guest reconnects by itself and resumes: what others said meanwhile a
   await waitFor(bob, () => chatTexts(bob.seen).includes('after the reconnect'), 3000, 'the live message');
   assert.deepEqual(chatTexts(bob.seen), ['before the cut', ...gap, 'after the reconnect']);
   assertEachOnce(bob.seen, 'bob');
-  assert.deepEqual(statuses.map((s) => s.state), ['reconnecting', 'connected']);
+  assert.deepEqual(
+    statuses.map((s) => s.state),
+    ['reconnecting', 'connected'],
+  );
   assert.deepEqual(warnings, [], 'no history was missed, so no warning');
   assert.equal(bob.members().length, 3);
 });
@@ -65,7 +72,10 @@ test('a message typed while disconnected is sent once reconnected, and everyone 
   proxy.cutAll();
   await waitFor(bob, () => bob.state === 'reconnecting', 3000, 'bob to notice');
   const id = bob.send('typed while away');
-  assert.deepEqual(bob.pending().map((m) => m.id), [id]);
+  assert.deepEqual(
+    bob.pending().map((m) => m.id),
+    [id],
+  );
 
   await waitFor(alice, () => chatTexts(alice.seen).includes('typed while away'), 5000, 'alice to get it');
   await waitFor(bob, () => bob.pending().length === 0, 3000, 'bob to see it confirmed');
@@ -122,10 +132,18 @@ test('a resend of a message the host already posted is not posted again', async 
   host.send('flush');
   await waitFor(alice, () => chatTexts(alice.seen).includes('flush'));
   await waitFor(bob, () => chatTexts(bob.seen).includes('flush'));
-  assert.deepEqual(received.filter((r) => r === id), [id, id], 'the guest did resend it');
+  assert.deepEqual(
+    received.filter((r) => r === id),
+    [id, id],
+    'the guest did resend it',
+  );
   assert.equal(count(chatTexts(hostSeen), 'said once'), 1);
   assert.equal(count(chatTexts(alice.seen), 'said once'), 1);
-  assert.deepEqual(warnings.map((w) => w.code), ['connection-lost'], 'bob is told some history was missed');
+  assert.deepEqual(
+    warnings.map((w) => w.code),
+    ['connection-lost'],
+    'bob is told some history was missed',
+  );
   await waitFor(bob, () => bob.pending().length === 0, 3000, "the host's answer to the resend to confirm it was posted");
 });
 
@@ -152,7 +170,10 @@ test('when the host is gone for good the guest gives up after maxAttempts and re
   bob.send('first');
   bob.send('second');
   await waitFor(bob, () => bob.state === 'closed', 5000, 'bob to give up');
-  assert.deepEqual(statuses.map((s) => s.attempt ?? s.state), [1, 2, 3, 'closed']);
+  assert.deepEqual(
+    statuses.map((s) => s.attempt ?? s.state),
+    [1, 2, 3, 'closed'],
+  );
   assert.equal(statuses.at(-1)?.error?.code, 'host-unreachable');
   assert.match(statuses.at(-1)?.error?.message ?? '', /after 3 tries/);
   assert.deepEqual(failures, [
@@ -187,8 +208,23 @@ test('host restart on the same port (same identity and secret): the guest rejoin
   await waitFor(bob, () => chatTexts(bob.seen).includes('new room 2') && bob.pending().length === 0, 3000, 'the new messages');
   await waitFor(second, () => chatTexts(secondSeen).includes('bob in the new room'));
 
-  assert.deepEqual(chatTexts(bob.seen), ['old room 1', 'old room 2', 'old room 3', 'old room 4', 'old room 5', 'new room 1', 'new room 2', 'bob in the new room']);
-  assert.deepEqual(second.members().map((m) => m.name).sort(), ['Bob', 'Host']);
+  assert.deepEqual(chatTexts(bob.seen), [
+    'old room 1',
+    'old room 2',
+    'old room 3',
+    'old room 4',
+    'old room 5',
+    'new room 1',
+    'new room 2',
+    'bob in the new room',
+  ]);
+  assert.deepEqual(
+    second
+      .members()
+      .map((m) => m.name)
+      .sort(),
+    ['Bob', 'Host'],
+  );
   assert.ok(!warnings.some((w) => w.code === 'bad-host-message'));
 });
 

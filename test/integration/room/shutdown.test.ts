@@ -54,12 +54,16 @@ test('host.close() closes every guest with 1001: room-closed, no reconnect attem
   host.on('status', (s) => (hostClosed = s.state === 'closed'));
 
   await closeWithin(host, 5000);
-  assert.ok(hostClosed, "the host reports its own session as closed");
+  assert.ok(hostClosed, 'the host reports its own session as closed');
   assert.equal((await raw.closed()).code, CloseCode.roomClosed);
   assert.equal((await notYetHello.closed()).code, CloseCode.roomClosed);
   for (const [i, guest] of guests.entries()) {
     await waitFor(guest, () => guest.state === 'closed', 3000, `guest ${i} closed`);
-    assert.deepEqual(statuses[i]!.map((s) => s.state), ['closed'], 'straight to closed, never reconnecting');
+    assert.deepEqual(
+      statuses[i]!.map((s) => s.state),
+      ['closed'],
+      'straight to closed, never reconnecting',
+    );
     assert.equal(statuses[i]![0]!.error?.code, 'room-closed');
   }
   assert.ok(await portRefuses(port), 'the port is closed');
@@ -80,10 +84,13 @@ test('host.close() resolves even with connections that never got anywhere', asyn
   quiet.on('error', () => {});
   await new Promise((resolve) => quiet.once('secureConnect', resolve));
   const status = await new Promise<number>((resolve) => {
-    const req = request({ host: '127.0.0.1', port, path: '/', rejectUnauthorized: false, agent: undefined, headers: { Connection: 'keep-alive' } }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
+    const req = request(
+      { host: '127.0.0.1', port, path: '/', rejectUnauthorized: false, agent: undefined, headers: { Connection: 'keep-alive' } },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
     req.on('error', () => {});
     req.end();
   });
@@ -112,9 +119,18 @@ test('guest.close() tells the others it left, with reason "left"', async () => {
   const left = alice.seen.find((e) => e.type === 'left');
   assert.equal(left?.type === 'left' && left.member.name, 'Bob');
   assert.equal(left?.type === 'left' && left.reason, 'left');
-  assert.deepEqual(alice.members().map((m) => m.name).sort(), ['Alice', 'Host']);
+  assert.deepEqual(
+    alice
+      .members()
+      .map((m) => m.name)
+      .sort(),
+    ['Alice', 'Host'],
+  );
   await waitFor(host, () => host.members().length === 2);
-  assert.deepEqual(bobStatuses.map((s) => [s.state, s.error]), [['closed', undefined]]);
+  assert.deepEqual(
+    bobStatuses.map((s) => [s.state, s.error]),
+    [['closed', undefined]],
+  );
   await sleep(50);
   assert.equal(bob.state, 'closed', 'no reconnect after leaving');
   // Closing twice is harmless.

@@ -80,7 +80,15 @@ test('chunks already on the way when a recipient cancels are not held against th
   // More rounds than the offense budget (5): each cancel leaves chunks in flight behind it.
   for (let round = 0; round < 7; round++) {
     const id = await alice.transfers.offer(path);
-    const incoming = await waitForTransfer(bob.transfers, (v) => v.state === 'receiving' && v.bytes > 0 && !bob.transfers.list().some((o) => o.id !== v.id && !isFinal(o) && o.state === 'receiving' && o.bytes === 0), 20_000, 'bytes to flow');
+    const incoming = await waitForTransfer(
+      bob.transfers,
+      (v) =>
+        v.state === 'receiving' &&
+        v.bytes > 0 &&
+        !bob.transfers.list().some((o) => o.id !== v.id && !isFinal(o) && o.state === 'receiving' && o.bytes === 0),
+      20_000,
+      'bytes to flow',
+    );
     bob.transfers.cancel(incoming.id);
     const sent = await waitForTransfer(alice.transfers, (v) => v.id === id && isFinal(v), 20_000);
     assert.equal(sent.recipients?.find((r) => r.member.name === 'Bob')?.reason, 'cancelled');

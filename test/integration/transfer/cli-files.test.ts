@@ -31,8 +31,14 @@ test('CLI: /send offers a file; --accept-files saves it to --download-dir; --jso
   assert.equal(saved.sha256, await sha256File(path));
   assert.equal(await sha256File(`${inbox}/notes.bin`), saved.sha256);
   const sent = await guest.waitFor((e) => e.event === 'file-sent');
-  assert.deepEqual((sent.recipients as Array<{ state: string }>).map((r) => r.state), ['done']);
-  assert.ok(guest.events.some((e) => e.event === 'file-progress'), 'progress was reported');
+  assert.deepEqual(
+    (sent.recipients as Array<{ state: string }>).map((r) => r.state),
+    ['done'],
+  );
+  assert.ok(
+    guest.events.some((e) => e.event === 'file-progress'),
+    'progress was reported',
+  );
 
   guest.type('/send /no/such/file');
   const err = await guest.waitFor((e) => e.event === 'error');

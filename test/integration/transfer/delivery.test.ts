@@ -28,9 +28,15 @@ test('host → two guests: every edge size arrives byte for byte, named as sent,
     const id = await host.transfers.offer(path);
     const sent = await waitForTransfer(host.transfers, (v) => v.id === id && isFinal(v), 10_000, `send of ${size} bytes`);
     assert.equal(sent.state, 'done', `${size}: ${sent.message}`);
-    assert.deepEqual(sent.recipients?.map((r) => [r.member.name, r.state, r.percent]).sort(), [['Alice', 'done', 100], ['Bob', 'done', 100]]);
+    assert.deepEqual(sent.recipients?.map((r) => [r.member.name, r.state, r.percent]).sort(), [
+      ['Alice', 'done', 100],
+      ['Bob', 'done', 100],
+    ]);
     const expected = await readFile(path);
-    for (const [guest, dir] of [[alice, aliceDir], [bob, bobDir]] as const) {
+    for (const [guest, dir] of [
+      [alice, aliceDir],
+      [bob, bobDir],
+    ] as const) {
       const got = await waitForTransfer(guest.transfers, (v) => v.fileName === basename(path) && isFinal(v));
       assert.equal(got.state, 'done');
       assert.equal(got.from?.name, 'Host');
@@ -51,7 +57,10 @@ test('guest → host and the other guest (the relay path): a few hundred MB arri
   const sent = await waitForTransfer(alice.transfers, (v) => v.id === id && isFinal(v), 120_000, 'the big file');
   assert.equal(sent.state, 'done', sent.message);
   const expected = await sha256File(path);
-  for (const [who, dir] of [[host.transfers, hostDir], [bob.transfers, bobDir]] as const) {
+  for (const [who, dir] of [
+    [host.transfers, hostDir],
+    [bob.transfers, bobDir],
+  ] as const) {
     const got = await waitForTransfer(who, (v) => v.direction === 'incoming' && isFinal(v));
     assert.equal(got.state, 'done');
     assert.equal(got.sha256, expected);
@@ -65,7 +74,10 @@ test('a file offered to one member goes to that member only', async () => {
   const path = await randomFile(src, 'for-bob.txt', 1000);
   const id = await alice.transfers.offer(path, { to: bob.me.id });
   const sent = await waitForTransfer(alice.transfers, (v) => v.id === id && isFinal(v));
-  assert.deepEqual(sent.recipients?.map((r) => r.member.name), ['Bob']);
+  assert.deepEqual(
+    sent.recipients?.map((r) => r.member.name),
+    ['Bob'],
+  );
   assert.deepEqual(await filesIn(bobDir), ['for-bob.txt']);
   assert.deepEqual(await filesIn(hostDir), []);
 });

@@ -40,7 +40,10 @@ test('running out of disk mid-way ends that transfer with "disk-full" and leaves
   await waitForTransfer(alice.transfers, () => alice.transfers.list().filter(isFinal).length === 2);
   for (const v of alice.transfers.list().filter((x) => x.state === 'failed')) assert.equal(v.reason, 'disk-full');
   const left = await filesIn(disk);
-  assert.ok(left.every((n) => !n.endsWith('.part')), `no partial file: ${left}`);
+  assert.ok(
+    left.every((n) => !n.endsWith('.part')),
+    `no partial file: ${left}`,
+  );
   assert.equal(left.length, 2 - failed.length);
 });
 
@@ -51,7 +54,12 @@ test('several transfers in both directions at once all arrive intact', async () 
   const bob = await join(host, 'Bob', { transfers: { downloadDir: bobDir, autoAccept: true } });
   const sizes = [0, 3 * MB + 1, 20 * MB, 7 * MB];
   const files = await Promise.all(sizes.map((s, i) => randomFile(src, `f${i}.bin`, s)));
-  const offers = [host.transfers.offer(files[0]!), host.transfers.offer(files[1]!), alice.transfers.offer(files[2]!), bob.transfers.offer(files[3]!)];
+  const offers = [
+    host.transfers.offer(files[0]!),
+    host.transfers.offer(files[1]!),
+    alice.transfers.offer(files[2]!),
+    bob.transfers.offer(files[3]!),
+  ];
   const senders = [host, host, alice, bob];
   const ids = await Promise.all(offers);
   for (const [i, id] of ids.entries()) {
@@ -59,7 +67,10 @@ test('several transfers in both directions at once all arrive intact', async () 
     assert.equal(v.state, 'done', `${v.fileName}: ${v.message}`);
   }
   const expect = async (dir: string, idx: number[]) => {
-    assert.deepEqual(await filesIn(dir), idx.map((i) => `f${i}.bin`));
+    assert.deepEqual(
+      await filesIn(dir),
+      idx.map((i) => `f${i}.bin`),
+    );
     for (const i of idx) assert.equal(await sha256File(`${dir}/f${i}.bin`), await sha256File(files[i]!));
   };
   await expect(hostDir, [2, 3]);

@@ -51,7 +51,10 @@ test('every hostile name lands as a safe name inside the download folder, and no
   for (const [i, name] of HOSTILE_NAMES.entries()) await rawSend(mallory, alice.me.id, `r${i}`, name, Buffer.from(`body ${i}`));
   await waitForTransfer(alice.transfers, () => alice.transfers.list().filter(isFinal).length === HOSTILE_NAMES.length, 10_000);
   const views = alice.transfers.list();
-  assert.ok(views.every((v) => v.state === 'done'), JSON.stringify(views.map((v) => [v.fileName, v.state, v.reason])));
+  assert.ok(
+    views.every((v) => v.state === 'done'),
+    JSON.stringify(views.map((v) => [v.fileName, v.state, v.reason])),
+  );
   const names = await readdir(aliceDir);
   assert.equal(names.length, HOSTILE_NAMES.length);
   const realDir = await realpath(aliceDir);
@@ -62,8 +65,14 @@ test('every hostile name lands as a safe name inside the download folder, and no
     assert.doesNotMatch(name.split('.')[0]!, /^(con|prn|aux|nul|com\d|lpt\d)$/i, name);
     assert.equal(await realpath(joinPath(aliceDir, name)), joinPath(realDir, name));
   }
-  assert.ok(names.some((n) => n.endsWith('.txt') && n.startsWith('xxxx')), 'a cut long name keeps its extension');
-  assert.ok(names.some((n) => n.endsWith('.png')), 'a cut multibyte name keeps its extension');
+  assert.ok(
+    names.some((n) => n.endsWith('.txt') && n.startsWith('xxxx')),
+    'a cut long name keeps its extension',
+  );
+  assert.ok(
+    names.some((n) => n.endsWith('.png')),
+    'a cut multibyte name keeps its extension',
+  );
   assert.ok(names.includes('invoicefdp.exe'), 'the right-to-left override is gone, so the real extension shows');
 });
 

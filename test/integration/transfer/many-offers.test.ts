@@ -13,7 +13,9 @@ test('forty files offered at once: none is lost to the rate limit, each one ends
   const warnings: string[] = [];
   alice.on('warning', (w) => warnings.push(w.code));
   const paths = await Promise.all(Array.from({ length: 40 }, (_, i) => randomFile(src, `f${i}.bin`, 1000 + i)));
-  const noAnswer = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('some offers never got an answer')), 15_000).unref());
+  const noAnswer = new Promise<never>((_, reject) =>
+    setTimeout(() => reject(new Error('some offers never got an answer')), 15_000).unref(),
+  );
   const outcomes = await Promise.race([Promise.allSettled(paths.map((p) => alice.transfers.offer(p))), noAnswer]);
   const started = outcomes.filter((o): o is PromiseFulfilledResult<string> => o.status === 'fulfilled').map((o) => o.value);
   const refused = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');

@@ -22,8 +22,20 @@ test('an invalid offer is settled with file-refused (bad-data) and answered with
   mallory.send({ type: 'file-offer', ref: 'extra', name: 'a.txt', size: 1, path: '/etc' });
   mallory.send({ type: 'file-offer', ref: 'bad ref', name: 'a.txt', size: 1 });
   await mallory.next(() => mallory.errors().length === 5);
-  for (const [ref, code] of [['no-name', 'name-invalid'], ['minus', 'invalid-message'], ['long-name', 'name-invalid'], ['extra', 'invalid-message']]) {
-    assert.deepEqual(answersTo(mallory, ref!), [['file-refused', 'bad-data'], ['error', code]], ref);
+  for (const [ref, code] of [
+    ['no-name', 'name-invalid'],
+    ['minus', 'invalid-message'],
+    ['long-name', 'name-invalid'],
+    ['extra', 'invalid-message'],
+  ]) {
+    assert.deepEqual(
+      answersTo(mallory, ref!),
+      [
+        ['file-refused', 'bad-data'],
+        ['error', code],
+      ],
+      ref,
+    );
   }
   // An offer whose ref breaks the id rule cannot be named: an error without ref, and nothing to settle.
   const last = mallory.frames.filter((f) => f.type === 'error').at(-1)!;
@@ -40,7 +52,10 @@ test('an offer over the per-sender limit gets file-refused and an error (too-man
   await hoarder.next((f) => f.type === 'file-offered' && f.ref === 'h15');
   hoarder.send({ type: 'file-offer', ref: 'one-more', name: 'x.bin', size: 1024, to: alice.me.id });
   await hoarder.next((f) => f.type === 'error' && f.ref === 'one-more');
-  assert.deepEqual(answersTo(hoarder, 'one-more'), [['file-refused', 'too-many-transfers'], ['error', 'too-many-transfers']]);
+  assert.deepEqual(answersTo(hoarder, 'one-more'), [
+    ['file-refused', 'too-many-transfers'],
+    ['error', 'too-many-transfers'],
+  ]);
   assert.equal(host.stats.offenses, 0);
   // No recipient is no fault of the offer: file-refused alone.
   const lonely = await RawPeer.joined(host, 'Lonely');

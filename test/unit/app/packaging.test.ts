@@ -11,7 +11,11 @@ const require = createRequire(join(REPO, 'package.json'));
 const { getConfig, validateConfiguration } = require('app-builder-lib/out/util/config/config.js');
 const { DebugLogger } = require('builder-util');
 
-const exists = (path: string) => access(join(REPO, path)).then(() => true, () => false);
+const exists = (path: string) =>
+  access(join(REPO, path)).then(
+    () => true,
+    () => false,
+  );
 
 test('electron-builder.yml passes electron-builder’s own schema, with the fuses and targets the app needs', async () => {
   const config = await getConfig(REPO, null, null);
@@ -34,7 +38,9 @@ test('electron-builder.yml passes electron-builder’s own schema, with the fuse
   for (const icon of [config.linux.icon, config.win.icon, config.mac.icon]) assert.ok(await exists(icon), `${icon} exists`);
 
   // A misspelt fuse is refused, so the check above is not a formality.
-  await assert.rejects(validateConfiguration({ ...config, electronFuses: { ...config.electronFuses, runAsNod: false } }, new DebugLogger(false)));
+  await assert.rejects(
+    validateConfiguration({ ...config, electronFuses: { ...config.electronFuses, runAsNod: false } }, new DebugLogger(false)),
+  );
 });
 
 test('the packaged files are the built bundles the main process loads', async () => {
@@ -42,7 +48,13 @@ test('the packaged files are the built bundles the main process loads', async ()
   const config = await getConfig(REPO, null, null);
   // electron-builder normalizes `files` into filter sets.
   const files = (config.files as Array<string | { filter: string[] }>).flatMap((f) => (typeof f === 'string' ? [f] : f.filter));
-  for (const built of [pkg.main, 'dist/preload/preload.cjs', 'dist/main/upnp-child.js', 'dist/renderer/index.html', 'dist/renderer/icon.png']) {
+  for (const built of [
+    pkg.main,
+    'dist/preload/preload.cjs',
+    'dist/main/upnp-child.js',
+    'dist/renderer/index.html',
+    'dist/renderer/icon.png',
+  ]) {
     assert.ok(await exists(built), `${built} is built by npm run build`);
     const folder = built.split('/').slice(0, 2).join('/');
     assert.ok(files.includes(`${folder}/**/*`), `${built} is in the packaged files`);

@@ -6,7 +6,11 @@ import type { TransferView } from '../../../src-main/transfer/transfer-events';
 function human(acceptFiles = false) {
   const out: string[] = [];
   const err: string[] = [];
-  const output = humanOutput((l) => out.push(l), (l) => err.push(l), { acceptFiles });
+  const output = humanOutput(
+    (l) => out.push(l),
+    (l) => err.push(l),
+    { acceptFiles },
+  );
   return { output, out, err };
 }
 
@@ -32,7 +36,17 @@ test('"Reconnected." only after a reconnect; a closed session with an error goes
 });
 
 test('file offers say how to answer, or that --accept-files answers; each answer is told once', () => {
-  const offer: TransferView = { id: 't1', direction: 'incoming', fileName: 'a.txt', size: 2_500_000, from: { id: 'b0b', name: 'Bob' }, state: 'offered', bytes: 0, percent: 0, bytesPerSecond: 0 };
+  const offer: TransferView = {
+    id: 't1',
+    direction: 'incoming',
+    fileName: 'a.txt',
+    size: 2_500_000,
+    from: { id: 'b0b', name: 'Bob' },
+    state: 'offered',
+    bytes: 0,
+    percent: 0,
+    bytesPerSecond: 0,
+  };
   const asking = human();
   asking.output.transfer('offer', offer);
   assert.deepEqual(asking.out, ['Bob offers a.txt (2.5 MB). /accept t1 or /decline t1\n']);
@@ -42,7 +56,14 @@ test('file offers say how to answer, or that --accept-files answers; each answer
 
   const { output, out } = human();
   const mine = (state: 'waiting' | 'accepted'): TransferView => ({
-    id: 't2', direction: 'outgoing', fileName: 'b.bin', size: 10, state: 'offered', bytes: 0, percent: 0, bytesPerSecond: 0,
+    id: 't2',
+    direction: 'outgoing',
+    fileName: 'b.bin',
+    size: 10,
+    state: 'offered',
+    bytes: 0,
+    percent: 0,
+    bytesPerSecond: 0,
     recipients: [{ member: { id: 'b0b', name: 'Bob' }, state, bytes: 0, percent: 0 }],
   });
   output.transfer('update', mine('waiting'));

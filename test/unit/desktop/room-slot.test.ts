@@ -41,9 +41,18 @@ test('a second host or join is refused while one is on its way, and leave() canc
   const { rooms } = slot();
   let cancelled = 0;
   let finish!: () => void;
-  const opening = rooms.opened(() => void cancelled++, () => new Promise<string>((resolve) => (finish = () => resolve('done'))));
+  const opening = rooms.opened(
+    () => void cancelled++,
+    () => new Promise<string>((resolve) => (finish = () => resolve('done'))),
+  );
   assert.throws(() => rooms.ensureIdle(), code('busy'));
-  await assert.rejects(rooms.opened(() => {}, async () => 'second'), code('busy'));
+  await assert.rejects(
+    rooms.opened(
+      () => {},
+      async () => 'second',
+    ),
+    code('busy'),
+  );
   await rooms.leave();
   assert.equal(cancelled, 1);
   finish();

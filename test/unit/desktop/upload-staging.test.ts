@@ -131,7 +131,10 @@ describe('UploadStaging', () => {
   test('remove(transfer id) removes only that transfer\u2019s staged file', async () => {
     staging = new UploadStaging();
     const paths: string[] = [];
-    for (const [name, transferId] of [['one.txt', 't-one'], ['two.txt', 't-two']] as const) {
+    for (const [name, transferId] of [
+      ['one.txt', 't-one'],
+      ['two.txt', 't-two'],
+    ] as const) {
       const id = await staging.begin(name, 1);
       await staging.chunk(id, 0, new Uint8Array([7]));
       paths.push((await staging.finish(id)).path);

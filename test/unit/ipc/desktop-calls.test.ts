@@ -29,7 +29,8 @@ async function app(settings: Record<string, unknown> = {}) {
   const window = ourWindow();
   registerIpc(ipc, core.handlers, window.check);
   cleanups.push(config.remove, core.shutdown);
-  const call = <T = unknown>(channel: CallName, ...args: unknown[]) => ipc.invoke(channel, window.fromPage(), ...args) as Promise<Result<T>>;
+  const call = <T = unknown>(channel: CallName, ...args: unknown[]) =>
+    ipc.invoke(channel, window.fromPage(), ...args) as Promise<Result<T>>;
   return { config, platform, events, core, call };
 }
 
@@ -108,7 +109,11 @@ describe('settings through IPC', () => {
     assert.equal(data(await call<AppSnapshot>('app:snapshot')).settings.publicAddress, '203.0.113.7:41234');
     const saved = JSON.parse(await readFile(join(config.configDir, 'settings.json'), 'utf8')) as Record<string, unknown>;
     assert.equal(saved.publicAddress, '203.0.113.7:41234');
-    assert.equal(data(await call<SettingsView>('settings:update', { upnp: false })).publicAddress, '203.0.113.7:41234', 'other changes keep it');
+    assert.equal(
+      data(await call<SettingsView>('settings:update', { upnp: false })).publicAddress,
+      '203.0.113.7:41234',
+      'other changes keep it',
+    );
     assert.equal(data(await call<SettingsView>('settings:update', { publicAddress: '' })).publicAddress, '');
   });
 
@@ -117,7 +122,11 @@ describe('settings through IPC', () => {
     const room = data(await call<RoomView>('room:host', { name: 'Ada' }));
     const roomPort = room.invite!.addresses.find((a) => a.kind === 'lan')!.port;
     const manual = room.invite!.addresses.filter((a) => a.kind === 'manual');
-    assert.deepEqual(manual, [{ host: 'home.example.org', port: roomPort, kind: 'manual', internet: true }], "the room's port fills in a missing one");
+    assert.deepEqual(
+      manual,
+      [{ host: 'home.example.org', port: roomPort, kind: 'manual', internet: true }],
+      "the room's port fills in a missing one",
+    );
     assert.ok(parseInvite(room.invite!.invite).addresses.some((a) => a.host === 'home.example.org' && a.port === roomPort));
     assert.equal(data(await call('room:leave')), null);
   });
@@ -259,8 +268,13 @@ describe('room calls through IPC', () => {
     // The guest's staged copy goes once its transfer is over.
     await guest.events.next('transfer:update', (v) => v.id === outcome.transferId && v.state === 'done');
     const staged = (await readdir(tmpdir())).filter((n) => n.startsWith('porthole-upload-'));
-    for (let i = 0; i < 50 && staged.some((n) => existsSync(join(tmpdir(), n, 'notes.bin'))); i++) await new Promise((r) => setTimeout(r, 20));
-    assert.equal(staged.some((n) => existsSync(join(tmpdir(), n, 'notes.bin'))), false, 'no staged notes.bin left');
+    for (let i = 0; i < 50 && staged.some((n) => existsSync(join(tmpdir(), n, 'notes.bin'))); i++)
+      await new Promise((r) => setTimeout(r, 20));
+    assert.equal(
+      staged.some((n) => existsSync(join(tmpdir(), n, 'notes.bin'))),
+      false,
+      'no staged notes.bin left',
+    );
 
     // The host closing the room ends it for the guest too.
     assert.equal(data(await host.call('room:leave')), null);

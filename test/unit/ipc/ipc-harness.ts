@@ -50,11 +50,13 @@ export function ourWindow() {
 export function recordingHandlers(answers: Partial<Record<CallName, (...args: unknown[]) => unknown>> = {}) {
   const calls: Array<{ channel: CallName; args: unknown[] }> = [];
   const handlers = new Proxy({} as CallHandlers, {
-    get: (_target, channel: string) => async (...args: unknown[]) => {
-      calls.push({ channel: channel as CallName, args });
-      const answer = answers[channel as CallName];
-      return answer ? answer(...args) : { echoed: args };
-    },
+    get:
+      (_target, channel: string) =>
+      async (...args: unknown[]) => {
+        calls.push({ channel: channel as CallName, args });
+        const answer = answers[channel as CallName];
+        return answer ? answer(...args) : { echoed: args };
+      },
   });
   return { handlers, calls };
 }
@@ -63,10 +65,12 @@ export function recordingHandlers(answers: Partial<Record<CallName, (...args: un
 export function spyOn(real: CallHandlers) {
   const calls: Array<{ channel: CallName; args: unknown[] }> = [];
   const handlers = new Proxy(real, {
-    get: (target, channel: string) => (...args: unknown[]) => {
-      calls.push({ channel: channel as CallName, args });
-      return (target[channel as CallName] as (...a: unknown[]) => Promise<unknown>)(...args);
-    },
+    get:
+      (target, channel: string) =>
+      (...args: unknown[]) => {
+        calls.push({ channel: channel as CallName, args });
+        return (target[channel as CallName] as (...a: unknown[]) => Promise<unknown>)(...args);
+      },
   });
   return { handlers, calls };
 }
@@ -137,7 +141,8 @@ export function recordingSink() {
       });
     });
   };
-  const of = <E extends EventName>(event: E): Array<Events[E]> => events.filter((e) => e.event === event).map((e) => e.payload as Events[E]);
+  const of = <E extends EventName>(event: E): Array<Events[E]> =>
+    events.filter((e) => e.event === event).map((e) => e.payload as Events[E]);
   return { sink, events, next, of };
 }
 

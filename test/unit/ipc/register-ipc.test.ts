@@ -150,12 +150,27 @@ describe('registerIpc with recording handlers', () => {
   });
 
   const foreign: Array<[string, (w: ReturnType<typeof ourWindow>) => InvokeEventLike]> = [
-    ['another web contents (same shape, different object)', (w) => ({ sender: { ...w.webContents }, senderFrame: { url: 'app://porthole/index.html', parent: null } })],
-    ['an iframe inside our page', (w) => ({ sender: w.webContents, senderFrame: { url: 'app://porthole/index.html', parent: { url: 'app://porthole/index.html', parent: null } } })],
-    ['our frame after navigating to a web site', (w) => ({ sender: w.webContents, senderFrame: { url: 'https://evil.example/index.html', parent: null } })],
+    [
+      'another web contents (same shape, different object)',
+      (w) => ({ sender: { ...w.webContents }, senderFrame: { url: 'app://porthole/index.html', parent: null } }),
+    ],
+    [
+      'an iframe inside our page',
+      (w) => ({
+        sender: w.webContents,
+        senderFrame: { url: 'app://porthole/index.html', parent: { url: 'app://porthole/index.html', parent: null } },
+      }),
+    ],
+    [
+      'our frame after navigating to a web site',
+      (w) => ({ sender: w.webContents, senderFrame: { url: 'https://evil.example/index.html', parent: null } }),
+    ],
     ['our frame after navigating to a file', (w) => ({ sender: w.webContents, senderFrame: { url: 'file:///index.html', parent: null } })],
     ['our frame on another app:// host', (w) => ({ sender: w.webContents, senderFrame: { url: 'app://evil/index.html', parent: null } })],
-    ['our frame on another page of our origin', (w) => ({ sender: w.webContents, senderFrame: { url: 'app://porthole/other.html', parent: null } })],
+    [
+      'our frame on another page of our origin',
+      (w) => ({ sender: w.webContents, senderFrame: { url: 'app://porthole/other.html', parent: null } }),
+    ],
     ['a frame with no URL yet', (w) => ({ sender: w.webContents, senderFrame: { url: '', parent: null } })],
     ['a null senderFrame (frame gone)', (w) => ({ sender: w.webContents, senderFrame: null })],
     ['an undefined senderFrame', (w) => ({ sender: w.webContents, senderFrame: undefined })],
@@ -174,7 +189,11 @@ describe('registerIpc with recording handlers', () => {
     const gone = new RecordingIpcMain();
     const { webContents, fromPage } = ourWindow();
     let window: { webContents: unknown; pageUrl: string } | undefined = { webContents, pageUrl: 'app://porthole/index.html' };
-    registerIpc(gone, recorded.handlers, createSenderCheck(() => window));
+    registerIpc(
+      gone,
+      recorded.handlers,
+      createSenderCheck(() => window),
+    );
     assert.equal((await gone.invoke('chat:send', fromPage(), 'hi')).ok, true);
     window = undefined;
     assertRefused(await gone.invoke('chat:send', fromPage(), 'hi'), 'not-allowed');
@@ -242,14 +261,20 @@ describe('registerIpc turns thrown errors into Results', () => {
     const ipc = new RecordingIpcMain();
     const { webContents } = ourWindow();
     const { handlers, calls } = recordingHandlers();
-    registerIpc(ipc, handlers, createSenderCheck(() => ({ webContents, pageUrl: 'app://porthole/index.html' })));
+    registerIpc(
+      ipc,
+      handlers,
+      createSenderCheck(() => ({ webContents, pageUrl: 'app://porthole/index.html' })),
+    );
     const disposed = {
       get url(): string {
         throw new Error('Render frame was disposed before WebFrameMain could be accessed');
       },
       parent: null,
     };
-    const result = await ipc.invoke('chat:send', { sender: webContents, senderFrame: disposed }, 'hi').catch((err: unknown) => ({ rejected: err }));
+    const result = await ipc
+      .invoke('chat:send', { sender: webContents, senderFrame: disposed }, 'hi')
+      .catch((err: unknown) => ({ rejected: err }));
     assert.ok(!('rejected' in result), 'the call rejected instead of answering a Result');
     assertRefused(result, 'not-allowed');
     assert.deepEqual(calls, []);
@@ -267,7 +292,12 @@ describe('registerIpc with the real desktop core', () => {
   beforeEach(async () => {
     config = await tempConfig();
     platform = recordingPlatform();
-    core = createDesktopCore({ configDir: config.configDir, platform: platform.platform, sink: recordingSink().sink, listenHost: '127.0.0.1' });
+    core = createDesktopCore({
+      configDir: config.configDir,
+      platform: platform.platform,
+      sink: recordingSink().sink,
+      listenHost: '127.0.0.1',
+    });
     spy = spyOn(core.handlers);
     ipc = new RecordingIpcMain();
     window = ourWindow();

@@ -9,7 +9,10 @@ function setup() {
   const webContents = { id: 1 };
   let window: OurWindow | undefined = { webContents, pageUrl: PAGE };
   const check = createSenderCheck(() => window);
-  const from = (url: string, parent: unknown = null, sender: unknown = webContents): InvokeEventLike => ({ sender, senderFrame: { url, parent } });
+  const from = (url: string, parent: unknown = null, sender: unknown = webContents): InvokeEventLike => ({
+    sender,
+    senderFrame: { url, parent },
+  });
   return { webContents, check, from, setWindow: (w: OurWindow | undefined) => (window = w) };
 }
 

@@ -1,7 +1,13 @@
 // Reading the default routers from the kernel's route tables and from route commands.
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaultGateways, parseIpRouteDefault, parseProcIpv6Route, parseProcNetRoute, parseRouteGet } from '../../../src-main/nat/default-gateway';
+import {
+  defaultGateways,
+  parseIpRouteDefault,
+  parseProcIpv6Route,
+  parseProcNetRoute,
+  parseRouteGet,
+} from '../../../src-main/nat/default-gateway';
 
 const procRoute = `Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT
 wlan0\t00000000\t0101A8C0\t0003\t0\t0\t600\t00000000\t0\t0\t0
@@ -18,13 +24,29 @@ const procIpv6Route = `20010db8007700000000000000000000 40 000000000000000000000
 
 it('reads the IPv4 default gateway with the lowest metric from /proc/net/route', () => {
   assert.equal(parseProcNetRoute(procRoute), '192.168.77.1');
-  assert.equal(parseProcNetRoute(procRoute.split('\n').filter((l) => !l.includes('00000000\t0')).join('\n')), undefined);
+  assert.equal(
+    parseProcNetRoute(
+      procRoute
+        .split('\n')
+        .filter((l) => !l.includes('00000000\t0'))
+        .join('\n'),
+    ),
+    undefined,
+  );
   assert.equal(parseProcNetRoute(''), undefined);
 });
 
 it('reads the IPv6 default router from /proc/net/ipv6_route, link-local with its zone', () => {
   assert.equal(parseProcIpv6Route(procIpv6Route), 'fe80::1%lan0');
-  assert.equal(parseProcIpv6Route(procIpv6Route.split('\n').filter((l) => !l.includes('fe80')).join('\n')), '2001:db8:77::fffe');
+  assert.equal(
+    parseProcIpv6Route(
+      procIpv6Route
+        .split('\n')
+        .filter((l) => !l.includes('fe80'))
+        .join('\n'),
+    ),
+    '2001:db8:77::fffe',
+  );
   assert.equal(parseProcIpv6Route('garbage\n\n'), undefined);
 });
 

@@ -38,7 +38,9 @@ test('never offers 127.0.0.1 (or ::1) when another usable address exists', async
 });
 
 test('never offers a link-local address even when the machine has one', async (t) => {
-  const linkLocal = Object.values(networkInterfaces()).flatMap((e) => e ?? []).filter((e) => !e.internal && isLinkLocal(e.address));
+  const linkLocal = Object.values(networkInterfaces())
+    .flatMap((e) => e ?? [])
+    .filter((e) => !e.internal && isLinkLocal(e.address));
   if (linkLocal.length === 0) t.diagnostic('this machine has no link-local address; the check below is weaker');
   const addresses = await lanAddresses();
   for (const entry of linkLocal) assert.equal(addresses.includes(entry.address), false, entry.address);
@@ -53,7 +55,11 @@ test('the address the routing table picks comes first (IPv4 before IPv6)', async
   // IPv4 ahead of IPv6 among the rest, since more networks route it.
   const rest = addresses.slice(routed.length);
   const firstV6 = rest.findIndex((a) => isIP(a) === 6);
-  if (firstV6 !== -1) assert.ok(rest.slice(firstV6).every((a) => isIP(a) === 6), `order ${rest.join(', ')}`);
+  if (firstV6 !== -1)
+    assert.ok(
+      rest.slice(firstV6).every((a) => isIP(a) === 6),
+      `order ${rest.join(', ')}`,
+    );
 });
 
 test('routedAddress reports the source address the kernel picks for a destination', async () => {

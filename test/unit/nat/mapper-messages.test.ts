@@ -3,14 +3,31 @@ import assert from 'node:assert/strict';
 import { mapperRequestSchema, mapperResponseSchema, parseMapperResult } from '../../../src-main/nat/mapper-messages';
 
 it('accepts well-formed requests and rejects malformed ones', () => {
-  const map = { id: 1, op: 'map', externalPort: 4000, internalPort: 4000, internalClient: '192.168.77.10', leaseSeconds: 3600, description: 'Porthole room' };
+  const map = {
+    id: 1,
+    op: 'map',
+    externalPort: 4000,
+    internalPort: 4000,
+    internalClient: '192.168.77.10',
+    leaseSeconds: 3600,
+    description: 'Porthole room',
+  };
   assert.ok(mapperRequestSchema.safeParse(map).success);
   assert.ok(mapperRequestSchema.safeParse({ id: 0, op: 'discover', timeoutMs: 2000 }).success);
   for (const bad of [
-    { ...map, externalPort: 0 }, { ...map, externalPort: 70000 }, { ...map, internalClient: 'evil.example' },
-    { ...map, leaseSeconds: -1 }, { ...map, description: 'x'.repeat(101) }, { ...map, id: -1 },
-    { id: 2, op: 'reboot-router' }, { id: 3, op: 'discover', timeoutMs: 10 }, null, 'map', [],
-  ]) assert.equal(mapperRequestSchema.safeParse(bad).success, false, JSON.stringify(bad));
+    { ...map, externalPort: 0 },
+    { ...map, externalPort: 70000 },
+    { ...map, internalClient: 'evil.example' },
+    { ...map, leaseSeconds: -1 },
+    { ...map, description: 'x'.repeat(101) },
+    { ...map, id: -1 },
+    { id: 2, op: 'reboot-router' },
+    { id: 3, op: 'discover', timeoutMs: 10 },
+    null,
+    'map',
+    [],
+  ])
+    assert.equal(mapperRequestSchema.safeParse(bad).success, false, JSON.stringify(bad));
 });
 
 it('validates child replies and their per-op results', () => {

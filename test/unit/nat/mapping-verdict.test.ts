@@ -4,13 +4,34 @@ import { mappingVerdict, type MappingFacts } from '../../../src-main/nat/mapping
 import type { PortOpening } from '../../../src-main/nat/mapping-methods';
 
 const v4 = (externalAddress: string, method: PortOpening['method'] = 'upnp-igd'): PortOpening => ({
-  method, family: 4, internalAddress: '192.168.1.20', internalPort: 41234, externalAddress, externalPort: 41234, leaseSeconds: 3600, handle: {},
+  method,
+  family: 4,
+  internalAddress: '192.168.1.20',
+  internalPort: 41234,
+  externalAddress,
+  externalPort: 41234,
+  leaseSeconds: 3600,
+  handle: {},
 });
 const v6: PortOpening = {
-  method: 'pcp', family: 6, internalAddress: '2001:db8::20', internalPort: 41234, externalAddress: '2001:db8::20', externalPort: 41234, leaseSeconds: 3600, handle: {},
+  method: 'pcp',
+  family: 6,
+  internalAddress: '2001:db8::20',
+  internalPort: 41234,
+  externalAddress: '2001:db8::20',
+  externalPort: 41234,
+  leaseSeconds: 3600,
+  handle: {},
 };
 const facts = (over: Partial<MappingFacts>): MappingFacts => ({
-  internalPort: 41234, internalAddress: '192.168.1.20', gateway: '192.168.1.1', v4: undefined, v6: undefined, failures: [], searching: false, ...over,
+  internalPort: 41234,
+  internalAddress: '192.168.1.20',
+  gateway: '192.168.1.1',
+  v4: undefined,
+  v6: undefined,
+  failures: [],
+  searching: false,
+  ...over,
 });
 
 test('a public forward is mapped, and says how', () => {
@@ -48,7 +69,14 @@ test('a router that answers nothing, a refusal and an error each name where to f
   assert.equal(silent.code, 'no-router');
   assert.equal(silent.searching, true);
   assert.match(silent.message, /forward TCP 41234 to 192\.168\.1\.20 on your router/);
-  const refused = mappingVerdict(facts({ failures: [{ kind: 'no-gateway', reason: 'x' }, { kind: 'refused', reason: 'UPnP error 718' }] }));
+  const refused = mappingVerdict(
+    facts({
+      failures: [
+        { kind: 'no-gateway', reason: 'x' },
+        { kind: 'refused', reason: 'UPnP error 718' },
+      ],
+    }),
+  );
   assert.equal(refused.code, 'refused');
   assert.match(refused.message, /forward TCP 41234 to 192\.168\.1\.20 on your router \(192\.168\.1\.1\)/);
   const error = mappingVerdict(facts({ failures: [{ kind: 'error', reason: 'the description is on another host' }] }));

@@ -10,7 +10,9 @@ import { retransmitDelays } from '../../../src-main/nat/udp-exchange';
 const nonce = Buffer.from('00112233445566778899aabb', 'hex');
 
 /** A well-formed MAP success reply, as miniupnpd sends it, to adjust per case. */
-function reply(o: { result?: number; lifetime?: number; nonce?: Buffer; port?: number; external?: string; version?: number; opcode?: number } = {}): Buffer {
+function reply(
+  o: { result?: number; lifetime?: number; nonce?: Buffer; port?: number; external?: string; version?: number; opcode?: number } = {},
+): Buffer {
   const b = Buffer.alloc(60);
   b[0] = o.version ?? 2;
   b[1] = 0x80 | (o.opcode ?? 1);
@@ -43,7 +45,14 @@ describe('IP address bytes', () => {
 
 describe('PCP MAP', () => {
   it('encodes a 60-byte version-2 MAP request for TCP', () => {
-    const m = encodePcpMap({ clientAddress: '192.168.77.10', lifetime: 600, nonce, internalPort: 4000, suggestedExternalPort: 4001, suggestedExternalAddress: '0.0.0.0' });
+    const m = encodePcpMap({
+      clientAddress: '192.168.77.10',
+      lifetime: 600,
+      nonce,
+      internalPort: 4000,
+      suggestedExternalPort: 4001,
+      suggestedExternalAddress: '0.0.0.0',
+    });
     assert.equal(m.length, 60);
     assert.equal(m[0], 2);
     assert.equal(m[1], 1, 'opcode MAP, R bit clear');
@@ -54,18 +63,36 @@ describe('PCP MAP', () => {
     assert.equal(m.readUInt16BE(40), 4000);
     assert.equal(m.readUInt16BE(42), 4001);
     assert.equal(m.subarray(44, 60).toString('hex'), '00000000000000000000ffff00000000');
-    assert.throws(() => encodePcpMap({ clientAddress: '::1', lifetime: 1, nonce: Buffer.alloc(8), internalPort: 1, suggestedExternalPort: 0, suggestedExternalAddress: '::' }));
+    assert.throws(() =>
+      encodePcpMap({
+        clientAddress: '::1',
+        lifetime: 1,
+        nonce: Buffer.alloc(8),
+        internalPort: 1,
+        suggestedExternalPort: 0,
+        suggestedExternalAddress: '::',
+      }),
+    );
   });
 
   it('reads a success reply', () => {
-    assert.deepEqual(decodePcpMapReply(reply(), { nonce, internalPort: 4000 }),
-      { kind: 'mapped', lifetime: 600, epoch: 1234, externalPort: 4000, externalAddress: '203.0.113.2' });
+    assert.deepEqual(decodePcpMapReply(reply(), { nonce, internalPort: 4000 }), {
+      kind: 'mapped',
+      lifetime: 600,
+      epoch: 1234,
+      externalPort: 4000,
+      externalAddress: '203.0.113.2',
+    });
     const v6 = decodePcpMapReply(reply({ external: '2001:db8:77::10' }), { nonce, internalPort: 4000 });
     assert.equal(v6.kind === 'mapped' && v6.externalAddress, '2001:db8:77::10');
   });
 
   it('reads result codes as failures, and knows which are refusals', () => {
-    assert.deepEqual(decodePcpMapReply(reply({ result: 2, lifetime: 30 }), { nonce, internalPort: 4000 }), { kind: 'failure', resultCode: 2, lifetime: 30 });
+    assert.deepEqual(decodePcpMapReply(reply({ result: 2, lifetime: 30 }), { nonce, internalPort: 4000 }), {
+      kind: 'failure',
+      resultCode: 2,
+      lifetime: 30,
+    });
     assert.ok(PCP_REFUSALS.has(2) && PCP_REFUSALS.has(11) && !PCP_REFUSALS.has(7));
     assert.match(pcpResultReason(8), /no mappings left/);
     assert.match(pcpResultReason(200), /unknown result code 200/);
@@ -74,8 +101,15 @@ describe('PCP MAP', () => {
   it('recognises a NAT-PMP-only server and a server of another PCP version', () => {
     const natPmp = Buffer.from([0, 0x81, 0, 1, 0, 0, 0, 99]);
     assert.deepEqual(decodePcpMapReply(natPmp, { nonce, internalPort: 4000 }), { kind: 'unsupported-version', version: 0 });
-    assert.deepEqual(decodePcpMapReply(reply({ version: 1, result: 1 }).subarray(0, 24), { nonce, internalPort: 4000 }), { kind: 'unsupported-version', version: 1 });
-    assert.deepEqual(decodePcpMapReply(reply({ result: 4 }).subarray(0, 24), { nonce, internalPort: 4000 }), { kind: 'failure', resultCode: 4, lifetime: 600 });
+    assert.deepEqual(decodePcpMapReply(reply({ version: 1, result: 1 }).subarray(0, 24), { nonce, internalPort: 4000 }), {
+      kind: 'unsupported-version',
+      version: 1,
+    });
+    assert.deepEqual(decodePcpMapReply(reply({ result: 4 }).subarray(0, 24), { nonce, internalPort: 4000 }), {
+      kind: 'failure',
+      resultCode: 4,
+      lifetime: 600,
+    });
   });
 
   it('ignores replies that do not answer this request, whatever is in them', () => {
@@ -118,14 +152,30 @@ describe('PCP MAP', () => {
 describe('NAT-PMP', () => {
   it('encodes the external-address and mapping requests', () => {
     assert.deepEqual([...encodeNatPmpExternalAddress()], [0, 0]);
-    assert.equal(encodeNatPmpMap({ internalPort: 4000, suggestedExternalPort: 4000, lifetime: 600 }).toString('hex'), '000200000fa00fa000000258');
+    assert.equal(
+      encodeNatPmpMap({ internalPort: 4000, suggestedExternalPort: 4000, lifetime: 600 }).toString('hex'),
+      '000200000fa00fa000000258',
+    );
   });
 
   it('reads mapping and address replies, and failures in PCP numbering', () => {
     const mapped = Buffer.from('0082000000000063' + '0fa00fa100000258', 'hex');
-    assert.deepEqual(decodeNatPmpReply(mapped, { opcode: 2, internalPort: 4000 }), { kind: 'mapped', externalPort: 4001, lifetime: 600, epoch: 99 });
-    assert.deepEqual(decodeNatPmpReply(Buffer.from('0080000000000063cb007102', 'hex'), { opcode: 0 }), { kind: 'external-address', address: '203.0.113.2', epoch: 99 });
-    assert.deepEqual(decodeNatPmpReply(Buffer.from('0082000300000063', 'hex'), { opcode: 2 }), { kind: 'failure', resultCode: 7, natPmpCode: 3 });
+    assert.deepEqual(decodeNatPmpReply(mapped, { opcode: 2, internalPort: 4000 }), {
+      kind: 'mapped',
+      externalPort: 4001,
+      lifetime: 600,
+      epoch: 99,
+    });
+    assert.deepEqual(decodeNatPmpReply(Buffer.from('0080000000000063cb007102', 'hex'), { opcode: 0 }), {
+      kind: 'external-address',
+      address: '203.0.113.2',
+      epoch: 99,
+    });
+    assert.deepEqual(decodeNatPmpReply(Buffer.from('0082000300000063', 'hex'), { opcode: 2 }), {
+      kind: 'failure',
+      resultCode: 7,
+      natPmpCode: 3,
+    });
   });
 
   it('ignores what does not answer the request', () => {
@@ -152,7 +202,10 @@ describe('retransmission', () => {
     assert.ok(previous >= 2700 && previous <= 3300, String(previous));
     for (let i = 0; i < 12; i++) {
       const wait = next() ?? 0;
-      assert.ok(wait >= 0.9 * Math.min(2 * previous, 1_024_000) && wait <= 1.1 * Math.min(2 * previous, 1_024_000), `${wait} after ${previous}`);
+      assert.ok(
+        wait >= 0.9 * Math.min(2 * previous, 1_024_000) && wait <= 1.1 * Math.min(2 * previous, 1_024_000),
+        `${wait} after ${previous}`,
+      );
       previous = wait;
     }
   });

@@ -34,10 +34,16 @@ function recordingPlan(overrides: Partial<SsdpSearchPlan<string>> = {}) {
   const seen = { sent: 0, closed: 0, unusable: [] as string[] };
   const plan: SsdpSearchPlan<string> = {
     timeoutMs: 2000,
-    sendQuery: () => { seen.sent += 1; },
-    close: () => { seen.closed += 1; },
+    sendQuery: () => {
+      seen.sent += 1;
+    },
+    close: () => {
+      seen.closed += 1;
+    },
     accept: (candidate, _device, serviceType) => `${candidate.location} ${serviceType}`,
-    onUnusable: (reason) => { seen.unusable.push(reason); },
+    onUnusable: (reason) => {
+      seen.unusable.push(reason);
+    },
     deadlineError: () => new GatewayError('no-gateway', 'deadline'),
     ...overrides,
   };
@@ -53,10 +59,14 @@ test('settles with the first candidate that checks out, after noting why an earl
   assert.equal(await search.result, `${server.at('/wan.xml').location} ${WAN_IP}`);
   assert.deepEqual(seen.unusable, ['Failed to lookup device description']);
   assert.equal(seen.closed, 1);
-  assert.deepEqual(server.requests.map((r) => r.path), ['/missing.xml', '/wan.xml'], 'checked one at a time, in order');
+  assert.deepEqual(
+    server.requests.map((r) => r.path),
+    ['/missing.xml', '/wan.xml'],
+    'checked one at a time, in order',
+  );
 });
 
-test('at the deadline it settles with the plan\'s error, having sent the query once more, and closes once', async () => {
+test("at the deadline it settles with the plan's error, having sent the query once more, and closes once", async () => {
   const { plan, seen } = recordingPlan({ timeoutMs: 300 });
   const search = startSsdpSearch(plan);
   search.send();
@@ -81,7 +91,7 @@ test('fetches each location once and at most eight candidates', async (t) => {
   assert.equal(seen.unusable.length, 8);
 });
 
-test('looks for the plan\'s services and fetches from its local address', async (t) => {
+test("looks for the plan's services and fetches from its local address", async (t) => {
   const server = await descriptionServer(t);
   const { plan, seen } = recordingPlan({ services: [FIREWALL], localAddress: '127.0.0.2' });
   const search = startSsdpSearch(plan);
@@ -96,7 +106,9 @@ test('a description over 256 KiB and a refusal by the plan both count as unusabl
   const server = await descriptionServer(t);
   const { plan, seen } = recordingPlan({
     timeoutMs: 1500,
-    accept: () => { throw new Error('no route to it from this machine'); },
+    accept: () => {
+      throw new Error('no route to it from this machine');
+    },
   });
   const search = startSsdpSearch(plan);
   search.offer(server.at('/huge.xml'));
@@ -108,7 +120,12 @@ test('a description over 256 KiB and a refusal by the plan both count as unusabl
 test('fail settles at once; what comes later is ignored', async (t) => {
   const server = await descriptionServer(t);
   let accepted = 0;
-  const { plan, seen } = recordingPlan({ accept: () => { accepted += 1; return 'late'; } });
+  const { plan, seen } = recordingPlan({
+    accept: () => {
+      accepted += 1;
+      return 'late';
+    },
+  });
   const search = startSsdpSearch(plan);
   const socketError = new GatewayError('internal', 'Cannot search from here (EADDRNOTAVAIL).');
   search.fail(socketError);

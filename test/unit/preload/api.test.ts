@@ -40,9 +40,18 @@ test('a refused piece aborts the upload and stops sending', async () => {
 
 test('a refused upload:finish gives that file an error; the next file is still sent', async () => {
   let finished = 0;
-  const { api, channels } = transport({ ...begun, 'upload:finish': () => (finished++ === 0 ? { ok: false, error: busy } : { ok: true, data: { name: 'b.txt', transferId: 't-b' } }) });
+  const { api, channels } = transport({
+    ...begun,
+    'upload:finish': () => (finished++ === 0 ? { ok: false, error: busy } : { ok: true, data: { name: 'b.txt', transferId: 't-b' } }),
+  });
   const result = await api.offerFiles([new File(['a'], 'a.txt'), new File(['b'], 'b.txt')]);
-  assert.deepEqual(result, { ok: true, data: [{ name: 'a.txt', error: busy }, { name: 'b.txt', transferId: 't-b' }] });
+  assert.deepEqual(result, {
+    ok: true,
+    data: [
+      { name: 'a.txt', error: busy },
+      { name: 'b.txt', transferId: 't-b' },
+    ],
+  });
   assert.deepEqual(channels(), ['upload:begin', 'upload:chunk', 'upload:finish', 'upload:begin', 'upload:chunk', 'upload:finish']);
 });
 
@@ -55,7 +64,10 @@ test('an empty file is begun and finished with no pieces', async () => {
 test('when offering by path is refused, the whole drop answers that error and nothing is uploaded', async () => {
   const onDisk = new File(['a'], 'a.txt');
   const notConnected = { code: 'not-connected', message: 'You are not in a room. Host one or join one first.' };
-  const { api, channels } = transport({ 'transfer:offer-paths': () => ({ ok: false, error: notConnected }) }, new Map([[onDisk, '/x/a.txt']]));
+  const { api, channels } = transport(
+    { 'transfer:offer-paths': () => ({ ok: false, error: notConnected }) },
+    new Map([[onDisk, '/x/a.txt']]),
+  );
   const result = await api.offerFiles([onDisk, new File(['b'], 'b.txt')]);
   assert.deepEqual(result, { ok: false, error: notConnected });
   assert.deepEqual(channels(), ['transfer:offer-paths']);

@@ -11,9 +11,23 @@ import { PRELOAD_BUNDLE, requireBuiltApp } from '../../fixtures/built-app';
 
 /** Every PortholeApi method; the type makes this list fail to compile when the interface changes. */
 const API_METHODS = Object.keys({
-  snapshot: 1, updateSettings: 1, chooseDownloadFolder: 1, resetDownloadFolder: 1, host: 1, join: 1, leave: 1,
-  sendChat: 1, offerFiles: 1, chooseFiles: 1, accept: 1, decline: 1, cancel: 1, showInFolder: 1, copyText: 1,
-  openLink: 1, on: 1,
+  snapshot: 1,
+  updateSettings: 1,
+  chooseDownloadFolder: 1,
+  resetDownloadFolder: 1,
+  host: 1,
+  join: 1,
+  leave: 1,
+  sendChat: 1,
+  offerFiles: 1,
+  chooseFiles: 1,
+  accept: 1,
+  decline: 1,
+  cancel: 1,
+  showInFolder: 1,
+  copyText: 1,
+  openLink: 1,
+  on: 1,
 } satisfies Record<keyof PortholeApi, 1>).sort();
 
 type Answer = (channel: string, args: unknown[]) => Promise<unknown>;
@@ -54,9 +68,18 @@ function fakeElectron() {
   const emit = (channel: string, payload: unknown) => {
     for (const l of listeners.filter((x) => x.channel === channel)) l.listener({ sender: ipcRenderer, ports: [] }, payload);
   };
-  return { electron, ipcRenderer, exposed, invoked, listeners, paths, emit, answerWith: (a: Answer) => {
+  return {
+    electron,
+    ipcRenderer,
+    exposed,
+    invoked,
+    listeners,
+    paths,
+    emit,
+    answerWith: (a: Answer) => {
       answer = a;
-    } };
+    },
+  };
 }
 
 let bundle: string;
@@ -111,9 +134,18 @@ describe('the built preload under a sandbox', () => {
 
   test('no ipcRenderer, invoke, send or electron object is reachable from what is exposed', async () => {
     const { api, ipcRenderer, electron } = preload;
-    const forbidden = new Set<unknown>([ipcRenderer, electron, electron.contextBridge, electron.webUtils, ipcRenderer.invoke, ipcRenderer.on, ipcRenderer.send]);
+    const forbidden = new Set<unknown>([
+      ipcRenderer,
+      electron,
+      electron.contextBridge,
+      electron.webUtils,
+      ipcRenderer.invoke,
+      ipcRenderer.on,
+      ipcRenderer.send,
+    ]);
     const record = api as unknown as Record<string, unknown>;
-    for (const key of ['ipcRenderer', 'invoke', 'send', 'sendSync', 'electron', 'transport', 'require']) assert.equal(record[key], undefined, key);
+    for (const key of ['ipcRenderer', 'invoke', 'send', 'sendSync', 'electron', 'transport', 'require'])
+      assert.equal(record[key], undefined, key);
     for (const value of Object.values(record)) {
       assert.equal(forbidden.has(value), false);
       for (const name of Object.getOwnPropertyNames(value)) {
@@ -159,7 +191,10 @@ describe('the built preload under a sandbox', () => {
     invoked.length = 0;
     await (api.sendChat as (...a: unknown[]) => Promise<unknown>)('hi', { sneaky: true });
     await (api.leave as (...a: unknown[]) => Promise<unknown>)('now');
-    assert.deepEqual(invoked, [{ channel: 'chat:send', args: ['hi'] }, { channel: 'room:leave', args: [] }]);
+    assert.deepEqual(invoked, [
+      { channel: 'chat:send', args: ['hi'] },
+      { channel: 'room:leave', args: [] },
+    ]);
   });
 
   test('a failed invoke resolves with an internal error instead of rejecting', async () => {
@@ -172,7 +207,7 @@ describe('the built preload under a sandbox', () => {
     }
   });
 
-  test("on() forwards only the payload, and its unsubscribe removes exactly that listener", () => {
+  test('on() forwards only the payload, and its unsubscribe removes exactly that listener', () => {
     const { api, listeners, emit } = preload;
     const first: unknown[][] = [];
     const second: unknown[][] = [];
@@ -207,10 +242,19 @@ describe('the built preload under a sandbox', () => {
     const b = new File(['b'], 'b.txt');
     paths.set(a, '/x/a.txt');
     paths.set(b, '/x/b.txt');
-    answerWith(async (_channel, [request]) => ({ ok: true, data: (request as { paths: string[] }).paths.map((p) => ({ name: p, transferId: 't' })) }));
+    answerWith(async (_channel, [request]) => ({
+      ok: true,
+      data: (request as { paths: string[] }).paths.map((p) => ({ name: p, transferId: 't' })),
+    }));
     const result = plain(await api.offerFiles([a, b], 'member_1'));
     assert.deepEqual(invoked, [{ channel: 'transfer:offer-paths', args: [{ paths: ['/x/a.txt', '/x/b.txt'], to: 'member_1' }] }]);
-    assert.deepEqual(result, { ok: true, data: [{ name: '/x/a.txt', transferId: 't' }, { name: '/x/b.txt', transferId: 't' }] });
+    assert.deepEqual(result, {
+      ok: true,
+      data: [
+        { name: '/x/a.txt', transferId: 't' },
+        { name: '/x/b.txt', transferId: 't' },
+      ],
+    });
   });
 
   test('a file with no path is uploaded in pieces of at most 1 MiB carrying its exact bytes', async () => {
@@ -235,7 +279,10 @@ describe('the built preload under a sandbox', () => {
       assert.ok(bytes.byteLength <= UPLOAD_CHUNK_BYTES);
       return { offset, bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
     });
-    assert.deepEqual(pieces.map((p) => p.offset), [0, UPLOAD_CHUNK_BYTES, 2 * UPLOAD_CHUNK_BYTES]);
+    assert.deepEqual(
+      pieces.map((p) => p.offset),
+      [0, UPLOAD_CHUNK_BYTES, 2 * UPLOAD_CHUNK_BYTES],
+    );
     assert.deepEqual(Buffer.concat(pieces.map((p) => p.bytes)), Buffer.from(content));
   });
 
@@ -251,8 +298,17 @@ describe('the built preload under a sandbox', () => {
       return { ok: true, data: null };
     });
     const result = plain(await api.offerFiles([inMemory, 'not a file', null, onDisk] as unknown as File[]));
-    assert.deepEqual(result, { ok: true, data: [{ name: 'a.txt', transferId: 't-a' }, { name: 'b.txt', transferId: 't-b' }] });
-    assert.deepEqual(invoked.map((i) => i.channel), ['transfer:offer-paths', 'upload:begin', 'upload:chunk', 'upload:finish']);
+    assert.deepEqual(result, {
+      ok: true,
+      data: [
+        { name: 'a.txt', transferId: 't-a' },
+        { name: 'b.txt', transferId: 't-b' },
+      ],
+    });
+    assert.deepEqual(
+      invoked.map((i) => i.channel),
+      ['transfer:offer-paths', 'upload:begin', 'upload:chunk', 'upload:finish'],
+    );
   });
 
   test('an empty drop is refused without calling main', async () => {

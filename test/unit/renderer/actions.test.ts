@@ -19,7 +19,9 @@ test('joining opens the room it answered; a refusal only hands back the sentence
   assert.ok((await joined.actions.join('porthole://x', 'Bo')).ok);
   assert.deepEqual(joined.dispatched, [{ type: 'room-opened', room }]);
 
-  const refused = setup({ join: async () => ({ ok: false, error: { code: 'name-taken', message: 'Someone in the room already uses that name.' } }) });
+  const refused = setup({
+    join: async () => ({ ok: false, error: { code: 'name-taken', message: 'Someone in the room already uses that name.' } }),
+  });
   const result = await refused.actions.join('porthole://x', 'Bo');
   assert.equal(!result.ok && result.error.message, 'Someone in the room already uses that name.');
   assert.deepEqual(refused.dispatched, []);
@@ -27,7 +29,11 @@ test('joining opens the room it answered; a refusal only hands back the sentence
 
 test('files that could not be offered each become a notice naming the file', async () => {
   const { actions, dispatched } = setup({
-    offerFiles: () => ok([{ name: 'a.txt', transferId: '1' }, { name: 'b.txt', error: { code: 'file-unreadable', message: 'The file could not be read.' } }]),
+    offerFiles: () =>
+      ok([
+        { name: 'a.txt', transferId: '1' },
+        { name: 'b.txt', error: { code: 'file-unreadable', message: 'The file could not be read.' } },
+      ]),
   });
   await actions.offerFiles([]);
   assert.deepEqual(dispatched, [{ type: 'notice-added', text: 'b.txt: The file could not be read.' }]);
@@ -42,7 +48,14 @@ test('a bridge call that throws becomes a failed Result with a sentence, not a r
 });
 
 test('settings answers update the store; refused ones do not', async () => {
-  const saved = { displayName: 'Bo', downloadDir: '/d', downloadDirIsDefault: true, port: 4000, upnp: true, publicAddress: '203.0.113.7:41234' };
+  const saved = {
+    displayName: 'Bo',
+    downloadDir: '/d',
+    downloadDirIsDefault: true,
+    port: 4000,
+    upnp: true,
+    publicAddress: '203.0.113.7:41234',
+  };
   const good = setup({ updateSettings: () => ok(saved) });
   await good.actions.updateSettings({ port: 4000, publicAddress: '203.0.113.7:41234' });
   assert.deepEqual(good.dispatched, [{ type: 'settings-changed', settings: saved }]);

@@ -27,7 +27,8 @@ function setup(me: Member | null = bo) {
   const batches: BatchAction[] = [];
   const notified: string[] = [];
   const notifier: Notifier = {
-    roomEvent: (event: RoomEvent, replayed: boolean, who: Member | null) => notified.push(`event ${event.seq} replayed=${replayed} me=${who?.id}`),
+    roomEvent: (event: RoomEvent, replayed: boolean, who: Member | null) =>
+      notified.push(`event ${event.seq} replayed=${replayed} me=${who?.id}`),
     offer: (view: TransferView) => notified.push(`offer ${view.id}`),
   };
   let pending: (() => void) | null = null;
@@ -61,7 +62,10 @@ test('events wait for the next turn and arrive as one batch, in order', () => {
   assert.equal(s.batches.length, 0);
   s.flush();
   assert.equal(s.batches.length, 1);
-  assert.deepEqual(s.batches[0]?.actions.map((a) => a.type), ['status-changed', 'members-changed']);
+  assert.deepEqual(
+    s.batches[0]?.actions.map((a) => a.type),
+    ['status-changed', 'members-changed'],
+  );
 });
 
 test('room:invite becomes invite-changed with the whole new invite, between its neighbours', () => {
@@ -72,7 +76,10 @@ test('room:invite becomes invite-changed with the whole new invite, between its 
   s.emit('room:members', [ana]);
   s.flush();
   const actions = s.batches[0]!.actions;
-  assert.deepEqual(actions.map((a) => a.type), ['port-mapping-changed', 'invite-changed', 'members-changed']);
+  assert.deepEqual(
+    actions.map((a) => a.type),
+    ['port-mapping-changed', 'invite-changed', 'members-changed'],
+  );
   assert.deepEqual(actions[1], { type: 'invite-changed', invite });
 });
 
@@ -83,7 +90,10 @@ test('a burst of room events becomes one events action, so history replays in on
   s.emit('room:event', { event: chat(301), replayed: false });
   s.flush();
   const actions = s.batches[0]!.actions;
-  assert.deepEqual(actions.map((a) => a.type), ['events-received', 'members-changed', 'events-received']);
+  assert.deepEqual(
+    actions.map((a) => a.type),
+    ['events-received', 'members-changed', 'events-received'],
+  );
   const first = actions[0]!;
   assert.equal(first.type === 'events-received' && first.events.length, 300);
 });

@@ -34,7 +34,10 @@ test('the log keeps only the newest events past the cap, trimming in steps', () 
   const after = appendEvents(start, [chat(11)], 10);
   assert.ok(after.length <= 10);
   assert.equal(after.at(-1)?.seq, 11);
-  assert.deepEqual(seqs(after), seqs(after).toSorted((a, b) => a - b));
+  assert.deepEqual(
+    seqs(after),
+    seqs(after).toSorted((a, b) => a - b),
+  );
   assert.ok(!seqs(after).includes(1), 'the oldest line went first');
 });
 

@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { splitLinks, type TextPart } from '../../../src-renderer/format/link-parts';
 
 const joined = (parts: TextPart[]) => parts.map((p) => p.text).join('');
-const links = (text: string) => splitLinks(text).filter((p) => p.kind === 'link').map((p) => (p.kind === 'link' ? p.url : ''));
+const links = (text: string) =>
+  splitLinks(text)
+    .filter((p) => p.kind === 'link')
+    .map((p) => (p.kind === 'link' ? p.url : ''));
 
 test('plain text is one text part', () => {
   assert.deepEqual(splitLinks('hello there'), [{ kind: 'text', text: 'hello there' }]);
@@ -21,18 +24,33 @@ test('http and https URLs become links between text parts', () => {
 
 test('sentence punctuation after a URL stays text', () => {
   const parts = splitLinks('Look: https://example.com/page. Then https://example.com/q?x=1, ok!');
-  assert.deepEqual(links('Look: https://example.com/page. Then https://example.com/q?x=1, ok!'), ['https://example.com/page', 'https://example.com/q?x=1']);
+  assert.deepEqual(links('Look: https://example.com/page. Then https://example.com/q?x=1, ok!'), [
+    'https://example.com/page',
+    'https://example.com/q?x=1',
+  ]);
   assert.equal(joined(parts), 'Look: https://example.com/page. Then https://example.com/q?x=1, ok!');
 });
 
 test('a closing parenthesis belongs to the URL only when the URL opened one', () => {
   assert.deepEqual(links('(see https://example.com/x)'), ['https://example.com/x']);
-  assert.deepEqual(links('https://en.wikipedia.org/wiki/Port_(computer_networking)'), ['https://en.wikipedia.org/wiki/Port_(computer_networking)']);
+  assert.deepEqual(links('https://en.wikipedia.org/wiki/Port_(computer_networking)'), [
+    'https://en.wikipedia.org/wiki/Port_(computer_networking)',
+  ]);
 });
 
 test('other schemes and broken URLs stay text', () => {
-  for (const text of ['javascript:alert(1)', 'file:///etc/passwd', 'porthole://1.2.3.4:5/a/b', 'ftp://example.com', 'http://', 'https:// spaced']) {
-    assert.ok(splitLinks(text).every((p) => p.kind === 'text'), text);
+  for (const text of [
+    'javascript:alert(1)',
+    'file:///etc/passwd',
+    'porthole://1.2.3.4:5/a/b',
+    'ftp://example.com',
+    'http://',
+    'https:// spaced',
+  ]) {
+    assert.ok(
+      splitLinks(text).every((p) => p.kind === 'text'),
+      text,
+    );
   }
 });
 

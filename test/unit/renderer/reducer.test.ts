@@ -5,7 +5,14 @@ import { initialState, type AppState } from '../../../src-renderer/state/app-sta
 import { MAX_NOTICES, reducer } from '../../../src-renderer/state/reducer';
 import { ana, bo, chat, lanEntry, roomInvite, roomView, transfer } from './room-fixtures';
 
-const settings: SettingsView = { displayName: '', downloadDir: '/d', downloadDirIsDefault: true, port: null, upnp: false, publicAddress: '' };
+const settings: SettingsView = {
+  displayName: '',
+  downloadDir: '/d',
+  downloadDirIsDefault: true,
+  port: null,
+  upnp: false,
+  publicAddress: '',
+};
 const snapshot = (room: AppSnapshot['room']): AppSnapshot => ({ settings, room, suggestedName: 'robin' });
 const inRoom = (patch = {}): AppState => reducer(initialState, { type: 'snapshot-loaded', snapshot: snapshot(roomView(patch)) });
 
@@ -17,7 +24,11 @@ test('the first snapshot makes the window ready, on the start screen or in the r
   assert.equal(start.settings, settings);
   const room = inRoom({ events: [chat(1), chat(1), chat(2)] });
   assert.equal(room.room?.role, 'guest');
-  assert.deepEqual(room.room?.events.map((e) => e.seq), [1, 2], 'the snapshot history is de-duplicated too');
+  assert.deepEqual(
+    room.room?.events.map((e) => e.seq),
+    [1, 2],
+    'the snapshot history is de-duplicated too',
+  );
 });
 
 test('a failed snapshot keeps its sentence', () => {
@@ -34,7 +45,10 @@ test('pushed room changes update the open room and leave the input untouched', (
   state = reducer(state, { type: 'status-changed', status: { state: 'reconnecting', attempt: 2 } });
   state = reducer(state, { type: 'invite-changed', invite: roomInvite([lanEntry()]) });
   state = reducer(state, { type: 'port-mapping-changed', portMapping: { code: 'mapped', message: 'ok', internalPort: 1 } });
-  assert.deepEqual(state.room?.events.map((e) => e.seq), [1, 2]);
+  assert.deepEqual(
+    state.room?.events.map((e) => e.seq),
+    [1, 2],
+  );
   assert.deepEqual(state.room?.members, [ana]);
   assert.deepEqual(state.room?.status, { state: 'reconnecting', attempt: 2 });
   assert.equal(state.room?.invite?.addresses.length, 1);
@@ -49,7 +63,10 @@ test('a changed invite replaces the whole invite: an address added, then one rem
   const grown = roomInvite([pub, lan]);
   state = reducer(state, { type: 'invite-changed', invite: grown });
   assert.equal(state.room?.invite, grown);
-  assert.deepEqual(state.room?.invite?.addresses.map((a) => a.kind), ['public', 'lan']);
+  assert.deepEqual(
+    state.room?.invite?.addresses.map((a) => a.kind),
+    ['public', 'lan'],
+  );
   state = reducer(state, { type: 'invite-changed', invite: roomInvite([lan]) });
   assert.deepEqual(state.room?.invite?.addresses, [lan]);
   assert.equal(state.room?.invite?.invite, 'porthole://192.168.1.20:41234/fingerprint/secret');
@@ -72,7 +89,10 @@ test('transfers are kept one per id, updated in place', () => {
   let state = inRoom({ transfers: [transfer('t1')] });
   state = reducer(state, { type: 'transfer-changed', transfer: transfer('t2', { direction: 'outgoing' }) });
   state = reducer(state, { type: 'transfer-changed', transfer: transfer('t1', { state: 'receiving', bytes: 500, percent: 50 }) });
-  assert.deepEqual(state.room?.transfers.map((t) => `${t.id}:${t.state}`), ['t1:receiving', 't2:offered']);
+  assert.deepEqual(
+    state.room?.transfers.map((t) => `${t.id}:${t.state}`),
+    ['t1:receiving', 't2:offered'],
+  );
 });
 
 test('the room ending returns to the start screen with its sentence', () => {
@@ -101,7 +121,10 @@ test('notices get increasing ids, can be dismissed, and only the newest few are 
   assert.equal(state.notices.length, MAX_NOTICES);
   assert.equal(state.notices.at(-1)?.text, `n${MAX_NOTICES + 1}`);
   const ids = state.notices.map((n) => n.id);
-  assert.deepEqual(ids, ids.toSorted((a, b) => a - b));
+  assert.deepEqual(
+    ids,
+    ids.toSorted((a, b) => a - b),
+  );
   const first = state.notices[0]!;
   state = reducer(state, { type: 'notice-dismissed', id: first.id });
   assert.ok(!state.notices.some((n) => n.id === first.id));

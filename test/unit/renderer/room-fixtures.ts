@@ -5,12 +5,30 @@ export const ana: Member = { id: 'ana1', name: 'Ana', host: true };
 export const bo: Member = { id: 'bo22', name: 'Bo', host: false };
 
 /** A chat line from `from`, numbered `seq`, one second apart. */
-export const chat = (seq: number, text = `line ${seq}`, from: Member = ana): RoomEvent => ({ type: 'chat', seq, ts: 1_000_000 + seq * 1000, from, id: `m${seq}`, text });
+export const chat = (seq: number, text = `line ${seq}`, from: Member = ana): RoomEvent => ({
+  type: 'chat',
+  seq,
+  ts: 1_000_000 + seq * 1000,
+  from,
+  id: `m${seq}`,
+  text,
+});
 
 export const joined = (seq: number, member: Member = bo): RoomEvent => ({ type: 'joined', seq, ts: 1_000_000 + seq * 1000, member });
 
 export function transfer(id: string, patch: Partial<TransferView> = {}): TransferView {
-  return { id, direction: 'incoming', fileName: `${id}.bin`, size: 1000, from: { id: ana.id, name: ana.name }, state: 'offered', bytes: 0, percent: 0, bytesPerSecond: 0, ...patch };
+  return {
+    id,
+    direction: 'incoming',
+    fileName: `${id}.bin`,
+    size: 1000,
+    from: { id: ana.id, name: ana.name },
+    state: 'offered',
+    bytes: 0,
+    percent: 0,
+    bytesPerSecond: 0,
+    ...patch,
+  };
 }
 
 export function roomView(patch: Partial<RoomView> = {}): RoomView {

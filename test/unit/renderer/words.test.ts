@@ -32,20 +32,39 @@ test('port mapping: off when absent, the main sentence otherwise', () => {
 });
 
 test('port mapping: no router at all, the IPv6 pinhole said once, and a quiet "still looking"', () => {
-  const none = portMappingWords({ code: 'no-gateway', message: 'This machine has no router to the internet: friends must be on this network to join.', internalPort: 1, searching: true });
+  const none = portMappingWords({
+    code: 'no-gateway',
+    message: 'This machine has no router to the internet: friends must be on this network to join.',
+    internalPort: 1,
+    searching: true,
+  });
   assert.equal(none.title, 'No router to the internet');
   assert.equal(none.tone, 'problem');
   assert.equal(none.searching, true);
   assert.equal(none.ipv6, undefined);
 
   const ipv6 = { address: '2001:db8::7', port: 41234, method: 'pcp', leaseSeconds: 7200 } as const;
-  const mapped = portMappingWords({ code: 'mapped', message: 'Port 41234 on 203.0.113.7 forwards to this machine.', internalPort: 41234, ipv6 });
+  const mapped = portMappingWords({
+    code: 'mapped',
+    message: 'Port 41234 on 203.0.113.7 forwards to this machine.',
+    internalPort: 41234,
+    ipv6,
+  });
   assert.equal(mapped.ipv6, "Friends with IPv6 can join too: [2001:db8::7]:41234 is open in your router's firewall.");
   assert.equal(mapped.searching, false);
-  const told = portMappingWords({ code: 'cgnat', message: 'Shared address. Friends with IPv6 can still join: [2001:db8::7]:41234 is open to them.', internalPort: 41234, ipv6 });
+  const told = portMappingWords({
+    code: 'cgnat',
+    message: 'Shared address. Friends with IPv6 can still join: [2001:db8::7]:41234 is open to them.',
+    internalPort: 41234,
+    ipv6,
+  });
   assert.equal(told.ipv6, undefined, "main's sentence already says it");
 
-  assert.equal(portMappingWords({ code: 'starting', message: 's', internalPort: 1, searching: true }).searching, false, '"Asking your router…" says it already');
+  assert.equal(
+    portMappingWords({ code: 'starting', message: 's', internalPort: 1, searching: true }).searching,
+    false,
+    '"Asking your router…" says it already',
+  );
   assert.equal(portMappingWords({ code: 'stopped', message: 's', internalPort: 1, searching: true }).searching, false);
   assert.equal(portMappingWords({ code: 'no-router', message: 'n', internalPort: 1 }).searching, false);
 });
@@ -67,7 +86,10 @@ test('each invite address says what it is for and whether the internet can use i
   assert.equal(displayAddress({ host: 'fd00::2', port: 1 }), '[fd00::2]:1');
 
   assert.deepEqual(inviteSummary(roomInvite([lanEntry()])), { count: '1 address', reach: 'same network only' });
-  assert.deepEqual(inviteSummary(roomInvite([{ host: '203.0.113.7', port: 1, kind: 'manual', internet: true }, lanEntry()])), { count: '2 addresses', reach: 'works from the internet' });
+  assert.deepEqual(inviteSummary(roomInvite([{ host: '203.0.113.7', port: 1, kind: 'manual', internet: true }, lanEntry()])), {
+    count: '2 addresses',
+    reach: 'works from the internet',
+  });
 });
 
 test('transfer states read from the side looking at them', () => {
@@ -75,7 +97,10 @@ test('transfer states read from the side looking at them', () => {
   assert.equal(transferStateWords({ state: 'offered', direction: 'outgoing' }), 'Waiting for answers');
   assert.equal(transferStateWords({ state: 'done', direction: 'incoming' }), 'Saved');
   assert.equal(transferStateWords({ state: 'done', direction: 'outgoing' }), 'Sent');
-  assert.deepEqual(['done', 'declined', 'cancelled', 'failed', 'sending', 'offered', 'verifying'].map((s) => isFinal(s as never)), [true, true, true, true, false, false, false]);
+  assert.deepEqual(
+    ['done', 'declined', 'cancelled', 'failed', 'sending', 'offered', 'verifying'].map((s) => isFinal(s as never)),
+    [true, true, true, true, false, false, false],
+  );
   assert.equal(endedBadly('done'), false);
   assert.equal(endedBadly('failed'), true);
   assert.equal(recipientStateWords('ended', 'disk-full'), 'Stopped (disk full)');
@@ -90,7 +115,10 @@ test('offers waiting for you come first, finished transfers last, newest first w
     transfer('out-offered', { direction: 'outgoing', state: 'offered' }),
     transfer('new-failed', { state: 'failed' }),
   ];
-  assert.deepEqual(orderTransfers(list).map((t) => t.id), ['offer', 'out-offered', 'running', 'new-failed', 'old-done']);
+  assert.deepEqual(
+    orderTransfers(list).map((t) => t.id),
+    ['offer', 'out-offered', 'running', 'new-failed', 'old-done'],
+  );
 });
 
 test('the port field: empty is any port, otherwise 1–65535', () => {

@@ -7,16 +7,31 @@ const policy: BackoffPolicy = { baseDelayMs: 100, maxDelayMs: 1000, maxAttempts:
 test('doubles from the base delay, between half and all of the ceiling', () => {
   const ceilings = [100, 200, 400, 800];
   for (const [i, ceiling] of ceilings.entries()) {
-    assert.equal(backoffDelay(policy, i + 1, () => 0), ceiling / 2);
-    assert.equal(backoffDelay(policy, i + 1, () => 0.999999), ceiling);
-    assert.equal(backoffDelay(policy, i + 1, () => 0.5), (ceiling * 3) / 4);
+    assert.equal(
+      backoffDelay(policy, i + 1, () => 0),
+      ceiling / 2,
+    );
+    assert.equal(
+      backoffDelay(policy, i + 1, () => 0.999999),
+      ceiling,
+    );
+    assert.equal(
+      backoffDelay(policy, i + 1, () => 0.5),
+      (ceiling * 3) / 4,
+    );
   }
 });
 
 test('never exceeds the cap, however many attempts', () => {
   for (const attempt of [5, 6, 20, 100, 2000]) {
-    assert.equal(backoffDelay(policy, attempt, () => 0.999999), 1000);
-    assert.equal(backoffDelay(policy, attempt, () => 0), 500);
+    assert.equal(
+      backoffDelay(policy, attempt, () => 0.999999),
+      1000,
+    );
+    assert.equal(
+      backoffDelay(policy, attempt, () => 0),
+      500,
+    );
   }
 });
 

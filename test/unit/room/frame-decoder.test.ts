@@ -43,7 +43,19 @@ test('not JSON', () => {
 });
 
 test('unknown or missing types, whatever the JSON value', () => {
-  for (const value of [null, 42, 'hello', [], [{ type: 'hello' }], {}, { type: 'welcome' }, { type: 7 }, { type: null }, { type: 'HELLO' }, { type: '__proto__' }]) {
+  for (const value of [
+    null,
+    42,
+    'hello',
+    [],
+    [{ type: 'hello' }],
+    {},
+    { type: 'welcome' },
+    { type: 7 },
+    { type: null },
+    { type: 'HELLO' },
+    { type: '__proto__' },
+  ]) {
     failsWith(Buffer.from(JSON.stringify(value)), 'unknown-type');
   }
   const message = failsWith(text({ type: 'x'.repeat(500) }), 'unknown-type');
@@ -68,8 +80,11 @@ test('hostile shapes never throw', () => {
   failsWith(Buffer.from([0xff, 0xfe, 0x00]), 'bad-json');
 });
 
-test('a type nested 5,000 levels deep is an unknown type, not a crash (the security review\'s frame)', () => {
-  for (const [open, close] of [['[', ']'], ['{"a":', '}']] as const) {
+test("a type nested 5,000 levels deep is an unknown type, not a crash (the security review's frame)", () => {
+  for (const [open, close] of [
+    ['[', ']'],
+    ['{"a":', '}'],
+  ] as const) {
     const frame = `{"type":${open.repeat(5000)}${open === '[' ? '' : '1'}${close.repeat(5000)}}`;
     const message = failsWith(text(frame), 'unknown-type');
     assert.equal(message, 'Unknown message type.');
@@ -81,12 +96,28 @@ test('a type nested 5,000 levels deep is an unknown type, not a crash (the secur
 
 test('an unknown type is named only when it is a short, plain word', () => {
   assert.equal(failsWith(text({ type: 'nope' }), 'unknown-type'), 'Unknown message type "nope".');
-  for (const type of ['x'.repeat(33), 'HELLO', 'a b', 'a"b', '<script>', 'ab\u202Ecd', '\ud800', 'é', '', 'a\nb', 7, null, true, { type: 'hello' }, ['hello']]) {
+  for (const type of [
+    'x'.repeat(33),
+    'HELLO',
+    'a b',
+    'a"b',
+    '<script>',
+    'ab\u202Ecd',
+    '\ud800',
+    'é',
+    '',
+    'a\nb',
+    7,
+    null,
+    true,
+    { type: 'hello' },
+    ['hello'],
+  ]) {
     assert.equal(failsWith(text({ type }), 'unknown-type'), 'Unknown message type.', `type ${JSON.stringify(type)}`);
   }
 });
 
-test('a rejected message never repeats the peer\'s keys or values, and its sentence is short', () => {
+test("a rejected message never repeats the peer's keys or values, and its sentence is short", () => {
   const marker = 'PEERTEXT';
   const extra: Record<string, unknown> = { type: 'hello', name: 'Alice' };
   for (let i = 0; i < 2000; i++) extra[`${marker}${'k'.repeat(10)}${i}`] = i;
@@ -117,12 +148,23 @@ test('a field path is named only when every part is a plain field name or an ind
     return result.error.message;
   };
   const welcome = {
-    type: 'welcome', protocol: 'porthole.v1', room: 'r'.repeat(43), you: { id: 'a', name: 'A', host: false }, resumeToken: 't'.repeat(43),
-    members: [], history: [{ type: 'chat', seq: 1, ts: 1, from: { id: 'h', name: 'H', host: true }, id: 'm1', text: 7 }],
-    historyGap: false, lastSeq: 1, heartbeat: { intervalMs: 1, timeoutMs: 1 }, limits: { nameMaxChars: 1, textMaxChars: 1, maxFrameBytes: 1 },
+    type: 'welcome',
+    protocol: 'porthole.v1',
+    room: 'r'.repeat(43),
+    you: { id: 'a', name: 'A', host: false },
+    resumeToken: 't'.repeat(43),
+    members: [],
+    history: [{ type: 'chat', seq: 1, ts: 1, from: { id: 'h', name: 'H', host: true }, id: 'm1', text: 7 }],
+    historyGap: false,
+    lastSeq: 1,
+    heartbeat: { intervalMs: 1, timeoutMs: 1 },
+    limits: { nameMaxChars: 1, textMaxChars: 1, maxFrameBytes: 1 },
   };
   assert.match(onHost(welcome), /field "history\.0(\.text)?"/);
-  assert.match(failsWith(text({ type: 'hello', name: 'Alice', resume: { token: 'x', lastSeq: 1 } }), 'invalid-message'), /field "resume\.token"/);
+  assert.match(
+    failsWith(text({ type: 'hello', name: 'Alice', resume: { token: 'x', lastSeq: 1 } }), 'invalid-message'),
+    /field "resume\.token"/,
+  );
 });
 
 test('schema rules written by us are still told to the peer', () => {
@@ -132,11 +174,26 @@ test('schema rules written by us are still told to the peer', () => {
 });
 
 test('odd inputs: never a throw, always a result with a known code', () => {
-  const codes = new Set(['name-invalid', 'text-invalid', 'invalid-message', 'bad-json', 'unknown-type', 'frame-too-large', 'binary-not-expected']);
+  const codes = new Set([
+    'name-invalid',
+    'text-invalid',
+    'invalid-message',
+    'bad-json',
+    'unknown-type',
+    'frame-too-large',
+    'binary-not-expected',
+  ]);
   const inputs: Array<Buffer | ArrayBuffer | Buffer[]> = [
-    Buffer.alloc(0), [], [Buffer.alloc(0)], new ArrayBuffer(0), text('\uFEFF{"type":"hello","name":"A"}'), text('{"type":"chat","id":"m1","text":"hi","type":"hello"}'),
-    text(`{"type":"hello","name":"A","resume":{"token":"${'A'.repeat(43)}","lastSeq":1e309}}`), text('{"type":"chat","id":"m1","text":"\\ud800"}'),
-    Buffer.from([0xc0, 0xaf, 0xed, 0xa0, 0x80]), text(`{"type":"hello","name":${'['.repeat(60_000)}${']'.repeat(60_000)}}`.slice(0, LIMITS.maxFrameBytes)),
+    Buffer.alloc(0),
+    [],
+    [Buffer.alloc(0)],
+    new ArrayBuffer(0),
+    text('\uFEFF{"type":"hello","name":"A"}'),
+    text('{"type":"chat","id":"m1","text":"hi","type":"hello"}'),
+    text(`{"type":"hello","name":"A","resume":{"token":"${'A'.repeat(43)}","lastSeq":1e309}}`),
+    text('{"type":"chat","id":"m1","text":"\\ud800"}'),
+    Buffer.from([0xc0, 0xaf, 0xed, 0xa0, 0x80]),
+    text(`{"type":"hello","name":${'['.repeat(60_000)}${']'.repeat(60_000)}}`.slice(0, LIMITS.maxFrameBytes)),
     text(`{"type":"hello","name":"A","x":${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}}`),
   ];
   for (const input of inputs) {
@@ -174,7 +231,15 @@ const OUR_SENTENCES = new RegExp(
 for (const side of ['client', 'host'] as const) {
   test(`${FUZZ_COUNT} fuzz frames through the ${side === 'client' ? 'host' : 'guest'}'s decoder (seed 0x${FUZZ_SEED.toString(16)}): a result every time, in our own words`, () => {
     const [schema, types] = side === 'client' ? [clientMessageSchema, CLIENT_MESSAGE_TYPES] : [hostMessageSchema, HOST_MESSAGE_TYPES];
-    const codes = new Set(['name-invalid', 'text-invalid', 'invalid-message', 'bad-json', 'unknown-type', 'frame-too-large', 'binary-not-expected']);
+    const codes = new Set([
+      'name-invalid',
+      'text-invalid',
+      'invalid-message',
+      'bad-json',
+      'unknown-type',
+      'frame-too-large',
+      'binary-not-expected',
+    ]);
     const seen = new Set<string>();
     for (const frame of fuzzFrames(FUZZ_SEED, FUZZ_COUNT, { side })) {
       const data = typeof frame.data === 'string' ? Buffer.from(frame.data) : frame.data;
@@ -187,14 +252,18 @@ for (const side of ['client', 'host'] as const) {
       assert.ok(codes.has(result.error.code), `${frame.label}: ${result.error.code}`);
       assert.match(result.error.message, OUR_SENTENCES, frame.label);
       assert.ok(result.error.message.length <= MAX_ERROR_SENTENCE, frame.label);
-      assert.notEqual(result.error.message, 'A message could not be read.', `${frame.label}: only the last-resort catch kept this from throwing`);
+      assert.notEqual(
+        result.error.message,
+        'A message could not be read.',
+        `${frame.label}: only the last-resort catch kept this from throwing`,
+      );
     }
     // The generator reaches every outcome, valid messages included.
     assert.deepEqual([...seen].sort(), [...codes, 'ok'].sort());
   });
 }
 
-test('an unknown type given as a string is marked as such (a newer peer\'s message); a missing or odd one is not', () => {
+test("an unknown type given as a string is marked as such (a newer peer's message); a missing or odd one is not", () => {
   const newer = decode(text({ type: 'typing', active: true }));
   assert.deepEqual(newer, { ok: false, error: { code: 'unknown-type', message: 'Unknown message type "typing".' }, unknownType: true });
   for (const value of [{}, { type: 7 }, { type: null }, { type: ['chat'] }, [], 'chat']) {
@@ -235,12 +304,25 @@ test('hello and welcome may carry fields named after a feature; they are dropped
   failsWith(text({ type: 'hello', name: 'Alice', 'Typing/1': 1 }), 'invalid-message');
   failsWith(text({ type: 'chat', id: 'm1', text: 'hi', 'typing/1': true }), 'invalid-message');
   const welcome = {
-    type: 'welcome', protocol: 'porthole.v1', room: 'r'.repeat(43), you: { id: 'a', name: 'A', host: false }, resumeToken: 't'.repeat(43),
-    members: [], history: [], historyGap: false, lastSeq: 0, heartbeat: { intervalMs: 1000, timeoutMs: 1000 },
+    type: 'welcome',
+    protocol: 'porthole.v1',
+    room: 'r'.repeat(43),
+    you: { id: 'a', name: 'A', host: false },
+    resumeToken: 't'.repeat(43),
+    members: [],
+    history: [],
+    historyGap: false,
+    lastSeq: 0,
+    heartbeat: { intervalMs: 1000, timeoutMs: 1000 },
     limits: { nameMaxChars: 32, textMaxChars: 4000, maxFrameBytes: 65536 },
   };
   const guestSide = (value: unknown) => decodeTextFrame(hostMessageSchema, HOST_MESSAGE_TYPES, text(value), false);
-  const extended = guestSide({ ...welcome, features: ['chat/1', 'files/1', 'typing/1'], rate: { capacity: 30, refillPerSecond: 10 }, 'typing/1': {} });
+  const extended = guestSide({
+    ...welcome,
+    features: ['chat/1', 'files/1', 'typing/1'],
+    rate: { capacity: 30, refillPerSecond: 10 },
+    'typing/1': {},
+  });
   assert.ok(extended.ok);
   assert.equal('typing/1' in extended.message, false);
   assert.equal(guestSide(welcome).ok, true, 'a version-1 welcome');

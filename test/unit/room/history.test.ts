@@ -27,8 +27,14 @@ test('numbers events from 1 and stamps the time', () => {
 test('since() returns the events after a sequence number, in order', () => {
   const history = filled(10, 5);
   assert.equal(history.since(0).gap, false);
-  assert.deepEqual(history.since(0).events.map((e) => e.seq), [1, 2, 3, 4, 5]);
-  assert.deepEqual(history.since(3).events.map((e) => e.seq), [4, 5]);
+  assert.deepEqual(
+    history.since(0).events.map((e) => e.seq),
+    [1, 2, 3, 4, 5],
+  );
+  assert.deepEqual(
+    history.since(3).events.map((e) => e.seq),
+    [4, 5],
+  );
   assert.deepEqual(history.since(5), { events: [], gap: false });
   assert.deepEqual(new History(3).since(0), { events: [], gap: false });
 });
@@ -36,11 +42,17 @@ test('since() returns the events after a sequence number, in order', () => {
 test('keeps only the newest `size` events and reports a gap when older ones were needed', () => {
   const history = filled(3, 8); // keeps 6, 7, 8
   assert.equal(history.lastSeq, 8);
-  assert.deepEqual(history.since(0).events.map((e) => e.seq), [6, 7, 8]);
+  assert.deepEqual(
+    history.since(0).events.map((e) => e.seq),
+    [6, 7, 8],
+  );
   assert.equal(history.since(0).gap, true);
   assert.equal(history.since(4).gap, true); // 5 is gone
   assert.equal(history.since(5).gap, false); // nothing missing: 6, 7, 8 all there
-  assert.deepEqual(history.since(5).events.map((e) => e.seq), [6, 7, 8]);
+  assert.deepEqual(
+    history.since(5).events.map((e) => e.seq),
+    [6, 7, 8],
+  );
   assert.equal(history.since(8).gap, false);
 });
 
@@ -48,7 +60,10 @@ test('numbering continues across the cap', () => {
   const history = filled(2, 2);
   for (let i = 0; i < 100; i++) history.append<ChatEvent>(chat(`x${i}`));
   assert.equal(history.lastSeq, 102);
-  assert.deepEqual(history.since(0).events.map((e) => e.seq), [101, 102]);
+  assert.deepEqual(
+    history.since(0).events.map((e) => e.seq),
+    [101, 102],
+  );
 });
 
 test('history is bounded by bytes as well as by count: the newest events that fit are kept', () => {
@@ -58,7 +73,10 @@ test('history is bounded by bytes as well as by count: the newest events that fi
   const { events, gap } = history.since(0);
   assert.ok(history.keptBytes <= 50_000, `${history.keptBytes} bytes kept`);
   assert.equal(events.length, 3);
-  assert.deepEqual(events.map((e) => e.seq), [98, 99, 100]);
+  assert.deepEqual(
+    events.map((e) => e.seq),
+    [98, 99, 100],
+  );
   assert.equal(gap, true);
   assert.equal(Buffer.byteLength(JSON.stringify(events)) <= 50_000, true);
 });

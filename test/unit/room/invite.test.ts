@@ -135,7 +135,10 @@ test('rejects a damaged fingerprint or secret, naming which', () => {
 test('every rejection is a PortholeError with a sentence, never another error', () => {
   const samples = ['porthole://', 'porthole://[', 'porthole://[]:1/a/b', 'porthole://%41:1/a/b', 'porthole://a:1:2/x/y', '<porthole://>'];
   for (const pasted of samples) {
-    assert.throws(() => parseInvite(pasted), (err: unknown) => err instanceof PortholeError && err.code === 'invite-invalid' && /\.$/.test(err.message));
+    assert.throws(
+      () => parseInvite(pasted),
+      (err: unknown) => err instanceof PortholeError && err.code === 'invite-invalid' && /\.$/.test(err.message),
+    );
   }
 });
 
@@ -156,12 +159,20 @@ test('formats several addresses comma-separated, IPv6 in brackets, and parses th
   );
   assert.ok(text.length < 300, `a typical home network's invite stays short (${text.length} characters)`);
   assert.deepEqual(parseInvite(text), { host: '192.168.1.5', port: 41234, addresses: home, fingerprint: fp, secret });
-  const named = [{ host: 'my-box.example.org', port: 443 }, { host: '::1', port: 9 }, { host: '127.0.0.1', port: 9 }];
+  const named = [
+    { host: 'my-box.example.org', port: 443 },
+    { host: '::1', port: 9 },
+    { host: '127.0.0.1', port: 9 },
+  ];
   assert.deepEqual(parseInvite(formatInvite({ addresses: named, fingerprint: fp, secret })).addresses, named);
 });
 
 test('one address given as a list is byte for byte the version-1 invite', () => {
-  for (const address of [{ host: '192.168.1.5', port: 41234 }, { host: '2001:db8::1', port: 1 }, { host: 'router', port: 8080 }]) {
+  for (const address of [
+    { host: '192.168.1.5', port: 41234 },
+    { host: '2001:db8::1', port: 1 },
+    { host: 'router', port: 8080 },
+  ]) {
     const v1 = formatInvite({ ...address, fingerprint: fp, secret });
     assert.equal(formatInvite({ addresses: [address], fingerprint: fp, secret }), v1);
     assert.doesNotMatch(v1, /,/);
@@ -202,7 +213,8 @@ test('at most 8 addresses: 8 are fine, 9 are refused when formatting and when pa
   const nine = [...eight, { host: '10.0.0.9', port: 9 }];
   assert.throws(
     () => formatInvite({ addresses: nine, fingerprint: fp, secret }),
-    (err: unknown) => err instanceof PortholeError && err.code === 'invite-invalid' && /at most 8 addresses, and 9 were given/.test(err.message),
+    (err: unknown) =>
+      err instanceof PortholeError && err.code === 'invite-invalid' && /at most 8 addresses, and 9 were given/.test(err.message),
   );
   // Duplicates do not count once removed.
   assert.equal(parseInvite(formatInvite({ addresses: [...eight, eight[0]!], fingerprint: fp, secret })).addresses.length, 8);
@@ -221,14 +233,21 @@ test('a mistake in one address of a list says which address and what is wrong', 
   rejects(list('1.2.3.4:5', '[2001:db8::1:41234'), /The 2nd address in the invite is missing the closing bracket/);
   rejects(list('1.2.3.4:5', '[2001:db8::1]41234'), /The 2nd address in the invite has no port after the address/);
   rejects(list('1.2.3.4:5', '[1.2.3.4]:5'), /The 2nd address in the invite has "1.2.3.4" in brackets, which is not an IPv6 address/);
-  rejects(list('a.example:1', 'b.example:2', 'c.example:3', 'exa_mple.com:4'), /The 4th address in the invite has "exa_mple.com", which is not a valid host address/);
+  rejects(
+    list('a.example:1', 'b.example:2', 'c.example:3', 'exa_mple.com:4'),
+    /The 4th address in the invite has "exa_mple.com", which is not a valid host address/,
+  );
   rejects(list('1.2.3.4:5', '1.2.3.256:5'), /The 2nd address in the invite has "1.2.3.256", which is not a valid IPv4 address/);
   rejects(list('1.2.3.4:5', ':5'), /The 2nd address in the invite has no host/);
   // The address list is checked before the rest, as a lone address always was.
   rejects(`porthole://1.2.3.4:5,1.2.3.4:0`, /The 2nd address in the invite has no valid port/);
   rejects(`porthole://1.2.3.4:5,6.7.8.9:10/${fp}`, /cut short or has extra parts/);
   for (const pasted of [list('1.2.3.4:5', ''), list('[', ']'), list(',,'), list('a:1', `${'x'.repeat(300)}:1`)]) {
-    assert.throws(() => parseInvite(pasted), (err: unknown) => err instanceof PortholeError && err.code === 'invite-invalid' && /\.$/.test(err.message) && err.message.length < 300);
+    assert.throws(
+      () => parseInvite(pasted),
+      (err: unknown) =>
+        err instanceof PortholeError && err.code === 'invite-invalid' && /\.$/.test(err.message) && err.message.length < 300,
+    );
   }
 });
 

@@ -30,7 +30,18 @@ test('names are trimmed and NFC-normalized; length counts characters, not UTF-16
 });
 
 test('names refuse empty, control, zero-width and direction-override characters', () => {
-  for (const bad of ['', '   ', 'a\u0000b', 'tab\there', 'new\nline', 'zero\u200Bwidth', 'rlo\u202Egpj.exe', 'iso\u2066x', 'b\uFEFFom', 'del\u007F']) {
+  for (const bad of [
+    '',
+    '   ',
+    'a\u0000b',
+    'tab\there',
+    'new\nline',
+    'zero\u200Bwidth',
+    'rlo\u202Egpj.exe',
+    'iso\u2066x',
+    'b\uFEFFom',
+    'del\u007F',
+  ]) {
     const result = nameSchema.safeParse(bad);
     assert.equal(result.success, false, JSON.stringify(bad));
   }
@@ -98,7 +109,16 @@ test('close codes: distinct, in range, and only the right ones stop reconnecting
   assert.equal(new Set(codes).size, codes.length);
   for (const code of codes) assert.ok(code === 1000 || code === 1001 || code === 1009 || (code >= 4000 && code <= 4999), String(code));
   // Refusals and deliberate closes are final...
-  for (const code of [CloseCode.normal, CloseCode.roomClosed, CloseCode.badHello, CloseCode.nameTaken, CloseCode.roomFull, CloseCode.tooManyErrors, CloseCode.sessionReplaced, CloseCode.rateLimited]) {
+  for (const code of [
+    CloseCode.normal,
+    CloseCode.roomClosed,
+    CloseCode.badHello,
+    CloseCode.nameTaken,
+    CloseCode.roomFull,
+    CloseCode.tooManyErrors,
+    CloseCode.sessionReplaced,
+    CloseCode.rateLimited,
+  ]) {
     assert.ok(FINAL_CLOSE_CODES.has(code), String(code));
   }
   // ...while a dead link (heartbeat) or a slow start may be retried.
@@ -107,19 +127,33 @@ test('close codes: distinct, in range, and only the right ones stop reconnecting
   assert.equal(FINAL_CLOSE_CODES.has(1006), false);
 });
 
-test('hello: features are optional, listed by name/version; the welcome may carry the host\'s features and chat rate', () => {
+test("hello: features are optional, listed by name/version; the welcome may carry the host's features and chat rate", () => {
   assert.equal(clientMessageSchema.safeParse({ type: 'hello', name: 'Alice' }).success, true, 'a version-1 hello');
   assert.equal(clientMessageSchema.safeParse({ type: 'hello', name: 'Alice', features: [] }).success, true);
-  assert.equal(clientMessageSchema.safeParse({ type: 'hello', name: 'Alice', features: ['chat/1', 'files/1', 'whiteboard/3'] }).success, true);
+  assert.equal(
+    clientMessageSchema.safeParse({ type: 'hello', name: 'Alice', features: ['chat/1', 'files/1', 'whiteboard/3'] }).success,
+    true,
+  );
   assert.equal(clientMessageSchema.safeParse({ type: 'hello', name: 'Alice', features: 'chat/1' }).success, false);
   assert.equal(clientMessageSchema.safeParse({ type: 'hello', name: 'Alice', features: ['chat'] }).success, false);
   const welcome = {
-    type: 'welcome', protocol: PROTOCOL, room: token(), you: { id: 'a', name: 'A', host: false }, resumeToken: token(),
-    members: [], history: [], historyGap: false, lastSeq: 0, heartbeat: { intervalMs: 20_000, timeoutMs: 20_000 },
+    type: 'welcome',
+    protocol: PROTOCOL,
+    room: token(),
+    you: { id: 'a', name: 'A', host: false },
+    resumeToken: token(),
+    members: [],
+    history: [],
+    historyGap: false,
+    lastSeq: 0,
+    heartbeat: { intervalMs: 20_000, timeoutMs: 20_000 },
     limits: { nameMaxChars: 32, textMaxChars: 4000, maxFrameBytes: 65536 },
   };
   assert.equal(hostMessageSchema.safeParse(welcome).success, true);
-  assert.equal(hostMessageSchema.safeParse({ ...welcome, features: ['chat/1'], rate: { capacity: 30, refillPerSecond: 0.5 } }).success, true);
+  assert.equal(
+    hostMessageSchema.safeParse({ ...welcome, features: ['chat/1'], rate: { capacity: 30, refillPerSecond: 0.5 } }).success,
+    true,
+  );
   assert.equal(hostMessageSchema.safeParse({ ...welcome, rate: { capacity: 30 } }).success, false);
   assert.equal(hostMessageSchema.safeParse({ ...welcome, rate: { capacity: 1.5, refillPerSecond: 10 } }).success, false);
 });

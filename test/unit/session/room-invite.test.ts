@@ -12,27 +12,43 @@ const parts = { lan: ['192.168.1.20', '2001:db8::20', 'fd00::20'], port: 41234, 
 
 test('one invite carries every address: internet ones first, then the LAN ones; a pinholed LAN address counts once', () => {
   const mapping: PortMappingStatus = {
-    code: 'mapped', message: '', internalPort: 41234, externalAddress: '198.51.100.7', externalPort: 50000,
+    code: 'mapped',
+    message: '',
+    internalPort: 41234,
+    externalAddress: '198.51.100.7',
+    externalPort: 50000,
     ipv6: { address: '2001:db8::20', port: 41234, method: 'pcp', leaseSeconds: 3600 },
   };
   const invite = buildRoomInvite({ ...parts, manual: [{ host: 'home.example.org', port: 41234 }], mapping });
-  assert.deepEqual(invite.addresses.map((a) => [a.host, a.port, a.kind, a.internet]), [
-    ['198.51.100.7', 50000, 'public', true],
-    ['2001:db8::20', 41234, 'ipv6', true],
-    ['home.example.org', 41234, 'manual', true],
-    ['192.168.1.20', 41234, 'lan', false],
-    ['fd00::20', 41234, 'lan', false],
-  ]);
+  assert.deepEqual(
+    invite.addresses.map((a) => [a.host, a.port, a.kind, a.internet]),
+    [
+      ['198.51.100.7', 50000, 'public', true],
+      ['2001:db8::20', 41234, 'ipv6', true],
+      ['home.example.org', 41234, 'manual', true],
+      ['192.168.1.20', 41234, 'lan', false],
+      ['fd00::20', 41234, 'lan', false],
+    ],
+  );
   const parsed = parseInvite(invite.invite);
-  assert.deepEqual(parsed.addresses, invite.addresses.map(({ host, port }) => ({ host, port })));
+  assert.deepEqual(
+    parsed.addresses,
+    invite.addresses.map(({ host, port }) => ({ host, port })),
+  );
   assert.equal(parsed.fingerprint, fingerprint);
   assert.ok(invite.invite.length < 300, `${invite.invite.length} characters`);
 });
 
 test('a double NAT or carrier-grade NAT address is not offered to friends', () => {
   for (const code of ['double-nat', 'cgnat'] as const) {
-    const invite = buildRoomInvite({ ...parts, mapping: { code, message: '', internalPort: 41234, externalAddress: '10.0.0.2', externalPort: 41234 } });
-    assert.ok(invite.addresses.every((a) => a.kind === 'lan'), code);
+    const invite = buildRoomInvite({
+      ...parts,
+      mapping: { code, message: '', internalPort: 41234, externalAddress: '10.0.0.2', externalPort: 41234 },
+    });
+    assert.ok(
+      invite.addresses.every((a) => a.kind === 'lan'),
+      code,
+    );
   }
 });
 
@@ -67,6 +83,10 @@ test('addresses forwarded by hand: forms people write are read, mistakes are ref
   assert.deepEqual(parsePublicAddress('2001:db8::7', 41234), { host: '2001:db8::7', port: 41234 });
   assert.deepEqual(parsePublicAddress('Home.Example.org:443', 41234), { host: 'home.example.org', port: 443 });
   for (const bad of ['', '203.0.113.7:0', '203.0.113.7:70000', '300.1.2.3', 'not an address', '[203.0.113.7]:80', 'a:b:c']) {
-    assert.throws(() => parsePublicAddress(bad, 41234), (e: unknown) => e instanceof PortholeError && e.code === 'invalid-request' && /Write it like/.test(e.message), bad);
+    assert.throws(
+      () => parsePublicAddress(bad, 41234),
+      (e: unknown) => e instanceof PortholeError && e.code === 'invalid-request' && /Write it like/.test(e.message),
+      bad,
+    );
   }
 });

@@ -1,6 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CHUNK_BYTES, CHUNK_HEADER_BYTES, MAX_CHUNK_FRAME_BYTES, chunkPayload, expectedChunkBytes, readChunkHeader, writeChunkHeader } from '../../../src-main/transfer/chunk-frame';
+import {
+  CHUNK_BYTES,
+  CHUNK_HEADER_BYTES,
+  MAX_CHUNK_FRAME_BYTES,
+  chunkPayload,
+  expectedChunkBytes,
+  readChunkHeader,
+  writeChunkHeader,
+} from '../../../src-main/transfer/chunk-frame';
 
 test('a chunk header round-trips transfer id and a 64-bit offset', () => {
   const frame = writeChunkHeader(Buffer.concat([Buffer.alloc(CHUNK_HEADER_BYTES), Buffer.from('abc')]), 0xfffffffe, 2 ** 40 + 5);

@@ -33,7 +33,10 @@ test('chunks arriving faster than the disk are written in batches, and acks stay
   chunks.forEach((c, i) => assert.ok(r.take(i * CHUNK_BYTES, c)));
   await until(() => r.written === 9 * CHUNK_BYTES);
   await until(() => acks.length > 0 && acks.at(-1) === 2 * ACK_EVERY_BYTES);
-  assert.ok(acks.every((a) => a % ACK_EVERY_BYTES === 0), `acks ${acks}`);
+  assert.ok(
+    acks.every((a) => a % ACK_EVERY_BYTES === 0),
+    `acks ${acks}`,
+  );
   assert.equal(acks.at(-1), 2 * ACK_EVERY_BYTES, 'every whole ack step written is acknowledged');
   await r.abort();
 });
