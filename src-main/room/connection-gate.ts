@@ -3,6 +3,7 @@ import { addressKey } from './address-key';
 import { AddressSlots } from './address-slots';
 import type { AppError } from './errors';
 import { RateLimiter } from './rate-limiter';
+import { roomLog } from './room-log';
 
 /** What a host's port lets in before anyone has shown the room secret or said hello. */
 export interface GatePolicy {
@@ -60,15 +61,21 @@ export class ConnectionGate {
 
   /** A new TCP connection: counted and timed, or dropped at once when its address is over the cap. */
   connection(socket: Socket): void {
-    const release = this.unauthenticated.take(addressKey(socket.remoteAddress), () => socket.destroy());
+    const address = socket.remoteAddress;
+    const release = this.unauthenticated.take(addressKey(address), () => {
+      roomLog.info('dropped an unauthenticated connection for one from a less busy address', { address });
+      socket.destroy();
+    });
     if (!release) {
       this.stats.refusedConnections += 1;
+      roomLog.info('refused a connection: too many unauthenticated ones', { address });
       socket.destroy();
       return;
     }
     const key = connectionKey(socket);
     const timer = setTimeout(() => {
       this.stats.timedOut += 1;
+      roomLog.info('dropped a connection that did not show the room secret in time', { address });
       socket.destroy();
     }, this.policy.unauthenticatedTimeoutMs);
     timer.unref();
@@ -98,7 +105,10 @@ export class ConnectionGate {
       const message = `Too many connections from your address; try again in ${retryAfterSeconds} seconds.`;
       return { refusal: { status: 429, retryAfterSeconds, error: { code: 'rate-limited', message } } };
     }
-    const release = this.awaitingHello.take(address, () => socket.destroy());
+    const release = this.awaitingHello.take(address, () => {
+      roomLog.info('dropped a connection waiting for its hello for one from a less busy address', { address: socket.remoteAddress });
+      socket.destroy();
+    });
     if (!release) {
       this.stats.busyUpgrades += 1;
       const error: AppError = { code: 'room-busy', message: 'The room is busy letting others in; try again in a moment.' };

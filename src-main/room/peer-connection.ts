@@ -5,6 +5,7 @@ import { decodeTextFrame, type Refused } from './frame-decoder';
 import { allowed } from './features';
 import { CLIENT_MESSAGE_TYPES, CloseCode, clientMessageSchema, type ClientMessage, type HostMessage, type LeaveReason } from './protocol';
 import { RateLimiter } from './rate-limiter';
+import { roomLog } from './room-log';
 import { isTransferMessage, type TransferHostMessage } from '../transfer/transfer-messages';
 
 export interface PeerPolicy {
@@ -72,6 +73,8 @@ export class PeerConnection extends EventEmitter<PeerEvents> {
   constructor(
     private readonly ws: WebSocket,
     private readonly policy: PeerPolicy,
+    /** The peer's IP address, for the log. */
+    readonly address?: string | undefined,
   ) {
     super();
     this.limiter = new RateLimiter(policy.rate.capacity, policy.rate.refillPerSecond);
@@ -113,6 +116,7 @@ export class PeerConnection extends EventEmitter<PeerEvents> {
   send(message: HostMessage): void {
     if (this.ws.readyState !== this.ws.OPEN || !this.speaks(message.type)) return;
     if (this.ws.bufferedAmount > this.policy.maxBufferedBytes) {
+      roomLog.warn('dropped a peer that stopped reading', { address: this.address, bufferedBytes: this.ws.bufferedAmount });
       this.leaveReason = 'disconnected';
       this.ws.terminate();
       return;
@@ -148,6 +152,10 @@ export class PeerConnection extends EventEmitter<PeerEvents> {
 
   /** Closes with a close frame; the reason is cut to the protocol's 123 bytes on a character boundary. */
   close(code: number, reason: string, leaveReason: LeaveReason = 'removed'): void {
+    // Closing every peer at shutdown is routine; any other close is the host removing someone.
+    if (code !== CloseCode.roomClosed && !this.closingSignalled) {
+      roomLog.info('closing a peer’s connection', { closeCode: code, reason, address: this.address, joined: this.joined });
+    }
     this.leaveReason ??= leaveReason;
     this.signalClosing();
     if (this.ws.readyState !== this.ws.OPEN) return this.ws.terminate();
@@ -240,7 +248,13 @@ export class PeerConnection extends EventEmitter<PeerEvents> {
   private guarded(handle: () => unknown): void {
     try {
       handle();
-    } catch {
+    } catch (err) {
+      // A bug a frame found: its kind and where, not the frame.
+      roomLog.error('a message could not be handled', {
+        address: this.address,
+        error: err instanceof Error ? err.name : typeof err,
+        at: err instanceof Error ? err.stack?.split('\n')[1]?.trim() : undefined,
+      });
       this.emit('offense', { code: 'internal', message: 'A message could not be handled.' });
       this.close(CloseCode.internalError, 'A message could not be handled.');
     }
@@ -265,6 +279,7 @@ export class PeerConnection extends EventEmitter<PeerEvents> {
     if (this.pongTimer || this.ws.readyState !== this.ws.OPEN) return;
     this.ws.ping();
     this.pongTimer = setTimeout(() => {
+      roomLog.info('dropped a peer that stopped answering pings', { address: this.address, joined: this.joined });
       this.leaveReason = 'timeout';
       this.ws.terminate();
     }, this.policy.heartbeat.timeoutMs);

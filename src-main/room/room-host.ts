@@ -28,6 +28,7 @@ import { checkUpgrade, refuseUpgrade } from './upgrade-gate';
 import { ConnectionGate, DEFAULT_GATE_POLICY, type GatePolicy } from './connection-gate';
 import { listen } from './listen';
 import { WS_RECEIVER_LIMITS } from './ws-limits';
+import { roomLog } from './room-log';
 import { CHAT_FEATURE, FILES_FEATURE, OUR_FEATURES, sharedFeatures } from './features';
 import { MAX_CHUNK_FRAME_BYTES } from '../transfer/chunk-frame';
 import type { FileTransfers } from '../transfer/file-transfers';
@@ -126,7 +127,11 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
       socket.on('error', () => {});
       try {
         this.onUpgrade(req, socket as Socket, head);
-      } catch {
+      } catch (err) {
+        roomLog.error('an upgrade failed unexpectedly; dropped its connection', {
+          address: (socket as Socket).remoteAddress,
+          error: err instanceof Error ? err.name : typeof err,
+        });
         socket.destroy(); // a request no rule foresaw costs only its own connection
       }
     });
@@ -148,6 +153,7 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
     });
     const host = new RoomHost(server, options);
     await listen(server, options.port ?? 0, options.listenHost);
+    roomLog.info('room open', { port: host.port });
     return host;
   }
 
@@ -193,13 +199,17 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
     for (const socket of this.sockets) socket.destroy();
     await stopped;
     await this.transfers.stopped(); // the host's own partial files
+    roomLog.info('room closed', { peers: peers.length });
     this.emit('status', { state: 'closed' });
   }
 
   private onUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
+    const address = socket.remoteAddress;
     const check = checkUpgrade(req, this.options.secret);
     if (!check.ok) {
       this.stats.refusedUpgrades += 1;
+      // The code says which rule (path, version, secret); what was presented is never logged.
+      roomLog.info('refused an upgrade', { code: check.error.code, status: check.status, address });
       refuseUpgrade(socket, check.status, check.error, check.extra);
       return;
     }
@@ -212,6 +222,7 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
     if ('refusal' in admitted) {
       const { refusal } = admitted;
       this.stats.refusedUpgrades += 1;
+      roomLog.info('refused an upgrade', { code: refusal.error.code, status: refusal.status, address });
       refuseUpgrade(socket, refusal.status, refusal.error, {}, refusal.retryAfterSeconds);
       return;
     }
@@ -219,7 +230,7 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
     const { release } = admitted;
     socket.once('close', release);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const peer = new PeerConnection(ws, this.policy);
+      const peer = new PeerConnection(ws, this.policy, address);
       peer.once('closing', release);
       peer.once('joined', release);
       this.adopt(peer);
@@ -229,7 +240,15 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
   private adopt(peer: PeerConnection): void {
     this.pending.add(peer);
     peer.on('message', (message) => this.onMessage(peer, message));
-    peer.on('offense', () => (this.stats.offenses += 1));
+    peer.on('offense', (error) => {
+      this.stats.offenses += 1;
+      // The code only: an offense's sentence may quote what the peer sent.
+      roomLog.warn('a peer broke the protocol', {
+        code: error.code,
+        address: peer.address,
+        member: this.registry.sessionOf(peer)?.member.id,
+      });
+    });
     peer.on('ignored', () => (this.stats.ignoredMessages += 1));
     peer.on('chunk', (frame) => this.onTransferProblem(peer, this.fileRelay.chunk(peer, frame), 'binary-not-expected'));
     peer.on('gone', (reason) => this.onGone(peer, reason));
@@ -259,6 +278,7 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
   private onHello(peer: PeerConnection, hello: Extract<ClientMessage, { type: 'hello' }>): void {
     const outcome = this.registry.admit(peer, hello.name, hello.resume?.token);
     if (!outcome.ok) {
+      roomLog.info('refused a hello', { code: outcome.error.code, address: peer.address });
       peer.sendError(outcome.error);
       // The error frame carries the sentence (with the name); the close reason stays fixed text.
       if (outcome.error.code === 'rate-limited') peer.close(CloseCode.tryLater, 'Reconnecting too often; try again later.');
@@ -273,6 +293,12 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
     this.pending.delete(peer);
     const features = sharedFeatures(hello.features);
     peer.markJoined(features);
+    roomLog.info(resumed ? 'a member resumed' : 'a member joined', {
+      member: session.member.id,
+      address: peer.address,
+      features: [...features].join(' '),
+      replaced: !!replaced,
+    });
     // A member that does not speak files is never a recipient, and never hears of a transfer.
     if (features.has(FILES_FEATURE)) this.fileRelay.joined(peer, session.member.id);
     if (replaced) replaced.close(CloseCode.sessionReplaced, 'You connected again from elsewhere.');
@@ -307,6 +333,7 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
     const graceMs = this.options.resumeGraceMs ?? DEFAULT_RESUME_GRACE_MS;
     const linger = reason === 'disconnected' && graceMs > 0 && !this.closing;
     const session = this.registry.release(peer, linger);
+    if (session && !this.closing) roomLog.info('a member’s connection ended', { member: session.member.id, reason, lingering: linger });
     if (!session || this.closing) return;
     if (!linger) return this.announceLeft(session, reason);
     const timer = setTimeout(() => {
