@@ -3,9 +3,12 @@
 // its handler runs, and always answers a Result: errors never cross IPC as exceptions.
 import { CALL_NAMES, type CallName, type Result } from '../../src-preload/contract';
 import type { CallHandlers } from '../desktop/desktop-platform';
+import { errorFields, logger } from '../log/logger';
 import { toAppError } from '../room/errors';
 import { CALL_SCHEMAS } from './call-schemas';
 import type { InvokeEventLike, SenderCheck } from './sender-check';
+
+const log = logger('ipc');
 
 /** The part of Electron's ipcMain used here. */
 export interface IpcMainLike {
@@ -34,6 +37,7 @@ async function answer(
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue?.path.length ? ` (at ${issue.path.join('.')})` : '';
+      log.warn('refused a malformed call', { channel, at: issue?.path.join('.'), issue: issue?.code });
       return {
         ok: false,
         error: {
@@ -45,7 +49,10 @@ async function answer(
     const handler = handlers[channel] as (...a: unknown[]) => Promise<unknown>;
     return { ok: true, data: await handler(...(parsed.data as unknown[])) };
   } catch (err) {
-    return { ok: false, error: toAppError(err) };
+    const error = toAppError(err);
+    // A refusal with its own code is the person's business (a name taken, a file gone); 'internal' is a bug.
+    if (error.code === 'internal') log.error('a call failed unexpectedly', { channel, ...errorFields(err, true) });
+    return { ok: false, error };
   }
 }
 
@@ -53,7 +60,8 @@ async function answer(
 function senderIsOurs(isOurs: SenderCheck, event: InvokeEventLike): boolean {
   try {
     return isOurs(event);
-  } catch {
+  } catch (err) {
+    log.warn('refused an IPC sender: the check failed', errorFields(err));
     return false;
   }
 }

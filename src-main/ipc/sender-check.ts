@@ -1,5 +1,8 @@
 // Which IPC senders are ours: the main frame of our own window, showing our own page. Written
 // against the few properties it reads, so it is tested without Electron.
+import { logger } from '../log/logger';
+
+const log = logger('ipc');
 
 /** The parts of Electron's WebFrameMain the check reads. */
 export interface FrameLike {
@@ -27,12 +30,30 @@ export type SenderCheck = (event: InvokeEventLike) => boolean;
  */
 export function createSenderCheck(ourWindow: () => OurWindow | undefined): SenderCheck {
   return (event) => {
-    const expected = ourWindow();
-    if (!expected || event.sender !== expected.webContents) return false;
-    const frame = event.senderFrame;
-    if (!frame || frame.parent !== null) return false;
-    return samePage(frame.url, expected.pageUrl);
+    const refusal = whyNotOurs(event, ourWindow());
+    if (refusal) log.warn('refused an IPC sender', { reason: refusal, origin: originOf(event) });
+    return refusal === undefined;
   };
+}
+
+function whyNotOurs(event: InvokeEventLike, expected: OurWindow | undefined): string | undefined {
+  if (!expected) return 'no-window';
+  if (event.sender !== expected.webContents) return 'other-web-contents';
+  const frame = event.senderFrame;
+  if (!frame) return 'no-frame';
+  if (frame.parent !== null) return 'subframe';
+  if (!samePage(frame.url, expected.pageUrl)) return 'other-page';
+  return undefined;
+}
+
+/** Scheme and host only: a page's path or query may hold anything, a data: URL a whole page. */
+function originOf(event: InvokeEventLike): string | undefined {
+  try {
+    const parsed = new URL(event.senderFrame?.url ?? '');
+    return parsed.host ? `${parsed.protocol}//${parsed.host}` : parsed.protocol;
+  } catch {
+    return undefined;
+  }
 }
 
 function samePage(actual: string, expected: string): boolean {
