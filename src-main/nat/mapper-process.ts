@@ -3,6 +3,9 @@
 import { fork } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { errorFields, logger } from '../log/logger';
+
+const log = logger('nat');
 
 /** The minimal handle the port mapper needs on its child process. */
 export interface MapperProcess {
@@ -53,7 +56,8 @@ export const forkWithNode: ForkFn = (modulePath) => {
   };
   child.on('exit', (code) => onGone(code));
   // A failed spawn emits 'error' without 'exit'; treat it as the child being gone.
-  child.on('error', () => {
+  child.on('error', (err) => {
+    log.warn('the port-mapping helper failed to start or broke', errorFields(err));
     child.kill('SIGKILL');
     onGone(null);
   });
@@ -62,7 +66,9 @@ export const forkWithNode: ForkFn = (modulePath) => {
     send(message) {
       if (!child.connected) return;
       child.send(message as object, (err) => {
-        if (err) child.kill('SIGKILL');
+        if (!err) return;
+        log.warn('could not reach the port-mapping helper; stopping it', errorFields(err));
+        child.kill('SIGKILL');
       });
     },
     kill() {
