@@ -6,6 +6,7 @@ import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UPLOAD_CHUNK_BYTES } from '../../src-preload/domain-values';
+import { errorFields, logger } from '../log/logger';
 import { PortholeError } from '../room/errors';
 import { safeFileName } from '../transfer/safe-file-name';
 
@@ -13,6 +14,9 @@ import { safeFileName } from '../transfer/safe-file-name';
 export const MAX_UPLOADS = 16;
 /** Largest file accepted this way (a file on disk has no limit: it is offered by path). */
 export const MAX_UPLOAD_BYTES = 4 * 1024 ** 3;
+
+// Sizes and error codes only: never a file's name or its bytes.
+const log = logger('upload');
 
 interface Upload {
   dir: string;
@@ -32,13 +36,17 @@ export class UploadStaging {
 
   /** Starts an upload; the file name is sanitized as a received one would be. */
   async begin(name: string, size: number, to?: string): Promise<string> {
-    if (this.uploads.size + this.starting >= MAX_UPLOADS)
+    if (this.uploads.size + this.starting >= MAX_UPLOADS) {
+      log.info('refused to stage a file', { code: 'busy', uploads: this.uploads.size + this.starting });
       throw new PortholeError('busy', 'Too many files are being added at once; wait for some to finish.');
-    if (size > MAX_UPLOAD_BYTES)
+    }
+    if (size > MAX_UPLOAD_BYTES) {
+      log.info('refused to stage a file', { code: 'file-unreadable', size });
       throw new PortholeError(
         'file-unreadable',
         `${name} has no copy on disk and is too large to send from memory; save it to a folder first.`,
       );
+    }
     this.starting++; // taken before the first await, so uploads begun at once cannot all pass
     try {
       const dir = await mkdtemp(join(tmpdir(), 'porthole-upload-'));
@@ -50,6 +58,9 @@ export class UploadStaging {
       const id = randomBytes(12).toString('base64url');
       this.uploads.set(id, { dir, path, handle, size, written: 0, ...(to ? { to } : {}) });
       return id;
+    } catch (err) {
+      log.warn('could not create a staging file', fsErrorFields(err));
+      throw err;
     } finally {
       this.starting--;
     }
@@ -59,17 +70,27 @@ export class UploadStaging {
   async chunk(id: string, offset: number, bytes: Uint8Array): Promise<void> {
     const upload = this.get(id);
     if (offset !== upload.written || bytes.byteLength > UPLOAD_CHUNK_BYTES || upload.written + bytes.byteLength > upload.size) {
+      log.warn('stopped staging a file: a piece out of order', {
+        offset,
+        expected: upload.written,
+        bytes: bytes.byteLength,
+        size: upload.size,
+      });
       await this.abort(id);
       throw new PortholeError('invalid-request', 'A piece of the file arrived out of order, so adding it was stopped. Try again.');
     }
     upload.written += bytes.byteLength; // counted before the write, so a racing piece is refused
-    await upload.handle.write(bytes, 0, bytes.byteLength, offset);
+    await upload.handle.write(bytes, 0, bytes.byteLength, offset).catch((err: unknown) => {
+      log.warn('could not write a staged piece', { ...fsErrorFields(err), offset, size: upload.size });
+      throw err;
+    });
   }
 
   /** Closes a complete upload and hands over its path; the caller offers it, then calls offered(). */
   async finish(id: string): Promise<{ path: string; to?: string }> {
     const upload = this.get(id);
     if (upload.written !== upload.size) {
+      log.warn('stopped staging a file: it ended early', { written: upload.written, size: upload.size });
       await this.abort(id);
       throw new PortholeError('invalid-request', 'The file ended early, so it was not sent. Try again.');
     }
@@ -117,4 +138,15 @@ export class UploadStaging {
 }
 
 /** Removes a staged file's private folder. */
-const removeStaged = (path: string) => rm(join(path, '..'), { recursive: true, force: true });
+const removeStaged = (path: string) =>
+  rm(join(path, '..'), { recursive: true, force: true }).catch((err: unknown) => {
+    log.warn('could not remove a staged file', fsErrorFields(err));
+    throw err;
+  });
+
+/** An fs error's code and call (ENOSPC, open): its sentence would name the file. */
+function fsErrorFields(err: unknown) {
+  const { error, errorCode } = errorFields(err);
+  const syscall = (err as { syscall?: unknown } | undefined)?.syscall;
+  return { error, errorCode, ...(typeof syscall === 'string' ? { syscall } : {}) };
+}
