@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline';
+import { logSessionStatus } from '../log/session-status-log';
 import { toAppError } from '../room/errors';
 import type { RoomSession } from '../room/session-events';
 import type { CliOutput } from './cli-output';
@@ -39,6 +40,7 @@ export function runSessionLoop(
     const onSignal = () => void finish(0);
     if (io.shutdown.aborted) return void finish(0);
     io.shutdown.addEventListener('abort', onSignal, { once: true });
+    logSessionStatus(session, session.me.host ? 'host' : 'guest');
     session.on('status', (status: { state: string; error?: { code: string } }) => {
       // The room ended under us: a closed room is a normal end, anything else a failure.
       if (status.state === 'closed' && !done) void finish(!status.error || status.error.code === 'room-closed' ? 0 : 1);

@@ -7,6 +7,7 @@ import type { HostInvite } from '../session/room-invite';
 import type { RoomEvent } from '../room/protocol';
 import type { RoomSession, SessionEvents, SessionStatus } from '../room/session-events';
 import type { EventEmitter } from 'node:events';
+import { logSessionStatus } from '../log/session-status-log';
 import type { EventSink } from './desktop-platform';
 
 /** Chat and join/leave lines kept for redrawing the window; the window shows them all. */
@@ -51,6 +52,7 @@ export class ActiveRoom {
     session.on('members', (members) => sink('room:members', members));
     session.on('warning', (error) => sink('room:warning', error));
     session.on('send-failed', (failure) => sink('chat:send-failed', failure));
+    logSessionStatus(session, options.role);
     session.on('status', (status) => {
       this.status = status;
       sink('room:status', status);
