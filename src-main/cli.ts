@@ -6,6 +6,8 @@ import { hostCommand } from './cli/host-command';
 import { joinCommand } from './cli/join-command';
 import { guardOutput, OUTPUT_BROKEN_EXIT_CODE } from './cli/output-streams';
 import { listenForShutdown, releaseClosedTerminal } from './cli/shutdown-signals';
+import { configureLogging, logger } from './log/logger';
+import { logProcessFailures } from './log/process-failures';
 
 function portNumber(value: string): number {
   const port = Number(value);
@@ -59,13 +61,24 @@ const streams = guardOutput(process.stdout, process.stderr, (error) => {
   shutdown.abort();
 });
 
+const log = logger('cli');
+// Logged, not handled: a crash still prints its stack and exits 1 as before (silent without --verbose).
+logProcessFailures(log, { listenForRejections: false });
+
 /** Commander's way to let an option repeat. */
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 const program = new Command('porthole')
   .description('Chat and swap files directly, machine to machine: no account, no cloud.')
   .option('--config-dir <dir>', 'where settings, the host certificate and the room secret live', defaultConfigDir())
-  .showHelpAfterError();
+  .option('--verbose', 'write log lines (JSON) to stderr: admissions, offenses, reconnects, the router helper')
+  .showHelpAfterError()
+  .hook('preAction', (_program, command) => {
+    // Logs go to stderr only when asked, so --json's stdout stays one event per line and stderr as it was.
+    if (!program.opts().verbose) return;
+    configureLogging({ destination: { write: (line) => streams.err(line) }, level: 'debug' });
+    log.info('started', { command: command.name(), json: !!command.opts().json });
+  });
 
 program
   .command('host')
