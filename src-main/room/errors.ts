@@ -26,6 +26,8 @@ export type ErrorCode =
   | 'frame-too-large'
   | 'session-replaced'
   | 'room-closed'
+  // The person (or quitting) stopped a join or host on its way; not the host closing the room, so nothing to report.
+  | 'cancelled'
   | 'connection-lost'
   | 'not-connected'
   | 'already-posted'
@@ -60,6 +62,14 @@ export class PortholeError extends Error implements AppError {
   toJSON(): AppError {
     return { code: this.code, message: this.message };
   }
+}
+
+/**
+ * What work stopped by an AbortSignal rejects with: the signal's reason when it is a PortholeError
+ * (the one who aborted said why), else a 'cancelled' error with `message`.
+ */
+export function cancelledBy(signal: AbortSignal | undefined, message: string): PortholeError {
+  return signal?.reason instanceof PortholeError ? signal.reason : new PortholeError('cancelled', message);
 }
 
 /** Turns anything thrown into an AppError without losing a PortholeError's code. */

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
-import { PortholeError, type ErrorCode } from './errors';
+import { PortholeError, cancelledBy, type ErrorCode } from './errors';
 import { decodeTextFrame } from './frame-decoder';
 import { connectToAnyAddress } from './happy-eyeballs';
 import { inviteAddresses, type Invite } from './invite';
@@ -24,6 +24,7 @@ const FINAL_CODES: ReadonlySet<ErrorCode> = new Set([
   'name-invalid',
   'room-closed',
   'session-replaced',
+  'cancelled',
 ]);
 
 export function isFinal(err: unknown): boolean {
@@ -37,6 +38,12 @@ export interface LinkRequest {
   timeoutMs: number;
   /** Announced in the hello; absent, the hello is a version-1 hello. */
   features?: readonly string[] | undefined;
+  /**
+   * Gives up at any stage (TCP/TLS, upgrade, waiting for the welcome): the attempt rejects at once
+   * with a 'cancelled' PortholeError (or the signal's reason, if it is one) and its socket is closed,
+   * with a goodbye close frame once the hello is out, so a host that admitted it announces it left.
+   */
+  signal?: AbortSignal | undefined;
 }
 
 export interface HostLink {
@@ -55,6 +62,7 @@ class FeaturesRefused extends PortholeError {}
  * version-1 hello. Resolves with the open socket and the welcome, or rejects with a PortholeError.
  */
 export async function openHostLink(request: LinkRequest): Promise<HostLink> {
+  if (request.signal?.aborted) throw cancelled(request.signal);
   if (!request.features) return { ...(await attempt(request)), announced: false };
   try {
     return { ...(await attempt(request)), announced: true };
@@ -65,9 +73,20 @@ export async function openHostLink(request: LinkRequest): Promise<HostLink> {
 }
 
 async function attempt(request: LinkRequest): Promise<{ ws: WebSocket; welcome: Welcome }> {
-  const { invite, timeoutMs } = request;
+  const { invite, timeoutMs, signal } = request;
   // Every address in the invite, raced (PROTOCOL.md §2); the first pinned one is used.
-  const { socket, address } = await connectToAnyAddress({ addresses: inviteAddresses(invite), fingerprint: invite.fingerprint, timeoutMs });
+  const { socket, address } = await connectToAnyAddress({
+    addresses: inviteAddresses(invite),
+    fingerprint: invite.fingerprint,
+    timeoutMs,
+    ...(signal ? { signal } : {}),
+  }).catch((err: unknown) => {
+    throw signal?.aborted ? cancelled(signal) : err;
+  });
+  if (signal?.aborted) {
+    socket.destroy();
+    throw cancelled(signal);
+  }
   const hostPart = isIP(address.host) === 6 ? `[${address.host}]` : address.host;
   const ws = new WebSocket(`wss://${hostPart}:${address.port}${ROOM_PATH}`, [PROTOCOL], {
     createConnection: () => socket,
@@ -83,11 +102,24 @@ async function attempt(request: LinkRequest): Promise<{ ws: WebSocket; welcome: 
   return new Promise((resolve, reject) => {
     const fail = (err: PortholeError) => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
       ws.removeAllListeners();
       ws.on('error', () => {});
       ws.terminate();
       reject(err);
     };
+    const onAbort = () => {
+      // Once the hello is out the host may have admitted us: say goodbye, so it announces we left.
+      if (ws.readyState === ws.OPEN) {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        ws.removeAllListeners();
+        leaveLink(ws);
+        return reject(cancelled(signal));
+      }
+      fail(cancelled(signal));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
     const timer = setTimeout(() => fail(lost('the host did not answer in time')), timeoutMs);
     ws.once('unexpected-response', (_req, res) => {
       res.on('error', () => {});
@@ -123,10 +155,29 @@ async function attempt(request: LinkRequest): Promise<{ ws: WebSocket; welcome: 
       }
       if (decoded.message.type !== 'welcome') return fail(new PortholeError('bad-host-message', 'The host did not start with a welcome.'));
       clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
       ws.removeAllListeners();
       resolve({ ws, welcome: decoded.message });
     };
   });
+}
+
+/** How long a goodbye close frame may wait for the host's answer before the socket is cut. */
+const GOODBYE_CUT_MS = 1000;
+
+/**
+ * Closes a link nobody will use with a goodbye close frame (the host announces the member left
+ * at once instead of keeping it for a resume), and cuts it if the host does not answer soon.
+ */
+export function leaveLink(ws: WebSocket): void {
+  ws.on('error', () => {});
+  const cut = setTimeout(() => ws.terminate(), GOODBYE_CUT_MS);
+  ws.once('close', () => clearTimeout(cut));
+  ws.close(CloseCode.normal, 'Left the room.');
+}
+
+function cancelled(signal: AbortSignal | undefined): PortholeError {
+  return cancelledBy(signal, 'Joining was cancelled before the room answered.');
 }
 
 function lost(why: string): PortholeError {

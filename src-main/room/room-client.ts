@@ -2,9 +2,9 @@ import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
-import { PortholeError, toAppError, type AppError } from './errors';
+import { PortholeError, cancelledBy, toAppError, type AppError } from './errors';
 import { decodeTextFrame } from './frame-decoder';
-import { HOST_MESSAGE_TYPES, isFinal, openHostLink } from './host-link';
+import { HOST_MESSAGE_TYPES, isFinal, leaveLink, openHostLink } from './host-link';
 import { asWarningCode, closeError } from './host-close-reasons';
 import { parseInvite, type Invite } from './invite';
 import {
@@ -63,6 +63,10 @@ export class RoomClient extends EventEmitter<SessionEvents> implements RoomSessi
   private watchdog: NodeJS.Timeout | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private leaving: Promise<void> | undefined;
+  /** Aborted by close(): gives up the connection attempt in flight, the first one or a reconnect. */
+  private readonly stopAttempts = new AbortController();
+  /** The connection attempt in flight, settled (never rejects); close() waits for it to give up. */
+  private attempt: Promise<void> | undefined;
   private readonly backoff: BackoffPolicy;
   /** Features go in the hello until a host refuses them (a version-1 host); then it gets version-1 hellos. */
   private announce = true;
@@ -101,11 +105,36 @@ export class RoomClient extends EventEmitter<SessionEvents> implements RoomSessi
     return client;
   }
 
-  /** The first connection; history arrives as replayed room events before this resolves. */
-  async connect(): Promise<void> {
+  /**
+   * The first connection; history arrives as replayed room events before this resolves. `signal`
+   * (or close()) gives up at any stage: it rejects at once with a 'cancelled' PortholeError and
+   * nothing stays open (a host that already admitted this guest hears it leave).
+   */
+  async connect(signal?: AbortSignal): Promise<void> {
     if (this.state !== 'connecting') throw new Error('connect() is called once');
+    const cancel = signal ? AbortSignal.any([signal, this.stopAttempts.signal]) : this.stopAttempts.signal;
+    const joining = this.firstConnection(cancel);
+    this.attempt = joining.then(
+      () => {},
+      () => {},
+    );
+    return joining;
+  }
+
+  private async firstConnection(cancel: AbortSignal): Promise<void> {
     try {
-      const link = await openHostLink({ invite: this.invite, name: this.name, timeoutMs: this.timeoutMs, features: OUR_FEATURES });
+      const link = await openHostLink({
+        invite: this.invite,
+        name: this.name,
+        timeoutMs: this.timeoutMs,
+        features: OUR_FEATURES,
+        signal: cancel,
+      });
+      // Cancelled as the welcome came in: the link is not used.
+      if (cancel.aborted) {
+        leaveLink(link.ws);
+        throw cancelledBy(cancel, 'Joining was cancelled.');
+      }
       this.announce = link.announced;
       this.attach(link.ws, link.welcome);
     } catch (err) {
@@ -135,23 +164,33 @@ export class RoomClient extends EventEmitter<SessionEvents> implements RoomSessi
     return [...this.outbox.values()];
   }
 
-  /** Leaves the room with a close frame; resolves once partial files of unfinished transfers are gone. */
+  /**
+   * Leaves the room with a close frame; resolves once partial files of unfinished transfers are
+   * gone. A connection attempt in flight (joining, reconnecting) is given up first.
+   */
   close(): Promise<void> {
-    this.leaving ??= new Promise<void>((resolve) => {
-      clearTimeout(this.retryTimer);
-      const ws = this.ws;
-      if (!ws || ws.readyState === ws.CLOSED) {
-        this.finish();
-        return resolve();
-      }
-      const cut = setTimeout(() => ws.terminate(), 2000);
-      ws.once('close', () => {
-        clearTimeout(cut);
-        resolve();
-      });
-      ws.close(CloseCode.normal, 'Left the room.');
-    }).then(() => this.transfers.stopped());
+    // Set before anything else runs, so every path that checks `leaving` sees it.
+    this.leaving ??= Promise.resolve().then(() => this.leave());
     return this.leaving;
+  }
+
+  private async leave(): Promise<void> {
+    clearTimeout(this.retryTimer);
+    this.stopAttempts.abort(new PortholeError('cancelled', 'You left before the room answered.'));
+    await this.attempt;
+    const ws = this.ws;
+    if (!ws || ws.readyState === ws.CLOSED) this.finish();
+    else {
+      await new Promise<void>((resolve) => {
+        const cut = setTimeout(() => ws.terminate(), 2000);
+        ws.once('close', () => {
+          clearTimeout(cut);
+          resolve();
+        });
+        ws.close(CloseCode.normal, 'Left the room.');
+      });
+    }
+    await this.transfers.stopped();
   }
 
   private attach(ws: WebSocket, welcome: Welcome): void {
@@ -283,26 +322,32 @@ export class RoomClient extends EventEmitter<SessionEvents> implements RoomSessi
     }
     this.setState('reconnecting', attempt, why);
     this.retryTimer = setTimeout(
-      async () => {
-        try {
-          const link = await openHostLink({
-            invite: this.invite,
-            name: this.me.name,
-            resume: { token: this.token, lastSeq: this.lastSeq },
-            timeoutMs: this.timeoutMs,
-            ...(this.announce ? { features: OUR_FEATURES } : {}),
-          });
-          if (this.leaving) return link.ws.terminate();
-          this.announce = link.announced;
-          this.attach(link.ws, link.welcome);
-        } catch (err) {
-          if (this.leaving) return;
-          if (isFinal(err)) this.finish(toAppError(err));
-          else this.reconnect(attempt + 1, toAppError(err), err instanceof PortholeError ? err.retryAfterMs : undefined);
-        }
+      () => {
+        this.attempt = this.reconnectOnce(attempt);
       },
       Math.max(backoffDelay(this.backoff, attempt), atLeastMs),
     );
+  }
+
+  /** One reconnection attempt; close() gives it up through `stopAttempts`. Never rejects. */
+  private async reconnectOnce(attempt: number): Promise<void> {
+    try {
+      const link = await openHostLink({
+        invite: this.invite,
+        name: this.me.name,
+        resume: { token: this.token, lastSeq: this.lastSeq },
+        timeoutMs: this.timeoutMs,
+        ...(this.announce ? { features: OUR_FEATURES } : {}),
+        signal: this.stopAttempts.signal,
+      });
+      if (this.leaving) return leaveLink(link.ws);
+      this.announce = link.announced;
+      this.attach(link.ws, link.welcome);
+    } catch (err) {
+      if (this.leaving) return;
+      if (isFinal(err)) this.finish(toAppError(err));
+      else this.reconnect(attempt + 1, toAppError(err), err instanceof PortholeError ? err.retryAfterMs : undefined);
+    }
   }
 
   private finish(error?: AppError): void {
