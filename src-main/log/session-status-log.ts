@@ -12,7 +12,7 @@ export interface StatusSource {
 export function logSessionStatus(session: StatusSource, role: 'host' | 'guest', log: Logger = logger('room')): void {
   let reconnecting = false;
   session.on('status', (status: SessionStatus) => {
-    const code = status.error?.code;
+    const code: string | undefined = status.error?.code;
     if (status.state === 'reconnecting') {
       reconnecting = true;
       log.warn('lost the host; reconnecting', { role, attempt: status.attempt, code });
