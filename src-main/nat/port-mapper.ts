@@ -55,8 +55,11 @@ const DEFAULT_RETRY_DELAYS_MS = [2_000, 5_000, 10_000, 30_000, 60_000, 120_000, 
 /** Later searches wait longer for a router that answers late. */
 const LATER_DISCOVERY_MS = 5_000;
 const METHOD_TIMEOUT_MS = 8_000;
-/** Removing a forward at stop may take this long per router; stop never waits longer. */
-const STOP_TIMEOUT_MS = 1_500;
+/**
+ * stop() answers within this, whatever the router does: the search in flight and every removal
+ * share the one deadline. A removal the router has not confirmed by then is reported as left open.
+ */
+const STOP_DEADLINE_MS = 1_000;
 
 interface Held {
   opening: PortOpening;
@@ -79,6 +82,13 @@ class RouterPortMapper extends EventEmitter implements PortMapper {
   private verdictGiven = false;
   private round: Promise<void> | undefined;
   private roundAgain = false;
+  /** The search in flight's signal: stop() aborts it, and the search then takes no further step. */
+  private searchAbort: AbortController | undefined;
+  private stopping: Promise<void> | undefined;
+  /** While stopping: when the router's answers stop counting. */
+  private stopDeadline = 0;
+  /** Doors a search still out at stop() opened, not yet confirmed closed: they lapse by themselves. */
+  private readonly lateDoors = new Set<PortOpening>();
   private searches = 0;
   private searchTimer: NodeJS.Timeout | undefined;
   private networkTimer: NodeJS.Timeout | undefined;
@@ -127,33 +137,59 @@ class RouterPortMapper extends EventEmitter implements PortMapper {
     return this.first;
   }
 
-  async stop(): Promise<void> {
-    if (!this.running) return;
+  stop(): Promise<void> {
+    if (!this.running) return this.stopping ?? Promise.resolve();
     this.running = false;
+    this.stopping = this.removeAll(Date.now() + STOP_DEADLINE_MS);
+    return this.stopping;
+  }
+
+  /**
+   * Removes every door in parallel, and lets a search still talking to the router finish (what it
+   * opens is closed by adopt()), all by one deadline; then the child goes, which ends whatever
+   * is still out. The status says what the router did not confirm, and when that lapses.
+   */
+  private async removeAll(deadline: number): Promise<void> {
+    this.stopDeadline = deadline;
     clearTimeout(this.searchTimer);
     clearInterval(this.networkTimer);
-    // A search still talking to a slow router gets a moment to finish (what it opens is then
-    // closed below or by adopt()); stop never waits on the router for long.
-    if (this.round) await Promise.race([this.round, sleep(STOP_TIMEOUT_MS)]);
+    this.searchAbort?.abort();
     const held = [this.held[4], this.held[6]].filter((h): h is Held => h !== undefined);
     delete this.held[4];
     delete this.held[6];
     for (const h of held) clearTimeout(h.renewTimer);
-    const removed = await Promise.all(
-      held.map(async (h) => {
-        const done = await this.close(h.opening, STOP_TIMEOUT_MS);
-        // A twin that was the same rule is gone already; one that was not goes now.
-        await Promise.all(h.twins.map((twin) => this.close(twin, STOP_TIMEOUT_MS)));
-        return done;
+    const removed = held.map(() => false);
+    const removals = held.map(async (h, i) => {
+      removed[i] = await this.closeByDeadline(h.opening);
+      // A twin that was the same rule is gone already; one that was not goes now.
+      for (const twin of h.twins) await this.closeByDeadline(twin);
+    });
+    let outOfTime: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all([this.round, ...removals]),
+      new Promise<void>((resolve) => {
+        outOfTime = setTimeout(resolve, Math.max(0, deadline - Date.now()));
       }),
-    );
+    ]);
+    clearTimeout(outOfTime);
     const client = this.client;
     this.client = undefined;
     client?.kill();
-    const lapse = held.filter((_, i) => !removed[i]).map((h) => h.confirmedAt + h.opening.leaseSeconds * 1000 - Date.now());
+    const now = Date.now();
+    const lapse = [
+      ...held.filter((_, i) => !removed[i]).map((h) => h.confirmedAt + h.opening.leaseSeconds * 1000 - now),
+      ...[...this.lateDoors].map((door) => door.leaseSeconds * 1000),
+    ];
+    this.lateDoors.clear();
     const port = { internalPort: this.options.internalPort };
     if (lapse.length === 0) this.setStatus({ code: 'stopped', message: say.stoppedMessage(held.length > 0), ...port });
     else this.setStatus({ code: 'stopped', message: say.leftOpenMessage(Math.max(1, Math.ceil(Math.max(...lapse) / 60_000))), ...port });
+  }
+
+  /** Closes a door at stop with the time left before the deadline; false when none is left. */
+  private closeByDeadline(opening: PortOpening): Promise<boolean> {
+    const left = this.stopDeadline - Date.now();
+    return left > 0 ? this.close(opening, left) : Promise.resolve(false);
   }
 
   /** One search at a time; a request for another while one runs makes it run once more after. */
@@ -162,8 +198,11 @@ class RouterPortMapper extends EventEmitter implements PortMapper {
       this.roundAgain = true;
       return this.round;
     }
-    this.round = this.searchOnce().finally(() => {
+    const search = new AbortController();
+    this.searchAbort = search;
+    this.round = this.searchOnce(search.signal).finally(() => {
       this.round = undefined;
+      this.searchAbort = undefined;
       if (!this.running) return;
       if (this.roundAgain) {
         this.roundAgain = false;
@@ -173,9 +212,15 @@ class RouterPortMapper extends EventEmitter implements PortMapper {
     return this.round;
   }
 
-  private async searchOnce(): Promise<void> {
+  /**
+   * One search. Once `signal` aborts (stop) it takes no further step: a discovery or lookup still
+   * out is not waited for, but a request that may open a door is, so that the door is closed again.
+   */
+  private async searchOnce(signal: AbortSignal): Promise<void> {
     const client = this.ensureClient();
-    this.facts = await (this.options.network ?? currentNetwork)();
+    const facts = await untilAborted((this.options.network ?? currentNetwork)(), signal);
+    if (!facts) return;
+    this.facts = facts;
     const discoveryMs =
       this.searches++ === 0
         ? (this.options.discoveryTimeoutMs ?? 2_000)
@@ -184,12 +229,13 @@ class RouterPortMapper extends EventEmitter implements PortMapper {
     this.roundFailures = failures;
     const tasks: Array<Promise<unknown>> = [];
     const { ipv4, ipv6 } = this.facts;
-    const wantV4 = () => this.running && !this.held[4];
-    const wantV6 = () => this.running && !this.held[6] && ipv6.address !== undefined;
-    const upnp = discoverUpnp(client, discoveryMs);
+    const wantV4 = () => !signal.aborted && !this.held[4];
+    const wantV6 = () => !signal.aborted && !this.held[6] && ipv6.address !== undefined;
+    const upnp = untilAborted(discoverUpnp(client, discoveryMs), signal);
     if (wantV4()) {
       tasks.push(
         upnp.then(async (found) => {
+          if (!found) return undefined; // stopped during discovery
           if (!found.ok) return this.failed(failures, found);
           const mapped = await mapWithUpnpIgd(client, {
             internalAddress: found.internalAddress,
@@ -209,7 +255,7 @@ class RouterPortMapper extends EventEmitter implements PortMapper {
       tasks.push(this.tryMethod(openWithPcp(client, this.pcpRequest(6, address)), []));
       tasks.push(
         upnp.then((found) => {
-          if (!found.ok || found.igdVersion !== 2 || !wantV6()) return undefined;
+          if (!found?.ok || found.igdVersion !== 2 || !wantV6()) return undefined;
           return this.tryMethod(
             openUpnpPinhole(client, {
               internalAddress: address,
@@ -254,7 +300,13 @@ class RouterPortMapper extends EventEmitter implements PortMapper {
       winner.twins.push(opening);
       return;
     }
-    if (!this.running || winner) {
+    if (!this.running) {
+      // Opened by a search that was still out at stop(): closed by stop's deadline, or reported as left open.
+      this.lateDoors.add(opening);
+      if (await this.closeByDeadline(opening)) this.lateDoors.delete(opening);
+      return;
+    }
+    if (winner) {
       await this.close(opening, METHOD_TIMEOUT_MS);
       return;
     }
@@ -394,7 +446,24 @@ function sameDoor(a: PortOpening, b: PortOpening): boolean {
   return a.externalPort === b.externalPort && a.internalAddress === b.internalAddress && a.internalPort === b.internalPort;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+/** `work`'s value, or undefined as soon as `signal` aborts (the work itself goes on unwatched). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
+  if (signal.aborted) return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
+}
 
 /** Creates a port mapper for the room's TCP port; call start() to open it and stop() to close it. */
 export function createPortMapper(options: PortMapperOptions): PortMapper {
