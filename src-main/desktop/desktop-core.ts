@@ -23,7 +23,10 @@ export interface DesktopCoreOptions {
 
 export interface DesktopCore {
   handlers: CallHandlers;
-  /** Leaves or closes the room with close frames, unmaps the port, removes partial and staged files. */
+  /**
+   * Cancels a host or join on its way (through the slot's AbortSignal, down to its socket), leaves
+   * or closes the room with close frames, unmaps the port, removes partial and staged files.
+   */
   shutdown(): Promise<void>;
 }
 
@@ -56,7 +59,7 @@ export function createDesktopCore(options: DesktopCoreOptions): DesktopCore {
   let stopping: Promise<void> | undefined;
   const shutdown = () => {
     stopping ??= (async () => {
-      await rooms.leave();
+      await rooms.shutDown();
       await staging.clear();
     })();
     return stopping;

@@ -11,10 +11,19 @@ export interface RoomSlotHooks {
   ended(room: ActiveRoom): void;
 }
 
+/** A host or join in progress: leave() aborts `controller` and waits for `settled`. */
+interface Opening {
+  controller: AbortController;
+  /** Resolves (never rejects) once the way has finished, opened or given up. */
+  settled: Promise<void>;
+}
+
 export class RoomSlot {
   private room: ActiveRoom | undefined;
   /** A host or join in progress; a second one is refused, and leave() cancels it. */
-  private opening: { cancel: () => void } | undefined;
+  private opening: Opening | undefined;
+  /** Set by shutDown(): the app is quitting, so no new room is started. */
+  private quitting = false;
 
   constructor(private readonly hooks: RoomSlotHooks) {}
 
@@ -31,18 +40,27 @@ export class RoomSlot {
 
   /** Refuses (busy) while in a room or on the way to one. */
   ensureIdle(): void {
+    if (this.quitting) throw new PortholeError('cancelled', 'Porthole is quitting, so no room is started.');
     if (this.room || this.opening)
       throw new PortholeError('busy', 'You are already in a room. Leave it before hosting or joining another.');
   }
 
-  /** Runs a host or join, refused while another room is there; leave() calls `cancel` meanwhile. */
-  async opened<T>(cancel: () => void, open: () => Promise<T>): Promise<T> {
+  /**
+   * Runs a host or join, refused while another room is there. The slot owns its AbortController:
+   * `open` gets the signal, which leave() aborts; `open` must then close what it opened, adopt
+   * nothing, and reject. The slot is free again as soon as `open` settles, whichever way.
+   */
+  async opened<T>(open: (signal: AbortSignal) => Promise<T>): Promise<T> {
     this.ensureIdle();
-    this.opening = { cancel };
+    const controller = new AbortController();
+    let settle!: () => void;
+    const opening: Opening = { controller, settled: new Promise<void>((resolve) => (settle = resolve)) };
+    this.opening = opening;
     try {
-      return await open();
+      return await open(controller.signal);
     } finally {
       this.opening = undefined;
+      settle();
     }
   }
 
@@ -59,9 +77,22 @@ export class RoomSlot {
     this.hooks.ended(ended);
   };
 
-  /** Cancels a host or join on its way, then leaves or closes the room with close frames. */
+  /**
+   * Cancels a host or join on its way and waits until it has closed what it had opened (so a new
+   * one is not refused as busy), then leaves or closes the room with close frames.
+   */
   async leave(): Promise<void> {
-    this.opening?.cancel();
+    const opening = this.opening;
+    if (opening) {
+      opening.controller.abort(new PortholeError('cancelled', 'Cancelled before the room opened.'));
+      await opening.settled;
+    }
     await this.room?.close();
+  }
+
+  /** For quitting: cancels the way into a room and leaves the room, and refuses any new one. */
+  shutDown(): Promise<void> {
+    this.quitting = true;
+    return this.leave();
   }
 }

@@ -2,7 +2,7 @@
 // port and secret, the saved identity, and the invites to hand out.
 import { userInfo } from 'node:os';
 import type { AppError } from '../room/errors';
-import { PortholeError } from '../room/errors';
+import { PortholeError, cancelledBy } from '../room/errors';
 import { loadOrCreateHostIdentity, type HostIdentity } from '../room/host-identity';
 import type { InviteAddress } from '../room/invite';
 import { nameSchema } from '../room/protocol';
@@ -30,6 +30,11 @@ export interface OpenHostRoomOptions {
    * writer, so this save queues behind any other settings change instead of racing it.
    */
   remember?: (used: { displayName: string; port: number }) => Promise<void>;
+  /**
+   * Gives up hosting (the window's Leave, quitting, the CLI's Ctrl-C): checked between steps; a
+   * room already listening is closed before this rejects with a 'cancelled' PortholeError.
+   */
+  signal?: AbortSignal | undefined;
 }
 
 export interface OpenHostRoom {
@@ -44,12 +49,20 @@ export interface OpenHostRoom {
 
 /** Starts a room host and remembers its name, port and secret for the next start. */
 export async function openHostRoom(options: OpenHostRoomOptions): Promise<OpenHostRoom> {
+  const { signal } = options;
+  const stopIfCancelled = async (host?: RoomHost) => {
+    if (!signal?.aborted) return;
+    await host?.close();
+    throw cancelledBy(signal, 'Hosting was cancelled.');
+  };
+  await stopIfCancelled();
   const settings = settingsStore(options.configDir);
   const secrets = roomSecretStore(options.configDir);
   const [{ value: saved, problem }, { value: kept }] = await Promise.all([settings.load(), secrets.load()]);
   const warnings: AppError[] = problem ? [{ code: 'internal', message: problem }] : [];
   const name = chooseName(options.name ?? saved.displayName);
   const { identity, replacedDamaged } = await loadOrCreateHostIdentity(options.configDir);
+  await stopIfCancelled();
   if (replacedDamaged) {
     warnings.push({
       code: 'internal',
@@ -67,6 +80,7 @@ export async function openHostRoom(options: OpenHostRoomOptions): Promise<OpenHo
     transfers: { ...options.transfers, downloadDir: options.transfers?.downloadDir ?? saved.downloadDir },
     ...(options.listenHost ? { listenHost: options.listenHost } : {}),
   });
+  await stopIfCancelled(host);
   const remember = options.remember ?? (async (used) => settings.save({ ...(await settings.load()).value, ...used }));
   try {
     await Promise.all([remember({ displayName: name, port: host.port }), secrets.save({ secret })]);
@@ -75,7 +89,9 @@ export async function openHostRoom(options: OpenHostRoomOptions): Promise<OpenHo
     throw err;
   }
   const manual: InviteAddress[] = (options.publicAddresses ?? []).map((text) => parsePublicAddress(text, host.port));
-  const invite = new HostInvite({ lan: await lanAddresses(), port: host.port, fingerprint: identity.fingerprint, secret, manual });
+  const lan = await lanAddresses();
+  await stopIfCancelled(host);
+  const invite = new HostInvite({ lan, port: host.port, fingerprint: identity.fingerprint, secret, manual });
   return { host, identity, secret, invite, warnings };
 }
 

@@ -39,24 +39,29 @@ test('with no room: not-connected, a null view, and leaving does nothing', async
 
 test('a second host or join is refused while one is on its way, and leave() cancels it', async () => {
   const { rooms } = slot();
-  let cancelled = 0;
-  let finish!: () => void;
+  let seen: AbortSignal | undefined;
+  let unwound = false;
   const opening = rooms.opened(
-    () => void cancelled++,
-    () => new Promise<string>((resolve) => (finish = () => resolve('done'))),
+    (signal) =>
+      new Promise<string>((_, reject) => {
+        seen = signal;
+        // Closing what it had opened takes a moment; leave() waits for it.
+        const unwind = () => {
+          unwound = true;
+          reject(signal.reason);
+        };
+        signal.addEventListener('abort', () => setTimeout(unwind, 20));
+      }),
   );
   assert.throws(() => rooms.ensureIdle(), code('busy'));
   await assert.rejects(
-    rooms.opened(
-      () => {},
-      async () => 'second',
-    ),
+    rooms.opened(async () => 'second'),
     code('busy'),
   );
   await rooms.leave();
-  assert.equal(cancelled, 1);
-  finish();
-  assert.equal(await opening, 'done');
+  assert.equal(seen?.aborted, true);
+  assert.equal(unwound, true, 'leave() answers once the way has given up');
+  await assert.rejects(opening, code('cancelled'));
   rooms.ensureIdle(); // the way is clear again
 });
 
