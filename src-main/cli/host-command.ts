@@ -1,6 +1,6 @@
 import { createPortMapper, type PortMapper } from '../nat/port-mapper';
 import type { PortMappingStatus } from '../nat/port-mapping-status';
-import { openHostRoom } from '../session/open-host-room';
+import { openHostRoom, type OpenHostRoom } from '../session/open-host-room';
 import type { HostInvite } from '../session/room-invite';
 import type { CliOutput } from './cli-output';
 import { runSessionLoop, type LoopIo } from './session-loop';
@@ -20,7 +20,14 @@ export interface HostCommandOptions {
 
 /** `porthole host`: runs a room until /quit or a signal. Resolves with the exit code. */
 export async function hostCommand(options: HostCommandOptions, output: CliOutput, io: LoopIo): Promise<number> {
-  const room = await openHostRoom(options);
+  let room: OpenHostRoom;
+  try {
+    // A signal or a broken stdout while the room opens closes it again, before any router is asked.
+    room = await openHostRoom({ ...options, signal: io.shutdown });
+  } catch (err) {
+    if (io.shutdown.aborted) return 0;
+    throw err;
+  }
   const { host, identity, invite } = room;
   for (const warning of room.warnings) output.warning(warning);
   host.on('room-event', (event, replayed) => output.roomEvent(event, replayed));

@@ -26,7 +26,14 @@ export async function joinCommand(options: JoinCommandOptions, output: CliOutput
   client.on('warning', (error) => output.warning(error));
   client.on('send-failed', (failure) => output.sendFailed(failure));
   client.on('status', (status) => output.status(status));
-  await client.connect();
+  try {
+    // A signal or a broken stdout while joining gives the join up at once, like /quit after it.
+    await client.connect(io.shutdown);
+  } catch (err) {
+    await client.close();
+    if (io.shutdown.aborted) return 0;
+    throw err;
+  }
   output.ready({ role: 'guest', me: client.me, members: client.members() });
   return runSessionLoop(client, output, io);
 }

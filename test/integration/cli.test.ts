@@ -1,6 +1,15 @@
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseInvite } from '../../src-main/room/invite';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { hostCommand } from '../../src-main/cli/host-command';
+import { jsonOutput } from '../../src-main/cli/cli-output';
+import { createHostIdentity } from '../../src-main/room/host-identity';
+import { formatInvite, parseInvite } from '../../src-main/room/invite';
+import { createRoomSecret } from '../../src-main/room/room-host';
 import { loopbackInvite } from '../fixtures/loopback-invite';
 import { CliProcess } from '../fixtures/cli-process';
 
@@ -94,4 +103,48 @@ test('a bad invite is refused with a sentence and exit code 1', async () => {
   assert.equal(error.code, 'invite-invalid');
   assert.match(String(error.message), /porthole:\/\//);
   assert.deepEqual(await guest.exited, { code: 1, signal: null });
+});
+
+test('SIGINT while a join is still connecting gives it up at once: exit 0, and the half-open socket is closed', async () => {
+  // An address that accepts TCP and never answers TLS: without the signal the join would wait out its 10 s timeout.
+  const sockets: Socket[] = [];
+  const closed: Socket[] = [];
+  const silent = createServer((socket) => {
+    sockets.push(socket);
+    socket.on('error', () => {});
+    socket.once('close', () => closed.push(socket));
+    socket.resume();
+  });
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  try {
+    const identity = await createHostIdentity();
+    const port = (silent.address() as AddressInfo).port;
+    const invite = formatInvite({ host: '127.0.0.1', port, fingerprint: identity.fingerprint, secret: createRoomSecret() });
+    const guest = await cli(['join', invite, '--json', '--name', 'Early']);
+    const deadline = Date.now() + 15_000;
+    while (sockets.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(sockets.length, 1, 'the join is connecting');
+    const begun = Date.now();
+    guest.signal('SIGINT');
+    assert.deepEqual(await guest.exited, { code: 0, signal: null });
+    assert.ok(Date.now() - begun < 2000, `exited after ${Date.now() - begun} ms`);
+    assert.equal(closed.length, 1, 'the half-open socket is closed');
+    assert.ok(!guest.events.some((e) => e.event === 'ready' || e.event === 'error'), JSON.stringify(guest.events));
+  } finally {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => silent.close(resolve));
+  }
+});
+
+test('a shutdown signal before the room opens: hostCommand opens nothing, prints no ready and ends with 0', async () => {
+  const configDir = await mkdtemp(join(tmpdir(), 'porthole-cli-'));
+  const lines: string[] = [];
+  const code = await hostCommand(
+    { name: 'Hosty', upnp: true, newInvite: false, configDir },
+    jsonOutput((line) => void lines.push(line)),
+    { input: Readable.from([]), shutdown: AbortSignal.abort() },
+  );
+  assert.equal(code, 0);
+  assert.deepEqual(lines, [], 'no ready, no port mapping');
+  await assert.rejects(readFile(join(configDir, 'room-secret.json')), 'no room secret was made for a room that never opened');
 });
