@@ -34,6 +34,9 @@ export class UploadStaging {
   /** Finished staged files, by upload id until offered, then by transfer id until it ends. */
   private readonly staged = new Map<string, string>();
 
+  /** `root`: where the private folders go; the system's temp folder unless a test names its own. */
+  constructor(private readonly root: string = tmpdir()) {}
+
   /** Starts an upload; the file name is sanitized as a received one would be. */
   async begin(name: string, size: number, to?: string): Promise<string> {
     if (this.uploads.size + this.starting >= MAX_UPLOADS) {
@@ -49,7 +52,7 @@ export class UploadStaging {
     }
     this.starting++; // taken before the first await, so uploads begun at once cannot all pass
     try {
-      const dir = await mkdtemp(join(tmpdir(), 'porthole-upload-'));
+      const dir = await mkdtemp(join(this.root, 'porthole-upload-'));
       const path = join(dir, safeFileName(name));
       const handle = await open(path, 'wx', 0o600).catch(async (err: unknown) => {
         await rm(dir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 // UploadStaging writes dropped files that have no path on disk into private temp folders. Here
-// os.tmpdir() points at a folder of this test's own, so every file and folder staging leaves
-// behind can be seen.
+// they go into a folder of this test's own, so every file and folder staging leaves behind can
+// be seen (and nothing an interrupted earlier run left in the system's temp folder counts).
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
@@ -11,17 +11,12 @@ import { MAX_UPLOADS, MAX_UPLOAD_BYTES, UploadStaging } from '../../../src-main/
 import { PortholeError } from '../../../src-main/room/errors';
 
 let root: string;
-const savedTmpdir = process.env.TMPDIR;
 
 before(async () => {
   root = await mkdtemp(join(tmpdir(), 'porthole-staging-test-'));
-  process.env.TMPDIR = root; // os.tmpdir() reads it on every call
-  assert.equal(tmpdir(), root);
 });
 
 after(async () => {
-  if (savedTmpdir === undefined) delete process.env.TMPDIR;
-  else process.env.TMPDIR = savedTmpdir;
   await rm(root, { recursive: true, force: true });
 });
 
@@ -45,7 +40,7 @@ async function rejectsWith(promise: Promise<unknown>, code: string): Promise<voi
 
 describe('UploadStaging', () => {
   test('pieces in order make exactly the file, private to this user, in its own folder', async () => {
-    staging = new UploadStaging();
+    staging = new UploadStaging(root);
     const content = bytesOf(2 * UPLOAD_CHUNK_BYTES + 123);
     const id = await staging.begin('holiday photo.jpg', content.length, 'member_7');
     assert.match(id, /^[A-Za-z0-9_-]{16}$/);
@@ -65,7 +60,7 @@ describe('UploadStaging', () => {
   });
 
   test('an empty file needs no pieces', async () => {
-    staging = new UploadStaging();
+    staging = new UploadStaging(root);
     const id = await staging.begin('empty.txt', 0);
     const { path, to } = await staging.finish(id);
     assert.equal(to, undefined);
@@ -76,7 +71,7 @@ describe('UploadStaging', () => {
   });
 
   test('the name is sanitized like a received one: one path component, no disguising characters', async () => {
-    staging = new UploadStaging();
+    staging = new UploadStaging(root);
     const id = await staging.begin('../../.bashrc\u202Etxt.exe', 1);
     await staging.chunk(id, 0, new Uint8Array([1]));
     const { path } = await staging.finish(id);
@@ -93,7 +88,7 @@ describe('UploadStaging', () => {
   ];
   for (const [what, send] of refusedPieces) {
     test(`${what} aborts the upload and leaves no file or folder`, async () => {
-      staging = new UploadStaging();
+      staging = new UploadStaging(root);
       const id = await staging.begin('a.bin', 100);
       await staging.chunk(id, 0, bytesOf(10));
       assert.equal((await left()).length, 2, 'a folder and its file while the upload runs');
@@ -105,7 +100,7 @@ describe('UploadStaging', () => {
   }
 
   test('finishing before every byte arrived refuses and cleans up', async () => {
-    staging = new UploadStaging();
+    staging = new UploadStaging(root);
     const id = await staging.begin('a.bin', 100);
     await staging.chunk(id, 0, bytesOf(99));
     await rejectsWith(staging.finish(id), 'invalid-request');
@@ -114,7 +109,7 @@ describe('UploadStaging', () => {
   });
 
   test('abort removes an upload; aborting an unknown one is harmless', async () => {
-    staging = new UploadStaging();
+    staging = new UploadStaging(root);
     const id = await staging.begin('a.bin', 100);
     await staging.abort(id);
     assert.deepEqual(await left(), []);
@@ -123,13 +118,13 @@ describe('UploadStaging', () => {
   });
 
   test('a file too large to stage is refused before anything is written', async () => {
-    staging = new UploadStaging();
+    staging = new UploadStaging(root);
     await rejectsWith(staging.begin('huge.iso', MAX_UPLOAD_BYTES + 1), 'file-unreadable');
     assert.deepEqual(await left(), []);
   });
 
   test('remove(transfer id) removes only that transfer\u2019s staged file', async () => {
-    staging = new UploadStaging();
+    staging = new UploadStaging(root);
     const paths: string[] = [];
     for (const [name, transferId] of [
       ['one.txt', 't-one'],
@@ -147,7 +142,7 @@ describe('UploadStaging', () => {
   });
 
   test('clear() removes uploads in progress and staged files alike', async () => {
-    staging = new UploadStaging();
+    staging = new UploadStaging(root);
     const running = await staging.begin('running.bin', 10);
     await staging.chunk(running, 0, bytesOf(5));
     const done = await staging.begin('done.bin', 1);
@@ -160,7 +155,7 @@ describe('UploadStaging', () => {
   });
 
   test(`at most ${MAX_UPLOADS} uploads run at once; finishing one makes room`, async () => {
-    staging = new UploadStaging();
+    staging = new UploadStaging(root);
     const ids: string[] = [];
     for (let i = 0; i < MAX_UPLOADS; i++) ids.push(await staging.begin(`f${i}.bin`, 0));
     await rejectsWith(staging.begin('one-too-many.bin', 0), 'busy');
@@ -172,7 +167,7 @@ describe('UploadStaging', () => {
   });
 
   test(`uploads begun all at once are held to ${MAX_UPLOADS} too`, async () => {
-    staging = new UploadStaging();
+    staging = new UploadStaging(root);
     const results = await Promise.allSettled(Array.from({ length: MAX_UPLOADS + 4 }, (_, i) => staging.begin(`f${i}.bin`, 0)));
     assert.equal(results.filter((r) => r.status === 'fulfilled').length, MAX_UPLOADS);
     assert.equal(results.filter((r) => r.status === 'rejected').length, 4);
