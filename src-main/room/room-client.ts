@@ -23,7 +23,7 @@ import { ChatPacer } from './chat-pacer';
 import { CHAT_FEATURE, FILES_FEATURE, OUR_FEATURES, allowed, sharedFeatures } from './features';
 import { FileTransfers, type FileTransferOptions } from '../transfer/file-transfers';
 import type { HubLink } from '../transfer/member-link';
-import { isTransferMessage, type TransferHostMessage } from '../transfer/transfer-messages';
+import { isTransferMessage } from '../transfer/transfer-messages';
 import { wsHubLink } from '../transfer/ws-hub-link';
 
 export interface JoinOptions {
@@ -263,7 +263,7 @@ export class RoomClient extends EventEmitter<SessionEvents> implements RoomSessi
     }
     const message = decoded.message;
     if (message.type === 'file-refused') this.rememberRefusal(message.ref);
-    if (isTransferMessage(message)) return this.transfers.onControl(message as TransferHostMessage);
+    if (isTransferMessage(message)) return this.transfers.onControl(message);
     if (message.type === 'error') return this.onError(message);
     if (message.type === 'chat' || message.type === 'joined' || message.type === 'left')
       this.apply(message, message.seq <= this.historyUntil);

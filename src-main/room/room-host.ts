@@ -33,7 +33,7 @@ import { CHAT_FEATURE, FILES_FEATURE, OUR_FEATURES, sharedFeatures } from './fea
 import { MAX_CHUNK_FRAME_BYTES } from '../transfer/chunk-frame';
 import type { FileTransfers } from '../transfer/file-transfers';
 import { HostTransfers, type HostTransferOptions } from '../transfer/host-transfers';
-import { isTransferMessage, type TransferClientMessage } from '../transfer/transfer-messages';
+import { isTransferMessage } from '../transfer/transfer-messages';
 
 export interface RoomHostOptions {
   identity: HostIdentity;
@@ -261,7 +261,7 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
       return this.onHello(peer, message);
     }
     if (!session) return peer.refuse({ code: 'hello-first', message: 'Send hello before anything else.' });
-    if (isTransferMessage(message)) return this.onTransferProblem(peer, this.fileRelay.control(peer, message as TransferClientMessage));
+    if (isTransferMessage(message)) return this.onTransferProblem(peer, this.fileRelay.control(peer, message));
     if (message.type !== 'chat') return;
     const earlier = session.seen.get(message.id);
     if (earlier !== undefined) {

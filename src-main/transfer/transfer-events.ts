@@ -14,7 +14,7 @@ export interface TransferPeer {
 
 export type TransferState =
   /** Incoming: waiting for you to accept or decline. Outgoing: waiting for answers. */
-  'offered' | 'sending' | 'receiving' | 'verifying' | 'done' | 'declined' | 'cancelled' | 'failed';
+  'offered' | 'sending' | 'receiving' | 'done' | 'declined' | 'cancelled' | 'failed';
 
 export type RecipientState = 'waiting' | 'accepted' | 'declined' | 'done' | 'ended';
 

@@ -32,7 +32,7 @@ export function TransferProgressBar({ view }: { view: TransferView }) {
 export function TransferFigures({ view }: { view: TransferView }) {
   const moving = !isFinal(view.state) && view.state !== 'offered';
   const speed = moving ? formatSpeed(view.bytesPerSecond) : null;
-  const left = moving && view.state !== 'verifying' ? timeLeftWords(view.size, view.bytes, view.bytesPerSecond) : null;
+  const left = moving ? timeLeftWords(view.size, view.bytes, view.bytesPerSecond) : null;
   return (
     <p className="transfer-figures">
       <span className="transfer-percent">{percentText(percentOf(view))}</span>

@@ -18,8 +18,6 @@ export function transferStateWords(view: Pick<TransferView, 'state' | 'direction
       return 'Sending';
     case 'receiving':
       return 'Receiving';
-    case 'verifying':
-      return 'Checking';
     case 'done':
       return incoming ? 'Saved' : 'Sent';
     case 'declined':
