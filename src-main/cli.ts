@@ -41,7 +41,7 @@ async function run(opts: { json?: boolean; acceptFiles?: boolean }, body: (outpu
   if (streams.broken && !shutdown.hungUp) process.exitCode = OUTPUT_BROKEN_EXIT_CODE;
   // Open handles (stdin, timers of a closed room) must not keep a finished CLI alive.
   setImmediate(() => {
-    releaseClosedTerminal();
+    releaseClosedTerminal(shutdown.hungUp);
     process.exit();
   });
 }

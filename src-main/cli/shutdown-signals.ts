@@ -45,10 +45,11 @@ export function listenForShutdown(onRepeat: (signal: NodeJS.Signals) => void): S
  * (tcsetattr fails with EIO; nodejs/node#51519). It skips a closed descriptor, so the standard
  * streams whose terminal went away are closed first.
  */
-export function releaseClosedTerminal(): void {
+export function releaseClosedTerminal(hungUp: boolean): void {
   [process.stdin, process.stdout, process.stderr].forEach((stream, fd) => {
-    // Still a terminal when the CLI started, no longer one: it hung up.
-    if (!(stream as { isTTY?: boolean }).isTTY || isatty(fd)) return;
+    // A terminal when the CLI started, and no longer one — or a SIGHUP said it is going away: the
+    // hang-up may reach the descriptor only after this check, and Node would then abort at exit.
+    if (!(stream as { isTTY?: boolean }).isTTY || (isatty(fd) && !hungUp)) return;
     try {
       closeSync(fd);
     } catch {
