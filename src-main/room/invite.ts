@@ -67,7 +67,7 @@ export function inviteAddresses(invite: InviteParts | Invite): InviteAddress[] {
   const listed = invite.addresses ?? [];
   const first = invite.host !== undefined && invite.port !== undefined ? { host: invite.host, port: invite.port } : undefined;
   let all: InviteAddress[];
-  if (first && listed.length > 0 && addressKey(first) !== addressKey(listed[0]!)) all = [first, ...listed.slice(1)];
+  if (first && listed.length > 0 && inviteAddressKey(first) !== inviteAddressKey(listed[0]!)) all = [first, ...listed.slice(1)];
   else if (first && listed.length === 0) all = [first];
   else all = [...listed];
   const unique = dedupe(all);
@@ -175,14 +175,15 @@ function parseAddress(entry: string, nth: string | undefined): InviteAddress {
 function dedupe(addresses: readonly InviteAddress[]): InviteAddress[] {
   const seen = new Set<string>();
   return addresses.filter((a) => {
-    const key = addressKey(a);
+    const key = inviteAddressKey(a);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
   });
 }
 
-function addressKey({ host, port }: InviteAddress): string {
+/** One address as a comparable key: host case ignored, IPv6 compared by value. */
+export function inviteAddressKey({ host, port }: InviteAddress): string {
   let name = host.toLowerCase();
   if (isIP(name) === 6) {
     try {

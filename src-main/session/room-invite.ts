@@ -4,7 +4,7 @@
 import { EventEmitter } from 'node:events';
 import { isIP } from 'node:net';
 import { PortholeError } from '../room/errors';
-import { MAX_INVITE_ADDRESSES, formatInvite, type InviteAddress } from '../room/invite';
+import { MAX_INVITE_ADDRESSES, formatInvite, inviteAddressKey, type InviteAddress } from '../room/invite';
 import type { PortMappingStatus } from '../nat/port-mapping-status';
 
 /** What an address in the invite is for. */
@@ -33,7 +33,8 @@ export interface RoomInviteParts {
   mapping?: PortMappingStatus | undefined;
 }
 
-const sameAddress = (a: InviteAddress, b: InviteAddress) => a.host.toLowerCase() === b.host.toLowerCase() && a.port === b.port;
+// The invite's own rule (IPv6 by value), so the addresses listed are exactly those the invite keeps.
+const sameAddress = (a: InviteAddress, b: InviteAddress) => inviteAddressKey(a) === inviteAddressKey(b);
 
 /** Builds the invite: internet addresses first, then LAN ones, at most MAX_INVITE_ADDRESSES. */
 export function buildRoomInvite(parts: RoomInviteParts): RoomInvite {
