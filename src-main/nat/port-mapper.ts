@@ -356,8 +356,7 @@ class RouterPortMapper extends EventEmitter implements PortMapper {
   /** Searches again, after a pause that grows, while a family still has no door. */
   private scheduleSearch(): void {
     clearTimeout(this.searchTimer);
-    const missing = !this.held[4] || (this.facts.ipv6.address !== undefined && !this.held[6]);
-    if (!this.running || !missing) return;
+    if (!this.running || !this.missingDoor()) return;
     const delays = this.options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
     const delay = delays[Math.min(this.searches - 1, delays.length - 1)] ?? 60_000;
     this.searchTimer = setTimeout(() => void this.search(), delay);
@@ -371,9 +370,10 @@ class RouterPortMapper extends EventEmitter implements PortMapper {
       const signature = networkSignature();
       if (signature === this.lastSignature) return;
       this.lastSignature = signature;
+      const present = new Set(signature.split(' '));
       for (const family of [4, 6] as const) {
         const held = this.held[family];
-        if (held && !signature.includes(held.opening.internalAddress)) this.drop(family);
+        if (held && !present.has(held.opening.internalAddress)) this.drop(family);
       }
       this.searches = 0;
       void this.search();
@@ -419,9 +419,13 @@ class RouterPortMapper extends EventEmitter implements PortMapper {
     }, 100 * this.restarts.length).unref();
   }
 
+  /** A family still without a door: IPv4 always wants one, IPv6 when this machine has a global address. */
+  private missingDoor(): boolean {
+    return !this.held[4] || (this.facts.ipv6.address !== undefined && !this.held[6]);
+  }
+
   private publish(): void {
     if (!this.running) return;
-    const missing = !this.held[4] || (this.facts.ipv6.address !== undefined && !this.held[6]);
     const status = mappingVerdict({
       internalPort: this.options.internalPort,
       internalAddress: this.facts.ipv4.address,
@@ -430,7 +434,7 @@ class RouterPortMapper extends EventEmitter implements PortMapper {
       v6: this.held[6]?.opening,
       // What this search found so far counts, so a verdict given mid-search is not behind.
       failures: this.roundFailures.length > 0 ? this.roundFailures : this.failures,
-      searching: missing,
+      searching: this.missingDoor(),
     });
     if (JSON.stringify(status) !== JSON.stringify(this.current)) this.setStatus(status);
   }
