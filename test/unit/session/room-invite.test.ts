@@ -90,3 +90,22 @@ test('addresses forwarded by hand: forms people write are read, mistakes are ref
     );
   }
 });
+
+test('one IPv6 address spelled two ways is one entry, so the list matches the invite text', () => {
+  const mapping: PortMappingStatus = {
+    code: 'cgnat',
+    message: '',
+    internalPort: 41234,
+    ipv6: { address: '2001:DB8:0:0::20', port: 41234, method: 'pcp', leaseSeconds: 3600 },
+  };
+  const invite = buildRoomInvite({ ...parts, mapping });
+  assert.deepEqual(
+    invite.addresses.map((a) => [a.kind, a.internet]),
+    [
+      ['ipv6', true],
+      ['lan', false],
+      ['lan', false],
+    ],
+  );
+  assert.equal(parseInvite(invite.invite).addresses.length, invite.addresses.length);
+});
