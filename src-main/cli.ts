@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { defaultConfigDir } from './config/config-dir';
-import { toAppError } from './room/errors';
+import { toAppError } from './wire/errors';
 import { humanOutput, jsonOutput, type CliOutput } from './cli/cli-output';
 import { hostCommand } from './cli/host-command';
 import { joinCommand } from './cli/join-command';

@@ -2,16 +2,16 @@
 // share. Each call and event is declared once, in CALLS and EVENTS below; main and preload import
 // them, the renderer uses `import type` only. No electron, Node or zod import, so every side can
 // load it. Values the renderer needs at run time live beside it, in domain-values.ts.
-import type { AppError } from '../src-main/room/errors';
+import type { AppError } from '../src-main/wire/errors';
 import type { RoomInvite } from '../src-main/session/room-invite';
-import type { Member, RoomEvent } from '../src-main/room/protocol';
+import type { Member, RoomEvent } from '../src-main/wire/protocol';
 import type { SendFailure, SessionStatus } from '../src-main/room/session-events';
 import type { PortMappingStatus } from '../src-main/nat/port-mapping-status';
-import type { TransferView } from '../src-main/transfer/transfer-events';
+import type { TransferView } from '../src-main/features/files/transfer-events';
 
-export type { AppError, ErrorCode } from '../src-main/room/errors';
+export type { AppError, ErrorCode } from '../src-main/wire/errors';
 export type { RoomInvite, InviteEntry, InviteAddressKind } from '../src-main/session/room-invite';
-export type { Member, RoomEvent, ChatEvent } from '../src-main/room/protocol';
+export type { Member, RoomEvent, ChatEvent } from '../src-main/wire/protocol';
 export type { SessionStatus, SendFailure } from '../src-main/room/session-events';
 export type { PortMappingStatus, PortMappingCode, MappingMethod, Ipv6Opening } from '../src-main/nat/port-mapping-status';
 export type {
@@ -21,7 +21,7 @@ export type {
   RecipientState,
   TransferPeer,
   EndReason,
-} from '../src-main/transfer/transfer-events';
+} from '../src-main/features/files/transfer-events';
 
 /** What every IPC call answers: data, or an error with a stable code and a sentence. */
 export type Result<T> = { ok: true; data: T } | { ok: false; error: AppError };

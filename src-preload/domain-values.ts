@@ -4,7 +4,7 @@
 // from, so each value exists once.
 
 /** States a transfer never leaves, and whether a state is one (the transfer code's own set). */
-export { FINAL_STATES, isFinalState } from '../src-main/transfer/transfer-events';
+export { FINAL_STATES, isFinalState } from '../src-main/features/files/transfer-events';
 
 /** Bytes per upload:chunk call: the preload cuts a path-less file into pieces this size; main refuses larger ones. */
 export const UPLOAD_CHUNK_BYTES = 1024 * 1024;

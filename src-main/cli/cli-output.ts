@@ -1,9 +1,9 @@
 import type { PortMappingStatus } from '../nat/port-mapping-status';
-import type { AppError } from '../room/errors';
+import type { AppError } from '../wire/errors';
 import type { RoomInvite } from '../session/room-invite';
-import type { Member, RoomEvent } from '../room/protocol';
+import type { Member, RoomEvent } from '../wire/protocol';
 import type { SendFailure, SessionStatus } from '../room/session-events';
-import type { TransferView } from '../transfer/transfer-events';
+import type { TransferView } from '../features/files/transfer-events';
 import { printable } from './printable';
 import { transferHumanPrinter, transferJson, type TransferNotice } from './transfer-output';
 

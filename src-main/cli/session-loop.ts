@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import { logSessionStatus } from '../log/session-status-log';
-import { toAppError } from '../room/errors';
+import { toAppError } from '../wire/errors';
 import type { RoomSession } from '../room/session-events';
 import type { CliOutput } from './cli-output';
 import { runTransferCommand } from './transfer-commands';

@@ -1,4 +1,4 @@
-import { toAppError } from '../room/errors';
+import { toAppError } from '../wire/errors';
 import type { RoomSession } from '../room/session-events';
 import type { CliOutput } from './cli-output';
 

@@ -1,4 +1,4 @@
-import { isFinalState, type TransferView } from '../transfer/transfer-events';
+import { isFinalState, type TransferView } from '../features/files/transfer-events';
 import { printable } from './printable';
 
 /** Transfers whose shown state is remembered, so a flood of offers cannot grow the CLI's memory. */

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { nameSchema } from '../room/protocol';
+import { nameSchema } from '../wire/protocol';
 import { JsonStore } from './json-store';
 
 /** What a person chose and Porthole remembers between runs. */

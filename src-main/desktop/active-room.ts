@@ -4,7 +4,7 @@ import type { RoomView } from '../../src-preload/contract';
 import type { PortMapper } from '../nat/port-mapper';
 import type { PortMappingStatus } from '../nat/port-mapping-status';
 import type { HostInvite } from '../session/room-invite';
-import type { RoomEvent } from '../room/protocol';
+import type { RoomEvent } from '../wire/protocol';
 import type { RoomSession, SessionEvents, SessionStatus } from '../room/session-events';
 import type { EventEmitter } from 'node:events';
 import { logSessionStatus } from '../log/session-status-log';

@@ -1,6 +1,6 @@
 // The window's app-wide calls: the snapshot it draws from, the clipboard, and opening links.
 import type { AppSnapshot } from '../../src-preload/contract';
-import { PortholeError } from '../room/errors';
+import { PortholeError } from '../wire/errors';
 import type { CallHandlers, DesktopPlatform } from './desktop-platform';
 import { safeExternalUrl } from './external-link';
 import type { RoomSlot } from './room-slot';

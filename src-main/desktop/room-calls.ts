@@ -1,7 +1,7 @@
 // The room calls: host a room (with port forwarding when the settings ask for it), join one by
 // its invite, and leave or stop hosting.
 import { createPortMapper } from '../nat/port-mapper';
-import { cancelledBy } from '../room/errors';
+import { cancelledBy } from '../wire/errors';
 import { RoomClient } from '../room/room-client';
 import { openHostRoom } from '../session/open-host-room';
 import { ActiveRoom } from './active-room';

@@ -1,7 +1,7 @@
 // The one room the window can be in, and the host or join on its way to becoming it: a second
 // one is refused while either is there, and leaving cancels one on its way.
 import type { RoomView } from '../../src-preload/contract';
-import { PortholeError } from '../room/errors';
+import { PortholeError } from '../wire/errors';
 import type { ActiveRoom } from './active-room';
 
 export interface RoomSlotHooks {

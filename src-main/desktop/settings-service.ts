@@ -2,9 +2,9 @@
 import { userInfo } from 'node:os';
 import type { SettingsPatch, SettingsView } from '../../src-preload/contract';
 import { settingsStore, type Settings } from '../config/settings';
-import { PortholeError } from '../room/errors';
-import { nameSchema } from '../room/protocol';
-import { defaultDownloadDir } from '../transfer/download-folder';
+import { PortholeError } from '../wire/errors';
+import { nameSchema } from '../wire/protocol';
+import { defaultDownloadDir } from '../features/files/download-folder';
 import { parsePublicAddress } from '../session/room-invite';
 
 export class SettingsService {

@@ -1,8 +1,8 @@
 // The transfer calls: offer files (by path, or picked in the system dialog), answer and stop
 // transfers, and show a received file in the file manager.
 import type { OfferOutcome } from '../../src-preload/contract';
-import { PortholeError, toAppError } from '../room/errors';
-import type { TransferView } from '../transfer/transfer-events';
+import { PortholeError, toAppError } from '../wire/errors';
+import type { TransferView } from '../features/files/transfer-events';
 import type { CallHandlers, DesktopPlatform } from './desktop-platform';
 import type { RoomSlot } from './room-slot';
 import type { SettingsService } from './settings-service';

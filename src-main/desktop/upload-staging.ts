@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UPLOAD_CHUNK_BYTES } from '../../src-preload/domain-values';
 import { errorFields, logger } from '../log/logger';
-import { PortholeError } from '../room/errors';
-import { safeFileName } from '../transfer/safe-file-name';
+import { PortholeError } from '../wire/errors';
+import { safeFileName } from '../features/files/safe-file-name';
 
 /** Uploads in progress at once; more are refused until one finishes. */
 export const MAX_UPLOADS = 16;

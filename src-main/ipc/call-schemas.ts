@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { CallArgs, CallName } from '../../src-preload/contract';
 import { PORT_RANGE, UPLOAD_CHUNK_BYTES } from '../../src-preload/domain-values';
-import { LIMITS } from '../room/protocol';
+import { LIMITS } from '../wire/protocol';
 
 const text = (max: number) => z.string().max(max);
 const id = z

@@ -4,7 +4,7 @@
 import { CALL_NAMES, type CallName, type Result } from '../../src-preload/contract';
 import type { CallHandlers } from '../desktop/desktop-platform';
 import { errorFields, logger } from '../log/logger';
-import { toAppError } from '../room/errors';
+import { toAppError } from '../wire/errors';
 import { CALL_SCHEMAS } from './call-schemas';
 import type { InvokeEventLike, SenderCheck } from './sender-check';
 

@@ -4,7 +4,7 @@
 // CLI to stderr with --verbose. Until then (tests, a quiet CLI) every line goes nowhere.
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import pino from 'pino';
-import { ROOM_LOG_CHANNEL, type RoomLogRecord } from '../room/room-log';
+import { ROOM_LOG_CHANNEL, type RoomLogRecord } from '../wire/room-log';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 

@@ -1,4 +1,4 @@
-import type { RoomEvent } from './protocol';
+import type { RoomEvent } from '../wire/protocol';
 
 /** A room event before the host has numbered and timed it. */
 export type Unstamped<E extends RoomEvent> = E extends unknown ? Omit<E, 'seq' | 'ts'> : never;

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { AppError } from './errors';
-import type { PeerConnection } from './peer-connection';
-import type { Member } from './protocol';
-import { RateLimiter } from './rate-limiter';
+import type { AppError } from '../wire/errors';
+import type { PeerConnection } from '../link/peer-connection';
+import type { Member } from '../wire/protocol';
+import { RateLimiter } from '../link/rate-limiter';
 
 /** Resumes a member may make: a burst, then one every 20 s. */
 const RESUME_RATE = { capacity: 6, refillPerSecond: 0.05 };

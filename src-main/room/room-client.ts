@@ -1,12 +1,12 @@
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import type { WebSocket } from 'ws';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
-import { PortholeError, cancelledBy, toAppError, type AppError } from './errors';
-import { decodeTextFrame } from './frame-decoder';
-import { HOST_MESSAGE_TYPES, isFinal, leaveLink, openHostLink } from './host-link';
-import { asWarningCode, closeError } from './host-close-reasons';
-import { parseInvite, type Invite } from './invite';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from '../link/backoff';
+import { PortholeError, cancelledBy, toAppError, type AppError } from '../wire/errors';
+import { decodeTextFrame } from '../wire/frame-decoder';
+import { HOST_MESSAGE_TYPES, isFinal, leaveLink, openHostLink } from '../link/host-link';
+import { asWarningCode, closeError } from '../wire/host-close-reasons';
+import { parseInvite, type Invite } from '../link/invite';
 import {
   CloseCode,
   FINAL_CLOSE_CODES,
@@ -17,14 +17,14 @@ import {
   type Member,
   type RoomEvent,
   type Welcome,
-} from './protocol';
+} from '../wire/protocol';
 import type { RoomSession, SessionEvents, SessionState } from './session-events';
-import { ChatPacer } from './chat-pacer';
-import { CHAT_FEATURE, FILES_FEATURE, OUR_FEATURES, allowed, sharedFeatures } from './features';
-import { FileTransfers, type FileTransferOptions } from '../transfer/file-transfers';
-import type { HubLink } from '../transfer/member-link';
-import { isTransferMessage } from '../transfer/transfer-messages';
-import { wsHubLink } from '../transfer/ws-hub-link';
+import { ChatPacer } from '../features/chat/chat-pacer';
+import { CHAT_FEATURE, FILES_FEATURE, OUR_FEATURES, allowed, sharedFeatures } from '../wire/features';
+import { FileTransfers, type FileTransferOptions } from '../features/files/file-transfers';
+import type { HubLink } from '../features/files/member-link';
+import { isTransferMessage } from '../features/files/transfer-messages';
+import { wsHubLink } from '../features/files/ws-hub-link';
 
 export interface JoinOptions {
   name: string;

@@ -6,11 +6,11 @@ import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { WebSocketServer } from 'ws';
-import type { ErrorCode } from './errors';
+import type { ErrorCode } from '../wire/errors';
 import { History, type Unstamped } from './history';
 import { welcomeFrames } from './welcome-frames';
-import type { HostIdentity } from './host-identity';
-import { PeerConnection, type PeerPolicy } from './peer-connection';
+import type { HostIdentity } from '../link/host-identity';
+import { PeerConnection, type PeerPolicy } from '../link/peer-connection';
 import {
   CloseCode,
   LIMITS,
@@ -21,19 +21,19 @@ import {
   type LeaveReason,
   type Member,
   type RoomEvent,
-} from './protocol';
+} from '../wire/protocol';
 import { MemberRegistry, type GuestSession } from './member-registry';
 import type { RoomSession, SessionEvents } from './session-events';
-import { checkUpgrade, refuseUpgrade } from './upgrade-gate';
-import { ConnectionGate, DEFAULT_GATE_POLICY, type GatePolicy } from './connection-gate';
-import { listen } from './listen';
-import { WS_RECEIVER_LIMITS } from './ws-limits';
-import { roomLog } from './room-log';
-import { CHAT_FEATURE, FILES_FEATURE, OUR_FEATURES, sharedFeatures } from './features';
-import { MAX_CHUNK_FRAME_BYTES } from '../transfer/chunk-frame';
-import type { FileTransfers } from '../transfer/file-transfers';
-import { HostTransfers, type HostTransferOptions } from '../transfer/host-transfers';
-import { isTransferMessage } from '../transfer/transfer-messages';
+import { checkUpgrade, refuseUpgrade } from '../link/upgrade-gate';
+import { ConnectionGate, DEFAULT_GATE_POLICY, type GatePolicy } from '../link/connection-gate';
+import { listen } from '../link/listen';
+import { WS_RECEIVER_LIMITS } from '../wire/ws-limits';
+import { roomLog } from '../wire/room-log';
+import { CHAT_FEATURE, FILES_FEATURE, OUR_FEATURES, sharedFeatures } from '../wire/features';
+import { MAX_CHUNK_FRAME_BYTES } from '../features/files/chunk-frame';
+import type { FileTransfers } from '../features/files/file-transfers';
+import { HostTransfers, type HostTransferOptions } from '../features/files/host-transfers';
+import { isTransferMessage } from '../features/files/transfer-messages';
 
 export interface RoomHostOptions {
   identity: HostIdentity;

@@ -1,6 +1,6 @@
-import type { AppError } from './errors';
-import type { Member, RoomEvent } from './protocol';
-import type { FileTransfers } from '../transfer/file-transfers';
+import type { AppError } from '../wire/errors';
+import type { Member, RoomEvent } from '../wire/protocol';
+import type { FileTransfers } from '../features/files/file-transfers';
 
 export type SessionState = 'connecting' | 'connected' | 'reconnecting' | 'closed';
 

@@ -1,4 +1,4 @@
-import { LIMITS, type RoomEvent, type Welcome } from './protocol';
+import { LIMITS, type RoomEvent, type Welcome } from '../wire/protocol';
 
 /** Room left in a welcome frame for JSON punctuation and the frame decoder's own margin. */
 const WELCOME_BUDGET = LIMITS.maxFrameBytes - 1024;

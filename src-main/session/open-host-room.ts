@@ -1,13 +1,13 @@
 // Starting a room as host, the same for `porthole host` and the desktop window: remembered name,
 // port and secret, the saved identity, and the invites to hand out.
 import { userInfo } from 'node:os';
-import type { AppError } from '../room/errors';
-import { PortholeError, cancelledBy } from '../room/errors';
-import { loadOrCreateHostIdentity, type HostIdentity } from '../room/host-identity';
-import type { InviteAddress } from '../room/invite';
-import { nameSchema } from '../room/protocol';
+import type { AppError } from '../wire/errors';
+import { PortholeError, cancelledBy } from '../wire/errors';
+import { loadOrCreateHostIdentity, type HostIdentity } from '../link/host-identity';
+import type { InviteAddress } from '../link/invite';
+import { nameSchema } from '../wire/protocol';
 import { RoomHost, createRoomSecret } from '../room/room-host';
-import type { HostTransferOptions } from '../transfer/host-transfers';
+import type { HostTransferOptions } from '../features/files/host-transfers';
 import { lanAddresses } from '../nat/local-addresses';
 import { HostInvite, parsePublicAddress } from './room-invite';
 import { roomSecretStore, settingsStore } from '../config/settings';

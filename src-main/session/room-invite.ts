@@ -3,8 +3,8 @@
 // forwarded by hand — updated as the router answers. Guests try them all at once.
 import { EventEmitter } from 'node:events';
 import { isIP } from 'node:net';
-import { PortholeError } from '../room/errors';
-import { MAX_INVITE_ADDRESSES, formatInvite, inviteAddressKey, type InviteAddress } from '../room/invite';
+import { PortholeError } from '../wire/errors';
+import { MAX_INVITE_ADDRESSES, formatInvite, inviteAddressKey, type InviteAddress } from '../link/invite';
 import type { PortMappingStatus } from '../nat/port-mapping-status';
 
 /** What an address in the invite is for. */

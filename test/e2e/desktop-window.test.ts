@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { PortMappingStatus, RoomInvite } from '../../src-preload/contract';
 import { lanAddresses } from '../../src-main/nat/local-addresses';
-import { formatInvite, parseInvite } from '../../src-main/room/invite';
+import { formatInvite, parseInvite } from '../../src-main/link/invite';
 import { RoomClient } from '../../src-main/room/room-client';
 import { launchChromium } from '../fixtures/desktop/browser';
 import { startDesktopInstance, type DesktopInstance } from '../fixtures/desktop/desktop-instance';

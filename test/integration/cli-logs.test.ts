@@ -2,7 +2,7 @@
 // gets nothing new.
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseInvite } from '../../src-main/room/invite';
+import { parseInvite } from '../../src-main/link/invite';
 import { CliProcess } from '../fixtures/cli-process';
 import { loopbackInvite } from '../fixtures/loopback-invite';
 

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseInvite } from '../../../src-main/room/invite';
+import { parseInvite } from '../../../src-main/link/invite';
 import { createLab, GATEWAY_WAN_ADDRESS, ROOT_DESC_URL, type Lab, type LabOptions } from '../../fixtures/upnp-lab/lab-network';
 import { upnpcMappings } from '../../fixtures/upnp-lab/lab-checks';
 import { labSkipReason } from '../../fixtures/upnp-lab/lab-prerequisites';

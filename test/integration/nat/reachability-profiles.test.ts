@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseInvite } from '../../../src-main/room/invite';
+import { parseInvite } from '../../../src-main/link/invite';
 import {
   createLab,
   GATEWAY_WAN_ADDRESS,

@@ -2,13 +2,13 @@ import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { createServer as createHttpsServer } from 'node:https';
-import { PortholeError, type ErrorCode } from '../../../src-main/room/errors';
-import { openHostLink } from '../../../src-main/room/host-link';
-import { parseInvite } from '../../../src-main/room/invite';
-import { LIMITS } from '../../../src-main/room/protocol';
+import { PortholeError, type ErrorCode } from '../../../src-main/wire/errors';
+import { openHostLink } from '../../../src-main/link/host-link';
+import { parseInvite } from '../../../src-main/link/invite';
+import { LIMITS } from '../../../src-main/wire/protocol';
 import { RoomClient } from '../../../src-main/room/room-client';
 import type { RoomHost } from '../../../src-main/room/room-host';
-import { refuseUpgrade } from '../../../src-main/room/upgrade-gate';
+import { refuseUpgrade } from '../../../src-main/link/upgrade-gate';
 import { chatTexts, closeAll, inviteFor, join, recordEvents, startHost, testIdentity, waitFor } from '../../fixtures/room';
 import { closeRawPeers, refusedUpgrade, roomSecret } from '../../fixtures/raw-peer';
 

@@ -1,8 +1,8 @@
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AppError } from '../../../src-main/room/errors';
-import type { PeerPolicy } from '../../../src-main/room/peer-connection';
-import { CloseCode, LIMITS } from '../../../src-main/room/protocol';
+import type { AppError } from '../../../src-main/wire/errors';
+import type { PeerPolicy } from '../../../src-main/link/peer-connection';
+import { CloseCode, LIMITS } from '../../../src-main/wire/protocol';
 import type { SessionStatus } from '../../../src-main/room/session-events';
 import { chatTexts, closeAll, join, recordEvents, startHost, waitFor } from '../../fixtures/room';
 import { RawPeer, closeRawPeers } from '../../fixtures/raw-peer';

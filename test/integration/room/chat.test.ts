@@ -1,7 +1,7 @@
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RoomClient } from '../../../src-main/room/room-client';
-import { LIMITS, type RoomEvent } from '../../../src-main/room/protocol';
+import { LIMITS, type RoomEvent } from '../../../src-main/wire/protocol';
 import { chatTexts, closeAll, inviteFor, join, recordEvents, startHost, waitFor } from '../../fixtures/room';
 
 afterEach(closeAll);

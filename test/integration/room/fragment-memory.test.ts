@@ -1,11 +1,11 @@
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRoomSecret } from '../../../src-main/room/room-host';
-import { formatInvite } from '../../../src-main/room/invite';
-import { PortholeError } from '../../../src-main/room/errors';
+import { formatInvite } from '../../../src-main/link/invite';
+import { PortholeError } from '../../../src-main/wire/errors';
 import { RoomClient } from '../../../src-main/room/room-client';
 import type { SessionStatus } from '../../../src-main/room/session-events';
-import { WS_RECEIVER_LIMITS } from '../../../src-main/room/ws-limits';
+import { WS_RECEIVER_LIMITS } from '../../../src-main/wire/ws-limits';
 import { FragmentAttacker, HostileHost, type AttackOutcome } from '../../fixtures/fragment-attacker';
 import { HostChild, type MemorySample } from '../../fixtures/host-child';
 import { chatTexts, closeAll, recordEvents, startHost, testIdentity } from '../../fixtures/room';

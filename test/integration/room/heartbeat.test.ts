@@ -1,6 +1,6 @@
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CloseCode } from '../../../src-main/room/protocol';
+import { CloseCode } from '../../../src-main/wire/protocol';
 import type { SessionStatus } from '../../../src-main/room/session-events';
 import { chatTexts, closeAll, inviteFor, join, recordEvents, sleep, startHost, waitFor } from '../../fixtures/room';
 import { RawPeer, closeRawPeers } from '../../fixtures/raw-peer';

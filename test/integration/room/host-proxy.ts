@@ -2,10 +2,10 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import { formatInvite } from '../../../src-main/room/invite';
-import { PROTOCOL, ROOM_PATH } from '../../../src-main/room/protocol';
+import { formatInvite } from '../../../src-main/link/invite';
+import { PROTOCOL, ROOM_PATH } from '../../../src-main/wire/protocol';
 import type { RoomHost } from '../../../src-main/room/room-host';
-import { MAX_CHUNK_FRAME_BYTES } from '../../../src-main/transfer/chunk-frame';
+import { MAX_CHUNK_FRAME_BYTES } from '../../../src-main/features/files/chunk-frame';
 import { roomSecret } from '../../fixtures/raw-peer';
 import { testIdentity } from '../../fixtures/room';
 

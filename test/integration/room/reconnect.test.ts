@@ -1,7 +1,7 @@
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AppError } from '../../../src-main/room/errors';
-import type { ClientMessage, RoomEvent } from '../../../src-main/room/protocol';
+import type { AppError } from '../../../src-main/wire/errors';
+import type { ClientMessage, RoomEvent } from '../../../src-main/wire/protocol';
 import type { RoomHost } from '../../../src-main/room/room-host';
 import type { SessionStatus } from '../../../src-main/room/session-events';
 import { chatTexts, closeAll, inviteFor, join, recordEvents, startHost, testIdentity, waitFor } from '../../fixtures/room';

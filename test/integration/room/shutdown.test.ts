@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { connect as connectTcp } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 import { request } from 'node:https';
-import { CloseCode } from '../../../src-main/room/protocol';
+import { CloseCode } from '../../../src-main/wire/protocol';
 import type { RoomHost } from '../../../src-main/room/room-host';
 import type { SessionStatus } from '../../../src-main/room/session-events';
 import { closeAll, inviteFor, join, sleep, startHost, waitFor } from '../../fixtures/room';

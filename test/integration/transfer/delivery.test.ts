@@ -2,7 +2,7 @@ import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { CHUNK_BYTES } from '../../../src-main/transfer/chunk-frame';
+import { CHUNK_BYTES } from '../../../src-main/features/files/chunk-frame';
 import { closeAll, join, startHost } from '../../fixtures/room';
 import { filesIn, isFinal, randomFile, removeTempDirs, sha256File, tempDir, waitForTransfer } from '../../fixtures/transfer-files';
 

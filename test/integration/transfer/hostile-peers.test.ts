@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readdir, realpath } from 'node:fs/promises';
 import { join as joinPath } from 'node:path';
-import { CHUNK_HEADER_BYTES, writeChunkHeader } from '../../../src-main/transfer/chunk-frame';
+import { CHUNK_HEADER_BYTES, writeChunkHeader } from '../../../src-main/features/files/chunk-frame';
 import { closeAll, join, startHost } from '../../fixtures/room';
 import { RawPeer, closeRawPeers } from '../../fixtures/raw-peer';
 import { filesIn, isFinal, randomFile, removeTempDirs, sha256File, tempDir, waitForTransfer } from '../../fixtures/transfer-files';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { humanOutput, jsonOutput } from '../../../src-main/cli/cli-output';
-import type { TransferView } from '../../../src-main/transfer/transfer-events';
+import type { TransferView } from '../../../src-main/features/files/transfer-events';
 
 function human(acceptFiles = false) {
   const out: string[] = [];

@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import type { EventName, RoomView } from '../../../src-preload/contract';
 import { createDesktopCore, type DesktopCore } from '../../../src-main/desktop/desktop-core';
-import { formatInvite, parseInvite } from '../../../src-main/room/invite';
-import { PortholeError } from '../../../src-main/room/errors';
-import type { RoomEvent } from '../../../src-main/room/protocol';
+import { formatInvite, parseInvite } from '../../../src-main/link/invite';
+import { PortholeError } from '../../../src-main/wire/errors';
+import type { RoomEvent } from '../../../src-main/wire/protocol';
 import { loopbackInvite } from '../../fixtures/loopback-invite';
 import { recordingPlatform, tempConfig } from '../ipc/ipc-harness';
 

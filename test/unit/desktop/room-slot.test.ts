@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { RoomView } from '../../../src-preload/contract';
 import type { ActiveRoom } from '../../../src-main/desktop/active-room';
 import { RoomSlot } from '../../../src-main/desktop/room-slot';
-import { PortholeError } from '../../../src-main/room/errors';
+import { PortholeError } from '../../../src-main/wire/errors';
 
 /** A stand-in room: its view is a marker, closing is recorded. */
 function fakeRoom(name: string) {

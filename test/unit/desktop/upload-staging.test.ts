@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { UPLOAD_CHUNK_BYTES } from '../../../src-preload/domain-values';
 import { MAX_UPLOADS, MAX_UPLOAD_BYTES, UploadStaging } from '../../../src-main/desktop/upload-staging';
-import { PortholeError } from '../../../src-main/room/errors';
+import { PortholeError } from '../../../src-main/wire/errors';
 
 let root: string;
 

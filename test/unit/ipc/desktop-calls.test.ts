@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import type { CallName, OfferOutcome, Result, RoomView, SettingsView, AppSnapshot } from '../../../src-preload/contract';
 import { createDesktopCore } from '../../../src-main/desktop/desktop-core';
 import { registerIpc } from '../../../src-main/ipc/register-ipc';
-import { parseInvite } from '../../../src-main/room/invite';
+import { parseInvite } from '../../../src-main/link/invite';
 import { loopbackInvite } from '../../fixtures/loopback-invite';
 import { ourWindow, recordingPlatform, recordingSink, RecordingIpcMain, tempConfig } from './ipc-harness';
 

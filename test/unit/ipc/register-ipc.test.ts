@@ -8,7 +8,7 @@ import { UPLOAD_CHUNK_BYTES } from '../../../src-preload/domain-values';
 import { createDesktopCore, type DesktopCore } from '../../../src-main/desktop/desktop-core';
 import { registerIpc } from '../../../src-main/ipc/register-ipc';
 import { createSenderCheck, type InvokeEventLike } from '../../../src-main/ipc/sender-check';
-import { PortholeError } from '../../../src-main/room/errors';
+import { PortholeError } from '../../../src-main/wire/errors';
 import { ourWindow, recordingHandlers, recordingPlatform, recordingSink, RecordingIpcMain, spyOn, tempConfig } from './ipc-harness';
 
 /** One well-formed argument list per call. */

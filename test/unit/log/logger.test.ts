@@ -10,7 +10,7 @@ import { configureLogging, logger, NEVER_LOGGED } from '../../../src-main/log/lo
 import { LOG_FILE_NAME, logFolder, openLogFile } from '../../../src-main/log/log-file';
 import { logProcessFailures } from '../../../src-main/log/process-failures';
 import { logSessionStatus } from '../../../src-main/log/session-status-log';
-import { roomLog } from '../../../src-main/room/room-log';
+import { roomLog } from '../../../src-main/wire/room-log';
 import type { SessionStatus } from '../../../src-main/room/session-events';
 
 afterEach(() => configureLogging(undefined));

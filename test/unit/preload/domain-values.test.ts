@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { CALL_NAMES, CALLS, EVENT_NAMES } from '../../../src-preload/contract';
 import { FINAL_STATES, isFinalState, PORT_RANGE, UPLOAD_CHUNK_BYTES } from '../../../src-preload/domain-values';
-import { FINAL_STATES as TRANSFER_FINAL_STATES } from '../../../src-main/transfer/transfer-events';
+import { FINAL_STATES as TRANSFER_FINAL_STATES } from '../../../src-main/features/files/transfer-events';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const at = (path: string) => join(ROOT, path);

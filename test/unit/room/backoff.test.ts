@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_BACKOFF, backoffDelay, type BackoffPolicy } from '../../../src-main/room/backoff';
+import { DEFAULT_BACKOFF, backoffDelay, type BackoffPolicy } from '../../../src-main/link/backoff';
 
 const policy: BackoffPolicy = { baseDelayMs: 100, maxDelayMs: 1000, maxAttempts: 10 };
 

@@ -9,8 +9,8 @@ import {
   featureListSchema,
   featureOf,
   sharedFeatures,
-} from '../../../src-main/room/features';
-import { TRANSFER_CLIENT_TYPES, TRANSFER_HOST_TYPES } from '../../../src-main/transfer/transfer-messages';
+} from '../../../src-main/wire/features';
+import { TRANSFER_CLIENT_TYPES, TRANSFER_HOST_TYPES } from '../../../src-main/features/files/transfer-messages';
 
 test('this build speaks chat/1 and files/1, and assumes both of a peer that announces nothing', () => {
   assert.deepEqual([...OUR_FEATURES], ['chat/1', 'files/1']);

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { z } from 'zod';
-import { MAX_ERROR_SENTENCE, decodeTextFrame } from '../../../src-main/room/frame-decoder';
+import { MAX_ERROR_SENTENCE, decodeTextFrame } from '../../../src-main/wire/frame-decoder';
 import { fuzzFrames } from '../../fixtures/frame-fuzzer';
-import { HOST_MESSAGE_TYPES } from '../../../src-main/room/host-link';
-import { CLIENT_MESSAGE_TYPES, LIMITS, clientMessageSchema, hostMessageSchema } from '../../../src-main/room/protocol';
+import { HOST_MESSAGE_TYPES } from '../../../src-main/link/host-link';
+import { CLIENT_MESSAGE_TYPES, LIMITS, clientMessageSchema, hostMessageSchema } from '../../../src-main/wire/protocol';
 
 const decode = (data: Buffer | ArrayBuffer | Buffer[], isBinary = false) =>
   decodeTextFrame(clientMessageSchema, CLIENT_MESSAGE_TYPES, data, isBinary);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { attemptOrder, pickNext } from '../../../src-main/room/happy-eyeballs';
+import { attemptOrder, pickNext } from '../../../src-main/link/happy-eyeballs';
 
 const v4 = (name: string) => ({ name, family: 4 as const });
 const v6 = (name: string) => ({ name, family: 6 as const });

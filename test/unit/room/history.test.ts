@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { History } from '../../../src-main/room/history';
-import type { ChatEvent, Member } from '../../../src-main/room/protocol';
+import type { ChatEvent, Member } from '../../../src-main/wire/protocol';
 
 const from: Member = { id: 'host1', name: 'Host', host: true };
 const chat = (text: string) => ({ type: 'chat' as const, from, id: text, text });

@@ -4,7 +4,7 @@ import { X509Certificate, createHash, createPrivateKey, sign, verify } from 'nod
 import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createHostIdentity, fingerprintOf, loadOrCreateHostIdentity } from '../../../src-main/room/host-identity';
+import { createHostIdentity, fingerprintOf, loadOrCreateHostIdentity } from '../../../src-main/link/host-identity';
 
 let root: string;
 before(async () => {

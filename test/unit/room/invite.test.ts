@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { PortholeError } from '../../../src-main/room/errors';
-import { formatInvite, parseInvite, type Invite } from '../../../src-main/room/invite';
+import { PortholeError } from '../../../src-main/wire/errors';
+import { formatInvite, parseInvite, type Invite } from '../../../src-main/link/invite';
 
 const fp = randomBytes(32).toString('base64url');
 const secret = randomBytes(32).toString('base64url');

@@ -11,9 +11,9 @@ import {
   hostMessageSchema,
   nameSchema,
   textSchema,
-} from '../../../src-main/room/protocol';
-import { HOST_MESSAGE_TYPES } from '../../../src-main/room/host-link';
-import { TRANSFER_CLIENT_TYPES, TRANSFER_HOST_TYPES } from '../../../src-main/transfer/transfer-messages';
+} from '../../../src-main/wire/protocol';
+import { HOST_MESSAGE_TYPES } from '../../../src-main/link/host-link';
+import { TRANSFER_CLIENT_TYPES, TRANSFER_HOST_TYPES } from '../../../src-main/features/files/transfer-messages';
 
 const token = () => randomBytes(32).toString('base64url');
 

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { parseInvite } from '../../../src-main/room/invite';
-import { PortholeError } from '../../../src-main/room/errors';
+import { parseInvite } from '../../../src-main/link/invite';
+import { PortholeError } from '../../../src-main/wire/errors';
 import { HostInvite, buildRoomInvite, parsePublicAddress } from '../../../src-main/session/room-invite';
 import type { PortMappingStatus } from '../../../src-main/nat/port-mapping-status';
 

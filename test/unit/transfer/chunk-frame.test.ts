@@ -8,7 +8,7 @@ import {
   expectedChunkBytes,
   readChunkHeader,
   writeChunkHeader,
-} from '../../../src-main/transfer/chunk-frame';
+} from '../../../src-main/features/files/chunk-frame';
 
 test('a chunk header round-trips transfer id and a 64-bit offset', () => {
   const frame = writeChunkHeader(Buffer.concat([Buffer.alloc(CHUNK_HEADER_BYTES), Buffer.from('abc')]), 0xfffffffe, 2 ** 40 + 5);

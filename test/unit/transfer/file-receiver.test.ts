@@ -4,8 +4,8 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CHUNK_BYTES } from '../../../src-main/transfer/chunk-frame';
-import { ACK_EVERY_BYTES, FileReceiver } from '../../../src-main/transfer/file-receiver';
+import { CHUNK_BYTES } from '../../../src-main/features/files/chunk-frame';
+import { ACK_EVERY_BYTES, FileReceiver } from '../../../src-main/features/files/file-receiver';
 
 /** A receiver in a fresh folder, recording its acks; `outcome` settles when it saves or fails. */
 async function receiver(size: number) {

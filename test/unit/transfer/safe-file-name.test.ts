@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MAX_NAME_BYTES, numberedName, safeFileName } from '../../../src-main/transfer/safe-file-name';
+import { MAX_NAME_BYTES, numberedName, safeFileName } from '../../../src-main/features/files/safe-file-name';
 
 test('ordinary names stay as they are', () => {
   for (const name of ['photo.jpg', 'Résumé 2024.pdf', '日本語のファイル.txt', 'archive.tar.gz', 'no extension']) {

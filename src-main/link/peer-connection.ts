@@ -1,12 +1,12 @@
 import { EventEmitter } from 'node:events';
 import type { WebSocket } from 'ws';
-import type { AppError } from './errors';
-import { decodeTextFrame, type Refused } from './frame-decoder';
-import { allowed } from './features';
-import { CLIENT_MESSAGE_TYPES, CloseCode, clientMessageSchema, type ClientMessage, type HostMessage, type LeaveReason } from './protocol';
+import type { AppError } from '../wire/errors';
+import { decodeTextFrame, type Refused } from '../wire/frame-decoder';
+import { allowed } from '../wire/features';
+import { CLIENT_MESSAGE_TYPES, CloseCode, clientMessageSchema, type ClientMessage, type HostMessage, type LeaveReason } from '../wire/protocol';
 import { RateLimiter } from './rate-limiter';
-import { roomLog } from './room-log';
-import { isTransferMessage, type TransferHostMessage } from '../transfer/transfer-messages';
+import { roomLog } from '../wire/room-log';
+import { isTransferMessage, type TransferHostMessage } from '../features/files/transfer-messages';
 
 export interface PeerPolicy {
   heartbeat: { intervalMs: number; timeoutMs: number };

@@ -5,7 +5,7 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { PortholeError } from './errors';
+import { PortholeError } from '../wire/errors';
 import { formatAddress, type InviteAddress } from './invite';
 import { IDENTITY_MISMATCH_MESSAGE, PinnedConnectError, describeNetworkError, pinnedConnect, unreachable } from './pinned-connect';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FILES_FEATURE, TRANSFER_CLIENT_TYPES, TRANSFER_HOST_TYPES } from '../transfer/transfer-messages';
+import { FILES_FEATURE, TRANSFER_CLIENT_TYPES, TRANSFER_HOST_TYPES } from '../features/files/transfer-messages';
 
 /**
  * Features: what a peer speaks beyond the core (hello, welcome, error, joined, left). Each is

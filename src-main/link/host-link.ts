@@ -1,14 +1,14 @@
 import { isIP } from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
-import { PortholeError, cancelledBy, type ErrorCode } from './errors';
-import { decodeTextFrame } from './frame-decoder';
+import { PortholeError, cancelledBy, type ErrorCode } from '../wire/errors';
+import { decodeTextFrame } from '../wire/frame-decoder';
 import { connectToAnyAddress } from './happy-eyeballs';
 import { inviteAddresses, type Invite } from './invite';
-import { WS_RECEIVER_LIMITS } from './ws-limits';
-import { MAX_CHUNK_FRAME_BYTES } from '../transfer/chunk-frame';
-import { TRANSFER_HOST_TYPES } from '../transfer/transfer-messages';
-import { CloseCode, PROTOCOL, ROOM_PATH, hostMessageSchema, type Welcome } from './protocol';
+import { WS_RECEIVER_LIMITS } from '../wire/ws-limits';
+import { MAX_CHUNK_FRAME_BYTES } from '../features/files/chunk-frame';
+import { TRANSFER_HOST_TYPES } from '../features/files/transfer-messages';
+import { CloseCode, PROTOCOL, ROOM_PATH, hostMessageSchema, type Welcome } from '../wire/protocol';
 
 /** Host message types a guest understands. */
 export const HOST_MESSAGE_TYPES: ReadonlySet<string> = new Set(['welcome', 'chat', 'joined', 'left', 'error', ...TRANSFER_HOST_TYPES]);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PortholeError } from './errors';
-import { TRANSFER_CLIENT_SCHEMAS, TRANSFER_CLIENT_TYPES, TRANSFER_HOST_SCHEMAS } from '../transfer/transfer-messages';
+import { TRANSFER_CLIENT_SCHEMAS, TRANSFER_CLIENT_TYPES, TRANSFER_HOST_SCHEMAS } from '../features/files/transfer-messages';
 import { featureListSchema } from './features';
 
 /** WebSocket subprotocol naming the wire-protocol version; see docs/PROTOCOL.md. */

@@ -40,14 +40,7 @@ export type ErrorCode =
   | 'not-allowed'
   | 'not-found'
   | 'invalid-request'
-  | 'internal'
-  // The relay (src-main/relay/): bad relay:// URI, unreachable, not the pinned id, host not joined, full, refused.
-  | 'relay-invalid'
-  | 'relay-unreachable'
-  | 'relay-identity-mismatch'
-  | 'relay-host-absent'
-  | 'relay-full'
-  | 'relay-refused';
+  | 'internal';
 
 export interface AppError {
   code: ErrorCode;

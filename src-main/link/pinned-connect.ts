@@ -1,7 +1,7 @@
 import { connect, type TLSSocket } from 'node:tls';
 import { timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
-import { PortholeError, type ErrorCode } from './errors';
+import { PortholeError, type ErrorCode } from '../wire/errors';
 import { fingerprintOf } from './host-identity';
 
 export interface PinnedTarget {

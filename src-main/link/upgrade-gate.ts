@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { AppError } from './errors';
-import { PROTOCOL, ROOM_PATH, SUPPORTED_PROTOCOLS } from './protocol';
+import type { AppError } from '../wire/errors';
+import { PROTOCOL, ROOM_PATH, SUPPORTED_PROTOCOLS } from '../wire/protocol';
 
 export type GateDecision = { ok: true } | { ok: false; status: number; error: AppError; extra?: Record<string, unknown> };
 

@@ -1,4 +1,4 @@
-import type { Member } from '../room/protocol';
+import type { Member } from '../../wire/protocol';
 import { FileTransfers, type FileTransferOptions } from './file-transfers';
 import type { MemberPort } from './member-link';
 import { RemotePort, localPair, type GuestConnection } from './member-ports';

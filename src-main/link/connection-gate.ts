@@ -1,9 +1,9 @@
 import type { Socket } from 'node:net';
 import { addressKey } from './address-key';
 import { AddressSlots } from './address-slots';
-import type { AppError } from './errors';
+import type { AppError } from '../wire/errors';
 import { RateLimiter } from './rate-limiter';
-import { roomLog } from './room-log';
+import { roomLog } from '../wire/room-log';
 
 /** What a host's port lets in before anyone has shown the room secret or said hello. */
 export interface GatePolicy {

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { PortholeError } from './errors';
+import { PortholeError } from '../wire/errors';
 
 /** One place a room can be reached. */
 export interface InviteAddress {
