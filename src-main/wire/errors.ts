@@ -40,7 +40,14 @@ export type ErrorCode =
   | 'not-allowed'
   | 'not-found'
   | 'invalid-request'
-  | 'internal';
+  | 'internal'
+  // The relay (src-main/relay/): bad relay:// URI, unreachable, not the pinned id, host not joined, full, refused.
+  | 'relay-invalid'
+  | 'relay-unreachable'
+  | 'relay-identity-mismatch'
+  | 'relay-host-absent'
+  | 'relay-full'
+  | 'relay-refused';
 
 export interface AppError {
   code: ErrorCode;
