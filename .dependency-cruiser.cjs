@@ -1,35 +1,13 @@
 // The layer rules of docs/ARCHITECTURE.md, checked by `npm run check:layers` (part of `npm test`):
+//   wire ← link (and relay) ← room ← features ← composition roots (session, desktop, cli, app)
 //   node scripts/depcruise.mjs src-main src-preload src-renderer
 // scripts/depcruise.mjs is dependency-cruiser's CLI reading TypeScript with TypeScript 6 (7 has no
 // JS API). test/static/layers.test.ts runs these rules over test/fixtures/layers, a small tree with
 // one known-bad import per rule, so a rule that stops firing fails the tests.
 
-/**
- * Room → transfer imports that exist today. "The room imports no feature" (docs/ARCHITECTURE.md,
- * pattern 11) does not hold yet: the room still knows file transfer. Each pair listed here may go
- * away; no pair may be added. When a file's last pair goes, delete its line.
- */
-const ROOM_IMPORTS_TODAY = {
-  'wire/features.ts': ['transfer-messages.ts'],
-  'link/host-link.ts': ['chunk-frame.ts', 'transfer-messages.ts'],
-  'link/peer-connection.ts': ['transfer-messages.ts'],
-  'wire/protocol.ts': ['transfer-messages.ts'],
-  'room/room-client.ts': ['chat-pacer.ts', 'file-transfers.ts', 'member-link.ts', 'transfer-messages.ts', 'ws-hub-link.ts'],
-  'room/room-host.ts': ['chunk-frame.ts', 'file-transfers.ts', 'host-transfers.ts', 'transfer-messages.ts'],
-  'room/session-events.ts': ['file-transfers.ts'],
-};
-
-const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const anyOf = (names) => `(${names.map(escape).join('|')})`;
 
 const ELECTRON = ['^electron$', '(^|/)node_modules/electron/'];
 const APP_CODE = '^src-(main|preload|renderer)/';
-
-const roomComment =
-  'The room (src-main/room/) imports nothing else of the app: features plug into it through ' +
-  'their own registration (docs/ARCHITECTURE.md, pattern 11). Only the room → transfer imports ' +
-  'listed in ROOM_IMPORTS_TODAY in .dependency-cruiser.cjs are tolerated, until the room stops ' +
-  'knowing file transfer; do not add to that list.';
 
 module.exports = {
   forbidden: [
@@ -82,19 +60,43 @@ module.exports = {
       to: { circular: true },
     },
     {
-      name: 'room-imports-no-feature',
-      comment: roomComment,
+      name: 'wire-imports-only-wire',
+      comment:
+        'The wire layer (src-main/wire/: codec, limits, errors, the message registry) is the bottom ' +
+        'of the core: it imports nothing else of the app (docs/ARCHITECTURE.md, layers).',
       severity: 'error',
-      from: { path: '^src-main/(wire|link|room)/', pathNot: `^src-main/${anyOf(Object.keys(ROOM_IMPORTS_TODAY))}$` },
+      from: { path: '^src-main/wire/' },
+      to: { path: APP_CODE, pathNot: '^src-main/wire/' },
+    },
+    {
+      name: 'link-imports-only-wire',
+      comment:
+        'The link layer (src-main/link/: TLS server gate, peer connection, pinned guest link; and ' +
+        'src-main/relay/, a relayed link) imports only the wire layer and itself, never the room or a feature.',
+      severity: 'error',
+      from: { path: '^src-main/(link|relay)/' },
+      to: { path: APP_CODE, pathNot: '^src-main/(wire|link|relay)/' },
+    },
+    {
+      name: 'room-imports-no-feature',
+      comment:
+        'The room (src-main/room/) imports only the wire and link layers: features plug into it ' +
+        'through room/feature.ts and are put together by the composition roots (session, desktop, ' +
+        'cli); the room never names one (docs/ARCHITECTURE.md, "Adding a feature").',
+      severity: 'error',
+      from: { path: '^src-main/room/' },
       to: { path: APP_CODE, pathNot: '^src-main/(wire|link|room)/' },
     },
-    ...Object.entries(ROOM_IMPORTS_TODAY).map(([file, targets]) => ({
-      name: 'room-imports-no-feature',
-      comment: roomComment,
+    {
+      name: 'feature-imports-wire-and-room-interface',
+      comment:
+        'A feature (src-main/features/NAME/) imports only the wire layer, the room\'s feature ' +
+        'interface (src-main/room/feature.ts) and its own folder: never another feature, the room\'s ' +
+        'insides, the link layer or a composition root.',
       severity: 'error',
-      from: { path: `^src-main/${escape(file)}$` },
-      to: { path: APP_CODE, pathNot: ['^src-main/(wire|link|room)/', `^src-main/features/(files|chat)/${anyOf(targets)}$`] },
-    })),
+      from: { path: '^src-main/features/([^/]+)/' },
+      to: { path: APP_CODE, pathNot: ['^src-main/wire/', '^src-main/room/feature\\.ts$', '^src-main/features/$1/'] },
+    },
     {
       name: 'imports-resolve',
       comment:

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHostIdentity } from '../src-main/link/host-identity';
 import { formatInvite } from '../src-main/link/invite';
-import { RoomClient } from '../src-main/room/room-client';
-import { RoomHost, createRoomSecret } from '../src-main/room/room-host';
-import type { RoomSession } from '../src-main/room/session-events';
+import { RoomClient } from '../src-main/session/room-client';
+import { RoomHost, createRoomSecret } from '../src-main/session/room-host';
+import type { RoomSession } from '../src-main/session/room-session';
 import { peakRssMb, serveCommands } from './bench-child';
 
 // One room member in its own process: the host (`host`) or a guest (`join <invite>`). Accepts

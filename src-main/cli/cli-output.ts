@@ -1,8 +1,9 @@
 import type { PortMappingStatus } from '../nat/port-mapping-status';
 import type { AppError } from '../wire/errors';
 import type { RoomInvite } from '../session/room-invite';
-import type { Member, RoomEvent } from '../wire/protocol';
-import type { SendFailure, SessionStatus } from '../room/session-events';
+import type { Member } from '../wire/protocol';
+import type { SessionStatus } from '../room/session-events';
+import type { RoomEvent, SendFailure } from '../session/room-session';
 import type { TransferView } from '../features/files/transfer-events';
 import { printable } from './printable';
 import { transferHumanPrinter, transferJson, type TransferNotice } from './transfer-output';

@@ -1,5 +1,5 @@
 import { toAppError } from '../wire/errors';
-import type { RoomSession } from '../room/session-events';
+import type { RoomSession } from '../session/room-session';
 import type { CliOutput } from './cli-output';
 
 /** The CLI's file commands; returns false when `text` is not one of them. */

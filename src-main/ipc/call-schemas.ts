@@ -35,6 +35,7 @@ export const CALL_SCHEMAS: { [C in CallName]: z.ZodType<CallArgs<C>> } = {
   'room:join': z.tuple([z.strictObject({ invite: text(4096), name })]),
   'room:leave': none,
   'chat:send': z.tuple([text(LIMITS.textMaxChars * 4)]),
+  'typing:set': z.tuple([z.boolean()]),
   'transfer:offer-paths': z.tuple([z.strictObject({ paths: z.array(text(4096).min(1)).min(1).max(1000), to: memberId.optional() })]),
   'transfer:choose-files': z.tuple([z.strictObject({ to: memberId.optional() })]),
   'upload:begin': z.tuple([z.strictObject({ name: text(1024).min(1), size: z.number().int().nonnegative(), to: memberId.optional() })]),

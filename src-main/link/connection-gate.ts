@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import { addressKey } from './address-key';
 import { AddressSlots } from './address-slots';
 import type { AppError } from '../wire/errors';
-import { RateLimiter } from './rate-limiter';
+import { RateLimiter } from '../wire/rate-limiter';
 import { roomLog } from '../wire/room-log';
 
 /** What a host's port lets in before anyone has shown the room secret or said hello. */

@@ -6,12 +6,8 @@ import { decodeTextFrame } from '../wire/frame-decoder';
 import { connectToAnyAddress } from './happy-eyeballs';
 import { inviteAddresses, type Invite } from './invite';
 import { WS_RECEIVER_LIMITS } from '../wire/ws-limits';
-import { MAX_CHUNK_FRAME_BYTES } from '../features/files/chunk-frame';
-import { TRANSFER_HOST_TYPES } from '../features/files/transfer-messages';
-import { CloseCode, PROTOCOL, ROOM_PATH, hostMessageSchema, type Welcome } from '../wire/protocol';
-
-/** Host message types a guest understands. */
-export const HOST_MESSAGE_TYPES: ReadonlySet<string> = new Set(['welcome', 'chat', 'joined', 'left', 'error', ...TRANSFER_HOST_TYPES]);
+import type { Vocabulary } from '../wire/message-registry';
+import { CloseCode, LIMITS, PROTOCOL, ROOM_PATH, type Welcome } from '../wire/protocol';
 
 /** Failures after which trying again cannot help. */
 const FINAL_CODES: ReadonlySet<ErrorCode> = new Set([
@@ -36,6 +32,8 @@ export interface LinkRequest {
   name: string;
   resume?: { token: string; lastSeq: number };
   timeoutMs: number;
+  /** What the host may send: the core and every feature this build speaks. */
+  vocabulary: Vocabulary;
   /** Announced in the hello; absent, the hello is a version-1 hello. */
   features?: readonly string[] | undefined;
   /**
@@ -46,11 +44,24 @@ export interface LinkRequest {
   signal?: AbortSignal | undefined;
 }
 
+/** Where a link's traffic goes once the session takes it over. */
+export interface LinkHandlers {
+  frame(data: Buffer, isBinary: boolean): void;
+  ping(): void;
+  close(code: number, reason: string): void;
+}
+
 export interface HostLink {
   ws: WebSocket;
   welcome: Welcome;
   /** Whether the hello that got in announced features (false: the host refused them, so it is a version-1 host). */
   announced: boolean;
+  /**
+   * Hands the link over: frames, pings and a close that arrived after the welcome (the rest of the
+   * history often comes in the same TCP read) are delivered first, in order, then live ones. No
+   * frame is lost between the welcome and the session's first listener.
+   */
+  deliver(handlers: LinkHandlers): void;
 }
 
 /** A version-1 host refusing the hello's `features`, as it refuses any field it does not know. */
@@ -72,7 +83,7 @@ export async function openHostLink(request: LinkRequest): Promise<HostLink> {
   }
 }
 
-async function attempt(request: LinkRequest): Promise<{ ws: WebSocket; welcome: Welcome }> {
+async function attempt(request: LinkRequest): Promise<Omit<HostLink, 'announced'>> {
   const { invite, timeoutMs, signal } = request;
   // Every address in the invite, raced (PROTOCOL.md §2); the first pinned one is used.
   const { socket, address } = await connectToAnyAddress({
@@ -92,7 +103,7 @@ async function attempt(request: LinkRequest): Promise<{ ws: WebSocket; welcome: 
     createConnection: () => socket,
     headers: { Authorization: `Bearer ${invite.secret}` },
     perMessageDeflate: false,
-    maxPayload: MAX_CHUNK_FRAME_BYTES,
+    maxPayload: LIMITS.maxBinaryFrameBytes,
     ...WS_RECEIVER_LIMITS,
     handshakeTimeout: timeoutMs,
     // Masking guards proxy caches against scripts in browsers; inside pinned TLS it only costs a
@@ -147,19 +158,47 @@ async function attempt(request: LinkRequest): Promise<{ ws: WebSocket; welcome: 
       }
     });
     const onMessage = (data: Buffer, isBinary: boolean) => {
-      const decoded = decodeTextFrame(hostMessageSchema, HOST_MESSAGE_TYPES, data, isBinary);
+      const decoded = decodeTextFrame(request.vocabulary, data, isBinary);
       if (!decoded.ok) return fail(new PortholeError('bad-host-message', `The host sent something invalid: ${decoded.error.message}`));
       if (decoded.message.type === 'error') {
-        refusal = decoded.message; // the close that follows gives the verdict; this says why
+        refusal = decoded.message as { type: 'error'; code: string; message: string }; // the close that follows gives the verdict; this says why
         return;
       }
       if (decoded.message.type !== 'welcome') return fail(new PortholeError('bad-host-message', 'The host did not start with a welcome.'));
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
       ws.removeAllListeners();
-      resolve({ ws, welcome: decoded.message });
+      resolve({ ws, welcome: decoded.message as Welcome, deliver: handOver(ws) });
     };
   });
+}
+
+/**
+ * Keeps what arrives after the welcome until the session takes the link over, then replays it
+ * in order and steps aside: ws emits every frame of one TCP read at once, so without this the
+ * history frames that follow a welcome in the same read would reach no listener.
+ */
+function handOver(ws: WebSocket): (handlers: LinkHandlers) => void {
+  type Held = { kind: 'frame'; data: Buffer; isBinary: boolean } | { kind: 'ping' } | { kind: 'close'; code: number; reason: string };
+  const held: Held[] = [];
+  let live: LinkHandlers | undefined;
+  ws.on('error', () => {}); // 'close' follows and says the rest
+  ws.on('message', (data, isBinary) =>
+    live ? live.frame(data as Buffer, isBinary) : held.push({ kind: 'frame', data: data as Buffer, isBinary }),
+  );
+  ws.on('ping', () => (live ? live.ping() : held.push({ kind: 'ping' })));
+  ws.on('close', (code, reason) =>
+    live ? live.close(code, reason.toString()) : held.push({ kind: 'close', code, reason: reason.toString() }),
+  );
+  return (handlers) => {
+    if (live) throw new Error('A link is handed over once.');
+    for (const item of held.splice(0)) {
+      if (item.kind === 'frame') handlers.frame(item.data, item.isBinary);
+      else if (item.kind === 'ping') handlers.ping();
+      else handlers.close(item.code, item.reason);
+    }
+    live = handlers;
+  };
 }
 
 /** How long a goodbye close frame may wait for the host's answer before the socket is cut. */

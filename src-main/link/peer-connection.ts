@@ -2,18 +2,22 @@ import { EventEmitter } from 'node:events';
 import type { WebSocket } from 'ws';
 import type { AppError } from '../wire/errors';
 import { decodeTextFrame, type Refused } from '../wire/frame-decoder';
-import { allowed } from '../wire/features';
-import { CLIENT_MESSAGE_TYPES, CloseCode, clientMessageSchema, type ClientMessage, type HostMessage, type LeaveReason } from '../wire/protocol';
-import { RateLimiter } from './rate-limiter';
+import type { MessageRegistry } from '../wire/message-registry';
+import { CloseCode, type LeaveReason } from '../wire/protocol';
+import { RateLimiter } from '../wire/rate-limiter';
 import { roomLog } from '../wire/room-log';
-import { isTransferMessage, type TransferHostMessage } from '../features/files/transfer-messages';
+
+/** A validated message from a peer: the room and the features it registered know its shape. */
+export interface PeerMessage {
+  type: string;
+}
 
 export interface PeerPolicy {
   heartbeat: { intervalMs: number; timeoutMs: number };
   rate: { capacity: number; refillPerSecond: number };
   /**
-   * File-transfer control other than offers (answers, acks, ends, cancels) has its own, larger
-   * bucket: acks come about once per megabyte moved, far above the chat rate.
+   * Messages of features whose spec asks for the `bulk` bucket (file-transfer control: acks come
+   * about once per megabyte moved, far above the chat rate) draw from this larger one.
    */
   transferRate: { capacity: number; refillPerSecond: number };
   /** Invalid frames tolerated before the connection is closed. */
@@ -35,7 +39,9 @@ export interface PeerPolicy {
 }
 
 type PeerEvents = {
-  message: [message: ClientMessage];
+  message: [message: PeerMessage];
+  /** A message of a known type broke its schema and was answered with an error naming `ref`. */
+  rejected: [type: string, ref: string];
   /** A binary frame (file data) from a member that has joined. */
   chunk: [frame: Buffer];
   offense: [error: AppError];
@@ -73,6 +79,7 @@ export class PeerConnection extends EventEmitter<PeerEvents> {
   constructor(
     private readonly ws: WebSocket,
     private readonly policy: PeerPolicy,
+    private readonly registry: MessageRegistry,
     /** The peer's IP address, for the log. */
     readonly address?: string | undefined,
   ) {
@@ -109,11 +116,11 @@ export class PeerConnection extends EventEmitter<PeerEvents> {
 
   /** Whether the member announced the feature a message type belongs to (the core always). */
   speaks(type: string): boolean {
-    return allowed(this.features, type);
+    return this.registry.allowed(this.features, type);
   }
 
   /** Sends a message, unless it is of a feature the member did not announce (PROTOCOL.md §4). */
-  send(message: HostMessage): void {
+  send(message: PeerMessage): void {
     if (this.ws.readyState !== this.ws.OPEN || !this.speaks(message.type)) return;
     if (this.ws.bufferedAmount > this.policy.maxBufferedBytes) {
       roomLog.warn('dropped a peer that stopped reading', { address: this.address, bufferedBytes: this.ws.bufferedAmount });
@@ -122,18 +129,6 @@ export class PeerConnection extends EventEmitter<PeerEvents> {
       return;
     }
     this.ws.send(JSON.stringify(message));
-  }
-
-  /** A file-transfer control message; same path as any host message. */
-  sendTransfer(message: TransferHostMessage): void {
-    this.send(message);
-    // An offer over a limit is an error of the sender's too; its ref names the offer (PROTOCOL.md §6).
-    if (message.type === 'file-refused' && message.reason === 'too-many-transfers' && this.speaks(message.type)) {
-      this.sendError(
-        { code: 'too-many-transfers', message: 'You have too many transfers running; offer this file when one has ended.' },
-        message.ref,
-      );
-    }
   }
 
   /** Sends a binary (file chunk) frame; `done` runs once it left our buffers, or failed. */
@@ -147,7 +142,7 @@ export class PeerConnection extends EventEmitter<PeerEvents> {
   }
 
   sendError(error: AppError, ref?: string): void {
-    this.send({ type: 'error', code: error.code, message: error.message, ...(ref ? { ref } : {}) });
+    this.send({ type: 'error', code: error.code, message: error.message, ...(ref ? { ref } : {}) } as PeerMessage);
   }
 
   /** Closes with a close frame; the reason is cut to the protocol's 123 bytes on a character boundary. */
@@ -180,11 +175,11 @@ export class PeerConnection extends EventEmitter<PeerEvents> {
     // Once closing, later frames must not close again: that would cut the close frame short.
     if (this.ws.readyState !== this.ws.OPEN) return;
     if (isBinary) return this.onBinary(data);
-    const decoded = decodeTextFrame(clientMessageSchema, CLIENT_MESSAGE_TYPES, data, isBinary);
-    // File messages (offers included: dropping 40 files at once must not lose offers) have their own
-    // bucket; what offers can cost the host is bounded by the per-sender transfer limit instead.
-    const transferControl = decoded.ok && isTransferMessage(decoded.message);
-    if (!(transferControl ? this.transferLimiter : this.limiter).take()) return this.drop();
+    const decoded = decodeTextFrame<PeerMessage>(this.registry.toHost, data, isBinary);
+    // Bulk messages (file offers included: dropping 40 files at once must not lose offers) have their
+    // own bucket; what offers can cost the host is bounded by the per-sender transfer limit instead.
+    const bulk = decoded.ok && this.registry.featureOf(decoded.message.type)?.bucket === 'bulk';
+    if (!(bulk ? this.transferLimiter : this.limiter).take()) return this.drop();
     if (!decoded.ok) return this.onInvalid(decoded);
     // A member that did not announce a feature is not in that conversation: skipped, not punished.
     if (this.joined && !this.speaks(decoded.message.type)) return void this.emit('ignored');
@@ -207,8 +202,8 @@ export class PeerConnection extends EventEmitter<PeerEvents> {
     if (!this.joined) return this.refuse(refused.error);
     // A type some other version speaks, or a broken message of a feature this member did not announce.
     if (refused.unknownType || (refused.type && !this.speaks(refused.type))) return void this.emit('ignored');
-    // A refused offer is settled too, or the sender would wait for an answer forever.
-    if (refused.type === 'file-offer' && refused.ref) this.sendTransfer({ type: 'file-refused', ref: refused.ref, reason: 'bad-data' });
+    // Its feature may settle what the message started (a refused offer), before the error frame.
+    if (refused.type && refused.ref) this.emit('rejected', refused.type, refused.ref);
     this.offend(refused.error, refused.ref);
   }
 

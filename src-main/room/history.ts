@@ -1,14 +1,12 @@
-import type { RoomEvent } from '../wire/protocol';
-
-/** A room event before the host has numbered and timed it. */
-export type Unstamped<E extends RoomEvent> = E extends unknown ? Omit<E, 'seq' | 'ts'> : never;
+import type { NumberedEvent } from '../wire/protocol';
+import type { Unstamped } from './feature';
 
 /**
  * The host's numbered room events, keeping only the newest `size` and at most `maxBytes` of
  * them as JSON: whatever was said, the history a newcomer is sent stays readable.
  */
 export class History {
-  private readonly events: RoomEvent[] = [];
+  private readonly events: NumberedEvent[] = [];
   private readonly sizes: number[] = [];
   private bytes = 0;
   private seq = 0;
@@ -28,7 +26,7 @@ export class History {
   }
 
   /** Stamps an event with the next sequence number and the time, and keeps it. */
-  append<E extends RoomEvent>(event: Unstamped<E>): E {
+  append<E extends NumberedEvent>(event: Unstamped<E>): E {
     this.seq += 1;
     const stamped = { ...event, seq: this.seq, ts: Date.now() } as unknown as E;
     const bytes = Buffer.byteLength(JSON.stringify(stamped));
@@ -43,7 +41,7 @@ export class History {
   }
 
   /** Events after `lastSeq`, and whether some of them were already dropped. */
-  since(lastSeq: number): { events: RoomEvent[]; gap: boolean } {
+  since(lastSeq: number): { events: NumberedEvent[]; gap: boolean } {
     const events = this.events.filter((e) => e.seq > lastSeq);
     const oldest = this.events[0]?.seq ?? this.seq + 1;
     return { events, gap: lastSeq < oldest - 1 };

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { AppError } from '../wire/errors';
 import type { PeerConnection } from '../link/peer-connection';
 import type { Member } from '../wire/protocol';
-import { RateLimiter } from '../link/rate-limiter';
+import { RateLimiter } from '../wire/rate-limiter';
 
 /** Resumes a member may make: a burst, then one every 20 s. */
 const RESUME_RATE = { capacity: 6, refillPerSecond: 0.05 };

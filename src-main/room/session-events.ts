@@ -1,6 +1,5 @@
 import type { AppError } from '../wire/errors';
-import type { Member, RoomEvent } from '../wire/protocol';
-import type { FileTransfers } from '../features/files/file-transfers';
+import type { Member, NumberedEvent } from '../wire/protocol';
 
 export type SessionState = 'connecting' | 'connected' | 'reconnecting' | 'closed';
 
@@ -12,33 +11,15 @@ export interface SessionStatus {
   error?: AppError;
 }
 
-export interface SendFailure {
-  id: string;
-  text: string;
-  error: AppError;
-}
-
 /**
- * What a room session (the host's own, or a guest's) reports to whoever shows it:
- * the CLI now, the desktop window later.
+ * What a room (the host's own, or a guest's) reports to whoever shows it: the CLI and the window.
+ * `E` is the numbered events of the features it was built with (session/ says which).
  */
-export type SessionEvents = {
-  /** A numbered chat/joined/left event; `replayed` marks history delivered on (re)join. */
-  'room-event': [event: RoomEvent, replayed: boolean];
+export type RoomEvents<E extends NumberedEvent = NumberedEvent> = {
+  /** A numbered event (joined, left, or a feature's); `replayed` marks history delivered on (re)join. */
+  'room-event': [event: E, replayed: boolean];
   members: [members: Member[]];
   status: [status: SessionStatus];
   /** Something went wrong that the person should know about; the session goes on. */
   warning: [error: AppError];
-  'send-failed': [failure: SendFailure];
 };
-
-/** What both RoomHost and RoomClient offer to the CLI and the app. */
-export interface RoomSession {
-  readonly me: Member;
-  /** Offering, accepting and following files in this room. */
-  readonly transfers: FileTransfers;
-  members(): Member[];
-  /** Sends a chat message; returns the client message id. */
-  send(text: string): string;
-  close(): Promise<void>;
-}

@@ -1,4 +1,4 @@
-import { LIMITS, type RoomEvent, type Welcome } from '../wire/protocol';
+import { LIMITS, type NumberedEvent, type Welcome } from '../wire/protocol';
 
 /** Room left in a welcome frame for JSON punctuation and the frame decoder's own margin. */
 const WELCOME_BUDGET = LIMITS.maxFrameBytes - 1024;
@@ -9,7 +9,7 @@ const WELCOME_BUDGET = LIMITS.maxFrameBytes - 1024;
  * the welcome's `lastSeq` as history). No frame a guest receives is then larger than
  * LIMITS.maxFrameBytes, however long the messages in the history are.
  */
-export function welcomeFrames(welcome: Welcome): { welcome: Welcome; after: RoomEvent[] } {
+export function welcomeFrames(welcome: Welcome): { welcome: Welcome; after: NumberedEvent[] } {
   let size = Buffer.byteLength(JSON.stringify({ ...welcome, history: [] }));
   let fits = 0;
   for (const event of welcome.history) {

@@ -1,7 +1,7 @@
-import type { z } from 'zod';
 import type { AppError } from './errors';
 import { FEATURE_NAME } from './features';
-import { EXTENSIBLE_TYPES, LIMITS, REF_FIELDS } from './protocol';
+import type { Vocabulary } from './message-registry';
+import { EXTENSIBLE_TYPES, LIMITS } from './protocol';
 
 export type Decoded<T> = { ok: true; message: T } | Refused;
 
@@ -33,26 +33,21 @@ const SAFE_SENTENCE = /^[\x20-\x7E]{1,160}$/;
  * error: those sentences travel back to the peer, into warnings and logs, and a value such as
  * a type nested 5,000 levels deep cannot even be serialised.
  */
-export function decodeTextFrame<S extends z.ZodType>(
-  schema: S,
-  knownTypes: ReadonlySet<string>,
+export function decodeTextFrame<T extends { type: string } = { type: string }>(
+  vocabulary: Vocabulary,
   data: Buffer | ArrayBuffer | Buffer[],
   isBinary: boolean,
-): Decoded<z.infer<S>> {
+): Decoded<T> {
   try {
-    return decode(schema, knownTypes, data, isBinary);
+    return decode(vocabulary, data, isBinary) as Decoded<T>;
   } catch {
     // Last resort: a bug here must cost one message, not the process.
     return fail('invalid-message', 'A message could not be read.');
   }
 }
 
-function decode<S extends z.ZodType>(
-  schema: S,
-  knownTypes: ReadonlySet<string>,
-  data: Buffer | ArrayBuffer | Buffer[],
-  isBinary: boolean,
-): Decoded<z.infer<S>> {
+function decode(vocabulary: Vocabulary, data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): Decoded<{ type: string }> {
+  const { schema, types: knownTypes, refFields, fieldErrors } = vocabulary;
   if (isBinary) {
     return fail('binary-not-expected', 'A binary frame arrived where only text messages are allowed.');
   }
@@ -86,9 +81,11 @@ function decode<S extends z.ZodType>(
     const issue = parsed.error.issues[0] as Issue | undefined;
     const path = issue ? safePath(issue.path) : undefined;
     const where = path ? ` (field "${path}")` : '';
-    const code = issueCode(type, issue?.path[0]);
+    const field0 = issue?.path[0];
+    const code = field0 === 'name' ? 'name-invalid' : (typeof field0 === 'string' && fieldErrors[type]?.[field0]) || 'invalid-message';
     const refused = { ...fail(code, cap(`The ${type} message was rejected${where}: ${describe(issue)}`)), type };
-    const ref = Object.hasOwn(REF_FIELDS, type) && Object.hasOwn(object, REF_FIELDS[type]!) ? object[REF_FIELDS[type]!] : undefined;
+    const field = Object.hasOwn(refFields, type) ? refFields[type] : undefined;
+    const ref = field !== undefined && Object.hasOwn(object, field) ? object[field] : undefined;
     return typeof ref === 'string' && SAFE_REF.test(ref) ? { ...refused, ref } : refused;
   }
   return { ok: true, message: parsed.data };
@@ -158,12 +155,6 @@ function bound(words: string, value: unknown): string {
 
 function cap(sentence: string): string {
   return sentence.length <= MAX_ERROR_SENTENCE ? sentence : `${sentence.slice(0, MAX_ERROR_SENTENCE - 1)}…`;
-}
-
-function issueCode(type: string, field: PropertyKey | undefined): AppError['code'] {
-  if (field === 'name') return 'name-invalid';
-  if (type === 'chat' && field === 'text') return 'text-invalid';
-  return 'invalid-message';
 }
 
 function fail(code: AppError['code'], message: string): Refused {

@@ -1,6 +1,4 @@
 import { z } from 'zod';
-import { PortholeError } from './errors';
-import { TRANSFER_CLIENT_SCHEMAS, TRANSFER_CLIENT_TYPES, TRANSFER_HOST_SCHEMAS } from '../features/files/transfer-messages';
 import { featureListSchema } from './features';
 
 /** WebSocket subprotocol naming the wire-protocol version; see docs/PROTOCOL.md. */
@@ -18,6 +16,8 @@ export const LIMITS = {
   /** The history a welcome replays is bounded by bytes too: a newcomer must always be able to read it. */
   historyMaxBytes: 4 * 1024 * 1024,
   maxMembers: 16,
+  /** Largest binary frame (a file chunk: 16-byte header + 256 KiB); ws's `maxPayload` on both sides. */
+  maxBinaryFrameBytes: 16 + 256 * 1024,
 } as const;
 
 /** A token bucket: `capacity` frames at once, refilled at `refillPerSecond`. */
@@ -28,12 +28,6 @@ export interface Rate {
 
 /** The chat rate of a host whose welcome does not say (a version-1 host): PROTOCOL.md §8. */
 export const VERSION_1_CHAT_RATE: Rate = { capacity: 30, refillPerSecond: 10 };
-
-/**
- * The field that names a message, for the `ref` of an error answering it (PROTOCOL.md §6): a
- * refused chat is named by its `id`, a refused offer by its `ref`.
- */
-export const REF_FIELDS: Readonly<Record<string, string>> = { chat: 'id', 'file-offer': 'ref' };
 
 /**
  * Messages that may carry fields named after a feature (`"typing/1": {…}`), which peers that do
@@ -75,13 +69,12 @@ export const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
 // Control characters (C0, DEL, C1; chat text keeps tab and newline), bidi overrides/isolates and
 // zero-width characters can disguise who said what, so names refuse them outright.
 const UNSAFE_NAME_CHARS = /[\p{Cc}\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/u;
-const UNSAFE_TEXT_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/u;
 
 // In a /u pattern a surrogate range matches only halves that are not part of a pair: text that
 // cannot be encoded as UTF-8 without loss (JSON would carry it as "\ud800" escapes, six bytes each).
-const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+export const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 
-const charCount = (s: string) => [...s].length;
+export const charCount = (s: string): number => [...s].length;
 
 export const nameSchema = z
   .string()
@@ -91,27 +84,14 @@ export const nameSchema = z
   .refine((s) => charCount(s) <= LIMITS.nameMaxChars, `The name is longer than ${LIMITS.nameMaxChars} characters.`)
   .refine((s) => !UNSAFE_NAME_CHARS.test(s), 'The name contains invisible or control characters.');
 
-export const textSchema = z
-  .string()
-  .refine((s) => !LONE_SURROGATE.test(s), 'The message is not well-formed text.')
-  .refine((s) => s.trim().length > 0, 'The message is empty.')
-  .refine((s) => charCount(s) <= LIMITS.textMaxChars, `The message is longer than ${LIMITS.textMaxChars} characters.`)
-  .refine((s) => !UNSAFE_TEXT_CHARS.test(s), 'The message contains control or direction-override characters.');
-
-/** A chat message as typed, checked; throws PortholeError('text-invalid') with the rule it broke. */
-export function checkedText(text: string): string {
-  const parsed = textSchema.safeParse(text);
-  if (!parsed.success) throw new PortholeError('text-invalid', parsed.error.issues[0]?.message ?? 'Invalid message.');
-  return parsed.data;
-}
-
 const tokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
-const idSchema = z
+/** A client message id (PROTOCOL.md §4): also what an error's `ref` may be. */
+export const idSchema = z
   .string()
   .min(1)
   .max(LIMITS.clientMessageIdMaxChars)
   .regex(/^[A-Za-z0-9_.:-]+$/);
-const seqSchema = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+export const seqSchema = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
 // ---- client → host ----------------------------------------------------------------
 
@@ -123,16 +103,6 @@ export const helloSchema = z.strictObject({
   features: featureListSchema.optional(),
 });
 
-export const chatSendSchema = z.strictObject({
-  type: z.literal('chat'),
-  id: idSchema,
-  text: textSchema,
-});
-
-export const clientMessageSchema = z.discriminatedUnion('type', [helloSchema, chatSendSchema, ...TRANSFER_CLIENT_SCHEMAS]);
-export type ClientMessage = z.infer<typeof clientMessageSchema>;
-export const CLIENT_MESSAGE_TYPES: ReadonlySet<string> = new Set(['hello', 'chat', ...TRANSFER_CLIENT_TYPES]);
-
 // ---- host → client ----------------------------------------------------------------
 
 export const memberSchema = z.strictObject({
@@ -142,15 +112,9 @@ export const memberSchema = z.strictObject({
 });
 export type Member = z.infer<typeof memberSchema>;
 
-const eventBase = { seq: seqSchema, ts: z.number().int().nonnegative() };
+/** The fields every numbered room event has (PROTOCOL.md §5); a feature's events spread them in. */
+export const eventBase = { seq: seqSchema, ts: z.number().int().nonnegative() };
 
-export const chatEventSchema = z.strictObject({
-  type: z.literal('chat'),
-  ...eventBase,
-  from: memberSchema,
-  id: idSchema,
-  text: textSchema,
-});
 export const joinedEventSchema = z.strictObject({ type: z.literal('joined'), ...eventBase, member: memberSchema });
 export const leftEventSchema = z.strictObject({
   type: z.literal('left'),
@@ -159,9 +123,16 @@ export const leftEventSchema = z.strictObject({
   reason: z.enum(['left', 'timeout', 'disconnected', 'removed']),
 });
 
-export const roomEventSchema = z.discriminatedUnion('type', [chatEventSchema, joinedEventSchema, leftEventSchema]);
-export type RoomEvent = z.infer<typeof roomEventSchema>;
-export type ChatEvent = z.infer<typeof chatEventSchema>;
+/** The numbered events of the room itself; features add their own (chat lines). */
+export const CORE_EVENT_SCHEMAS = [joinedEventSchema, leftEventSchema] as const;
+export type JoinedEvent = z.infer<typeof joinedEventSchema>;
+export type LeftEvent = z.infer<typeof leftEventSchema>;
+/** Any numbered room event, as the room sees it: its own, or a feature's (checked by that feature's schema). */
+export interface NumberedEvent {
+  type: string;
+  seq: number;
+  ts: number;
+}
 export type LeaveReason = z.infer<typeof leftEventSchema>['reason'];
 
 const heartbeatMs = z
@@ -176,7 +147,7 @@ export const rateSchema = z.strictObject({
   refillPerSecond: z.number().positive().max(1_000_000),
 });
 
-export const welcomeSchema = z.strictObject({
+const welcomeShape = {
   type: z.literal('welcome'),
   protocol: z.string(),
   /** Changes every time the host starts a room: sequence numbers only compare within one. */
@@ -184,7 +155,7 @@ export const welcomeSchema = z.strictObject({
   you: memberSchema,
   resumeToken: tokenSchema,
   members: z.array(memberSchema).max(1000),
-  history: z.array(roomEventSchema).max(10_000),
+  history: z.array(z.unknown()).max(10_000),
   historyGap: z.boolean(),
   lastSeq: seqSchema,
   // Bounded: a guest arms a timer from these, and Node fires timers over 2^31 ms at once.
@@ -194,7 +165,13 @@ export const welcomeSchema = z.strictObject({
   features: featureListSchema.optional(),
   /** The chat bucket the guest must stay under; absent: VERSION_1_CHAT_RATE. */
   rate: rateSchema.optional(),
-});
+};
+
+/** The welcome, whose history holds the numbered events of the room and of its features. */
+export function welcomeSchemaFor(events: z.ZodType<NumberedEvent>) {
+  return z.strictObject({ ...welcomeShape, history: z.array(events).max(10_000) });
+}
+export type Welcome = Omit<z.infer<ReturnType<typeof welcomeSchemaFor>>, 'history'> & { history: NumberedEvent[] };
 
 export const errorFrameSchema = z.strictObject({
   type: z.literal('error'),
@@ -202,14 +179,3 @@ export const errorFrameSchema = z.strictObject({
   message: z.string().max(1000),
   ref: idSchema.optional(),
 });
-
-export const hostMessageSchema = z.discriminatedUnion('type', [
-  welcomeSchema,
-  chatEventSchema,
-  joinedEventSchema,
-  leftEventSchema,
-  errorFrameSchema,
-  ...TRANSFER_HOST_SCHEMAS,
-]);
-export type HostMessage = z.infer<typeof hostMessageSchema>;
-export type Welcome = z.infer<typeof welcomeSchema>;

@@ -1,4 +1,4 @@
-import { useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useActions } from '../state/store';
 import { ErrorSentence } from './error-sentence';
 import { SendIcon } from './icons';
@@ -10,6 +10,13 @@ export function Composer({ disabled }: { disabled: boolean }) {
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const box = useRef<HTMLTextAreaElement>(null);
+  // The others see "… is typing" while the text in the box changes (the main side says it at most
+  // every 3 s, and the others stop showing it 6 s after the last time); an empty box says "stopped".
+  const edit = (value: string) => {
+    setText(value);
+    void window.porthole.setTyping(value.trim() !== '');
+  };
+  useEffect(() => () => void window.porthole.setTyping(false), []);
 
   const send = async () => {
     if (sending || text.trim() === '') return;
@@ -17,7 +24,7 @@ export function Composer({ disabled }: { disabled: boolean }) {
     const result = await sendChat(text);
     setSending(false);
     if (result.ok) {
-      setText('');
+      edit('');
       setError(null);
     } else {
       setError(result.error.message);
@@ -50,7 +57,7 @@ export function Composer({ disabled }: { disabled: boolean }) {
           ref={box}
           className="composer-text"
           value={text}
-          onChange={(e) => setText(e.target.value)}
+          onChange={(e) => edit(e.target.value)}
           onKeyDown={onKeyDown}
           placeholder={disabled ? 'Waiting for the connection…' : 'Write a message…'}
           rows={1}

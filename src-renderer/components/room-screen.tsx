@@ -8,6 +8,7 @@ import { InvitePanel } from './invite-panel';
 import { MemberList } from './member-list';
 import { NoticeList } from './notice-list';
 import { RoomHeader } from './room-header';
+import { TypingLine } from './typing-line';
 
 /** The room: header, people and invites, files, and the chat. */
 export function RoomScreen({ room, onOpenSettings }: { room: RoomState; onOpenSettings: () => void }) {
@@ -31,6 +32,7 @@ export function RoomScreen({ room, onOpenSettings }: { room: RoomState; onOpenSe
         <ConnectionBanner status={room.status} />
         <NoticeList notices={notices} />
         <ChatPane events={room.events} me={room.me} />
+        <TypingLine />
         <Composer disabled={room.status.state === 'closed'} />
       </main>
     </div>

@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { PortMappingStatus, RoomInvite } from '../../src-preload/contract';
 import { lanAddresses } from '../../src-main/nat/local-addresses';
 import { formatInvite, parseInvite } from '../../src-main/link/invite';
-import { RoomClient } from '../../src-main/room/room-client';
+import { RoomClient } from '../../src-main/session/room-client';
 import { launchChromium } from '../fixtures/desktop/browser';
 import { startDesktopInstance, type DesktopInstance } from '../fixtures/desktop/desktop-instance';
 import { REPO, RENDERER_DIR, requireBuiltApp } from '../fixtures/built-app';

@@ -9,7 +9,7 @@ import { hostCommand } from '../../src-main/cli/host-command';
 import { jsonOutput } from '../../src-main/cli/cli-output';
 import { createHostIdentity } from '../../src-main/link/host-identity';
 import { formatInvite, parseInvite } from '../../src-main/link/invite';
-import { createRoomSecret } from '../../src-main/room/room-host';
+import { createRoomSecret } from '../../src-main/session/room-host';
 import { loopbackInvite } from '../fixtures/loopback-invite';
 import { CliProcess } from '../fixtures/cli-process';
 

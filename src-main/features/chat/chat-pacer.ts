@@ -1,5 +1,5 @@
 import type { Rate } from '../../wire/protocol';
-import { RateLimiter } from '../../link/rate-limiter';
+import { RateLimiter } from '../../wire/rate-limiter';
 
 /**
  * How far under the host's chat rate a guest stays (PROTOCOL.md §8): half its burst and 90 % of

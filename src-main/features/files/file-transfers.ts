@@ -2,12 +2,14 @@ import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { PortholeError } from '../../wire/errors';
-import type { Member } from '../../wire/protocol';
+import { PortholeError, type AppError } from '../../wire/errors';
+import type { Member, NumberedEvent } from '../../wire/protocol';
+import type { DetachReason, MemberFeature, RoomLink, WireMessage } from '../../room/feature';
 import { readChunkHeader } from './chunk-frame';
 import { defaultDownloadDir } from './download-folder';
 import { IncomingTransfer } from './incoming-transfer';
 import type { HubLink } from './member-link';
+import { hubLinkOver } from './room-hub-link';
 import { OutgoingTransfer } from './outgoing-transfer';
 import { isFinalState, type TransferEvents, type TransferView } from './transfer-events';
 import type { EndReason, TransferHostMessage } from './transfer-messages';
@@ -24,23 +26,30 @@ type Transfer = IncomingTransfer | OutgoingTransfer;
 /** Finished transfers kept for list(); older ones are forgotten, so offer floods cannot grow memory. */
 const FINISHED_KEPT = 200;
 
+/** Offers the host refused lately, whose error frame (same ref) needs no warning of its own. */
+const REFUSED_OFFERS_KEPT = 64;
+
 /**
  * One member's file transfers, the same for the host's own member and a guest: offer, answer,
- * cancel, and the events a person sees. Talks to the room's hub through a HubLink.
+ * cancel, and the events a person sees. The member side of the files feature: talks to the
+ * room's hub (files-hub.ts) through a HubLink over the room's link.
  */
-export class FileTransfers extends EventEmitter<TransferEvents> {
+export class FileTransfers extends EventEmitter<TransferEvents> implements MemberFeature {
   private link: HubLink | undefined;
   private readonly byId = new Map<string, Transfer>();
   private readonly byWire = new Map<number, Transfer>();
   /** Partial files being removed after the connection went; see stopped(). */
   private cleanup: Promise<unknown> = Promise.resolve();
   private readonly byRef = new Map<string, { transfer: OutgoingTransfer; resolve: (id: string) => void; reject: (e: Error) => void }>();
+  private readonly refusedOffers = new Set<string>();
+  private members: () => Member[] = () => [];
 
-  constructor(
-    private readonly options: FileTransferOptions,
-    private readonly memberById: (id: string) => Member | undefined,
-  ) {
+  constructor(private readonly options: FileTransferOptions = {}) {
     super();
+  }
+
+  private memberById(id: string): Member | undefined {
+    return this.members().find((m) => m.id === id);
   }
 
   /** Offers a file to the room, or to one member; resolves with the transfer id once the host took it. */
@@ -95,13 +104,54 @@ export class FileTransfers extends EventEmitter<TransferEvents> {
     return [...this.byId.values()].map((t) => ({ ...t.view }));
   }
 
-  /** Starts using a (new) connection to the hub. */
-  attach(link: HubLink): void {
-    this.link = link;
+  /** Starts using a (new) connection to the room; none when its host does not speak files. */
+  attach(link: RoomLink | undefined): void {
+    if (link) this.members = () => link.members();
+    this.link = link ? hubLinkOver(link) : this.noFilesLink();
+  }
+
+  /** For a host that does not speak files: every offer is refused here, and nothing is sent. */
+  private noFilesLink(): HubLink {
+    return {
+      control: (message) => {
+        if (message.type !== 'file-offer') return;
+        queueMicrotask(() => this.onControl({ type: 'file-refused', ref: message.ref, reason: 'no-recipients' }));
+      },
+      chunk: () => {},
+      ready: () => true,
+      whenReady: (wake) => queueMicrotask(wake),
+    };
+  }
+
+  /** A files message from the host (validated against the feature's spec). */
+  message(message: WireMessage): void {
+    const control = message as TransferHostMessage;
+    if (control.type === 'file-refused') this.rememberRefusal(control.ref);
+    this.onControl(control);
+  }
+
+  binary(frame: Buffer): boolean {
+    return this.onChunk(frame);
+  }
+
+  event(_event: NumberedEvent, _replayed: boolean): void {}
+
+  /** The offer's refusal already told the person; the error frame with its ref says the same. */
+  answered(_error: AppError, ref: string): boolean {
+    return this.refusedOffers.delete(ref);
+  }
+
+  detach(reason: DetachReason): void {
+    this.end(reason === 'left' ? 'cancelled' : reason);
+  }
+
+  private rememberRefusal(ref: string): void {
+    this.refusedOffers.add(ref);
+    if (this.refusedOffers.size > REFUSED_OFFERS_KEPT) this.refusedOffers.delete(this.refusedOffers.values().next().value!);
   }
 
   /** The connection is gone: every transfer still running ends with `reason`. */
-  detach(reason: EndReason): void {
+  end(reason: EndReason): void {
     this.link = undefined;
     for (const pending of this.byRef.values())
       pending.reject(new PortholeError('not-connected', 'The connection to the room was lost before the offer went out.'));

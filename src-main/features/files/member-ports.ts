@@ -1,21 +1,20 @@
 import { CHUNK_HEADER_BYTES, chunkTransfer } from './chunk-frame';
-import type { HubLink, MemberPort } from './member-link';
-import { PacedOutbox, type BinarySocket } from './paced-outbox';
-import type { TransferClientMessage, TransferHostMessage } from './transfer-messages';
+import type { MemberConnection, WireMessage } from '../../room/feature';
+import type { MemberPort } from './member-link';
+import { PacedOutbox } from './paced-outbox';
+import type { TransferHostMessage } from './transfer-messages';
 
-/** What the hub needs of a guest's connection. */
-export interface GuestConnection extends BinarySocket {
-  sendTransfer(message: TransferHostMessage): void;
-}
-
-/** The hub's way to a guest: control as text frames, chunks paced through an outbox. */
+/**
+ * The hub's way to one member's connection (a guest's socket, or the host's own member
+ * in-process): control as text messages, chunks paced through an outbox.
+ */
 export class RemotePort implements MemberPort {
   private readonly outbox: PacedOutbox;
   private readonly handedOut = new Map<number, number>();
 
   constructor(
     readonly memberId: string,
-    private readonly connection: GuestConnection,
+    private readonly connection: MemberConnection,
   ) {
     this.outbox = new PacedOutbox(connection, undefined, (frame) => {
       const transfer = chunkTransfer(frame);
@@ -24,7 +23,14 @@ export class RemotePort implements MemberPort {
   }
 
   control(message: TransferHostMessage): void {
-    this.connection.sendTransfer(message);
+    this.connection.send(message as WireMessage);
+    // An offer over a limit is an error of the sender's too; its ref names the offer (PROTOCOL.md §6).
+    if (message.type === 'file-refused' && message.reason === 'too-many-transfers') {
+      this.connection.sendError(
+        { code: 'too-many-transfers', message: 'You have too many transfers running; offer this file when one has ended.' },
+        message.ref,
+      );
+    }
   }
 
   chunk(frame: Buffer): void {
@@ -39,39 +45,4 @@ export class RemotePort implements MemberPort {
     this.handedOut.delete(transfer);
     this.outbox.drop((frame) => chunkTransfer(frame) === transfer);
   }
-}
-
-/** The host member's own side of the hub: what it needs of the host's FileTransfers. */
-export interface LocalMember {
-  onControl(message: TransferHostMessage): void;
-  onChunk(frame: Buffer): boolean;
-}
-
-/** What the host's own FileTransfers needs of the hub. */
-export interface LocalHub {
-  control(port: MemberPort, message: TransferClientMessage): unknown;
-  chunk(port: MemberPort, frame: Buffer): unknown;
-}
-
-/**
- * Joins the host's own member to the hub in-process. Control messages go through a microtask
- * in each direction, so neither side is re-entered while it is in the middle of a change.
- */
-export function localPair(memberId: string, hub: LocalHub, member: LocalMember): { port: MemberPort; link: HubLink } {
-  const port: MemberPort = {
-    memberId,
-    control: (message) => queueMicrotask(() => member.onControl(message)),
-    chunk: (frame) => void member.onChunk(frame),
-    // In-process chunks reach the host's own member at once.
-    delivered: () => Number.MAX_SAFE_INTEGER,
-    forget: () => {},
-  };
-  const link: HubLink = {
-    control: (message) => queueMicrotask(() => void hub.control(port, message)),
-    chunk: (frame) => void hub.chunk(port, frame),
-    // Chunks go straight into the recipients' outboxes, which credit already bounds.
-    ready: () => true,
-    whenReady: (wake) => queueMicrotask(wake),
-  };
-  return { port, link };
 }

@@ -6,8 +6,9 @@ import { PortholeError, type ErrorCode } from '../../../src-main/wire/errors';
 import { openHostLink } from '../../../src-main/link/host-link';
 import { parseInvite } from '../../../src-main/link/invite';
 import { LIMITS } from '../../../src-main/wire/protocol';
-import { RoomClient } from '../../../src-main/room/room-client';
-import type { RoomHost } from '../../../src-main/room/room-host';
+import { BUILD_MESSAGES } from '../../../src-main/session/room-features';
+import { RoomClient } from '../../../src-main/session/room-client';
+import type { RoomHost } from '../../../src-main/session/room-host';
 import { refuseUpgrade } from '../../../src-main/link/upgrade-gate';
 import { chatTexts, closeAll, inviteFor, join, recordEvents, startHost, testIdentity, waitFor } from '../../fixtures/room';
 import { closeRawPeers, refusedUpgrade, roomSecret } from '../../fixtures/raw-peer';
@@ -170,7 +171,12 @@ test('an invalid name is refused: by the guest before connecting, and by the hos
   // A guest that skips its own check (another implementation) is refused by the host.
   const watch = admissions(host);
   await assert.rejects(
-    openHostLink({ invite: parseInvite(inviteFor(host)), name: 'x'.repeat(LIMITS.nameMaxChars + 1), timeoutMs: 3000 }),
+    openHostLink({
+      invite: parseInvite(inviteFor(host)),
+      name: 'x'.repeat(LIMITS.nameMaxChars + 1),
+      timeoutMs: 3000,
+      vocabulary: BUILD_MESSAGES.toMember,
+    }),
     isError('name-invalid', /longer than 32 characters/),
   );
   watch.assertNobodyLetIn();

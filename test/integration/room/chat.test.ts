@@ -1,7 +1,8 @@
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RoomClient } from '../../../src-main/room/room-client';
-import { LIMITS, type RoomEvent } from '../../../src-main/wire/protocol';
+import { RoomClient } from '../../../src-main/session/room-client';
+import { LIMITS } from '../../../src-main/wire/protocol';
+import type { RoomEvent } from '../../../src-main/session/room-session';
 import { chatTexts, closeAll, inviteFor, join, recordEvents, startHost, waitFor } from '../../fixtures/room';
 
 afterEach(closeAll);

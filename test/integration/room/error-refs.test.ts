@@ -2,7 +2,7 @@ import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AppError } from '../../../src-main/wire/errors';
 import { LIMITS } from '../../../src-main/wire/protocol';
-import type { SendFailure } from '../../../src-main/room/session-events';
+import type { SendFailure } from '../../../src-main/session/room-session';
 import { chatTexts, closeAll, join, recordEvents, sleep, startHost, waitFor } from '../../fixtures/room';
 import { RawPeer, closeRawPeers } from '../../fixtures/raw-peer';
 import { HostProxy } from './host-proxy';

@@ -29,9 +29,9 @@ const VERSION_1_WELCOME_KEYS = [
 test("a hello with features gets the host's features and chat rate; a hello without gets a version-1 welcome, field for field", async () => {
   const host = await startHost({ policy: { rate: { capacity: 12, refillPerSecond: 4 } } });
   const current = await RawPeer.connect(host);
-  current.send({ type: 'hello', name: 'Current', features: ['chat/1', 'files/1', 'typing/1'] });
+  current.send({ type: 'hello', name: 'Current', features: ['chat/1', 'files/1', 'whiteboard/1'] });
   const welcome = await current.next((f) => f.type === 'welcome');
-  assert.deepEqual(welcome.features, ['chat/1', 'files/1']);
+  assert.deepEqual(welcome.features, ['chat/1', 'files/1', 'typing/1'], 'what the host speaks');
   assert.deepEqual(welcome.rate, { capacity: 12, refillPerSecond: 4 });
   assert.equal(welcome.protocol, 'porthole.v1', 'the subprotocol stays');
 
@@ -40,12 +40,12 @@ test("a hello with features gets the host's features and chat rate; a hello with
   assert.deepEqual(Object.keys(oldWelcome).sort(), [...VERSION_1_WELCOME_KEYS].sort(), 'a version-1 guest refuses fields it does not know');
 });
 
-test("a RoomClient announces chat/1 and files/1 and learns the host's", async () => {
+test("a RoomClient announces chat/1, files/1 and typing/1 and learns the host's", async () => {
   const host = await startHost();
   const proxy = await HostProxy.start(host);
   const alice = await join(host, 'Alice', {}, proxy.invite);
   const hello = JSON.parse(proxy.guestFrames[0]!) as Record<string, unknown>;
-  assert.deepEqual(hello, { type: 'hello', name: 'Alice', features: ['chat/1', 'files/1'] });
+  assert.deepEqual(hello, { type: 'hello', name: 'Alice', features: ['chat/1', 'files/1', 'typing/1'] });
   assert.equal(alice.state, 'connected');
   await proxy.close();
 });
@@ -128,7 +128,7 @@ test('unknown types after hello: skipped and counted, never an offense, never cl
   const alice = await join(host, 'Alice');
   const future = await RawPeer.joined(host, 'Future');
   for (let round = 0; round < 4; round++) {
-    for (let i = 0; i < 4; i++) future.send({ type: 'typing', active: i % 2 === 0 });
+    for (let i = 0; i < 4; i++) future.send({ type: 'whiteboard-stroke', at: i });
     await sleep(1000); // 4 a second: under the rate
   }
   future.send({ type: 'chat', id: 'c1', text: 'after sixteen unknown messages' });
@@ -138,7 +138,7 @@ test('unknown types after hello: skipped and counted, never an offense, never cl
   assert.deepEqual(future.errors(), []);
   assert.equal(future.ws.readyState, future.ws.OPEN);
   // A flood of them is still a flood.
-  for (let i = 0; i < 100; i++) future.send({ type: 'typing', active: true });
+  for (let i = 0; i < 100; i++) future.send({ type: 'whiteboard-stroke', at: i });
   assert.equal((await future.closed()).code, CloseCode.rateLimited);
   assert.deepEqual(future.errors(), ['rate-limited']);
 });
@@ -149,7 +149,7 @@ test('guest: an unknown type from the host is skipped and counted, not a warning
     // A newer host that also sends a message this guest does not know, and an invalid one of a known type.
     fromHost: (text) =>
       JSON.parse(text).type === 'chat'
-        ? [JSON.stringify({ type: 'typing', member: 'x' }), JSON.stringify({ type: 'sparkle' }), text]
+        ? [JSON.stringify({ type: 'whiteboard-stroke', member: 'x' }), JSON.stringify({ type: 'sparkle' }), text]
         : [text],
   });
   const alice = await join(host, 'Alice', {}, proxy.invite);

@@ -1,9 +1,9 @@
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRoomSecret } from '../../../src-main/room/room-host';
+import { createRoomSecret } from '../../../src-main/session/room-host';
 import { formatInvite } from '../../../src-main/link/invite';
 import { PortholeError } from '../../../src-main/wire/errors';
-import { RoomClient } from '../../../src-main/room/room-client';
+import { RoomClient } from '../../../src-main/session/room-client';
 import type { SessionStatus } from '../../../src-main/room/session-events';
 import { WS_RECEIVER_LIMITS } from '../../../src-main/wire/ws-limits';
 import { FragmentAttacker, HostileHost, type AttackOutcome } from '../../fixtures/fragment-attacker';

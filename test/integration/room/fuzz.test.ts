@@ -7,12 +7,14 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { PortholeError, type AppError } from '../../../src-main/wire/errors';
 import { decodeTextFrame } from '../../../src-main/wire/frame-decoder';
-import { HOST_MESSAGE_TYPES } from '../../../src-main/link/host-link';
 import { formatInvite } from '../../../src-main/link/invite';
 import type { PeerPolicy } from '../../../src-main/link/peer-connection';
-import { CloseCode, LIMITS, PROTOCOL, ROOM_PATH, hostMessageSchema, welcomeSchema, type Member } from '../../../src-main/wire/protocol';
-import { createRoomSecret, type RoomHost } from '../../../src-main/room/room-host';
-import { RoomClient, type JoinOptions } from '../../../src-main/room/room-client';
+import { CloseCode, LIMITS, PROTOCOL, ROOM_PATH, welcomeSchemaFor, type Member } from '../../../src-main/wire/protocol';
+import { BUILD_MESSAGES } from '../../../src-main/session/room-features';
+
+const welcomeSchema = welcomeSchemaFor(BUILD_MESSAGES.events);
+import { createRoomSecret, type RoomHost } from '../../../src-main/session/room-host';
+import { RoomClient, type JoinOptions } from '../../../src-main/session/room-client';
 import { chatTexts, closeAll, join, recordEvents, startHost, testIdentity, waitFor } from '../../fixtures/room';
 import { RawPeer, closeRawPeers, roomSecret } from '../../fixtures/raw-peer';
 import { removeTempDirs, tempDir } from '../../fixtures/transfer-files';
@@ -394,8 +396,8 @@ function barrier(ws: WebSocket, batch: FuzzFrame[]): Promise<boolean> {
 /** The seq of a frame that is a valid numbered event for a guest. */
 function eventSeq(frame: FuzzFrame): number | undefined {
   if (frame.binary) return undefined;
-  const decoded = decodeTextFrame(hostMessageSchema, HOST_MESSAGE_TYPES, Buffer.from(frame.data), false);
-  return decoded.ok && 'seq' in decoded.message ? decoded.message.seq : undefined;
+  const decoded = decodeTextFrame<{ type: string; seq?: number }>(BUILD_MESSAGES.toMember, Buffer.from(frame.data), false);
+  return decoded.ok && typeof decoded.message.seq === 'number' ? decoded.message.seq : undefined;
 }
 
 /** Counts close codes (or outcomes), keeping a few frame labels for each to show on failure. */

@@ -9,8 +9,8 @@ import { createHostIdentity, type HostIdentity } from '../../../src-main/link/ho
 import { PortholeError } from '../../../src-main/wire/errors';
 import { connectToAnyAddress, type LookupAll } from '../../../src-main/link/happy-eyeballs';
 import { formatInvite, type InviteAddress } from '../../../src-main/link/invite';
-import { RoomClient } from '../../../src-main/room/room-client';
-import type { RoomHost, RoomHostOptions } from '../../../src-main/room/room-host';
+import { RoomClient } from '../../../src-main/session/room-client';
+import type { RoomHost, RoomHostOptions } from '../../../src-main/session/room-host';
 import { chatTexts, closeAll, join, startHost, testIdentity, waitFor } from '../../fixtures/room';
 
 const servers = new Set<TcpServer>();

@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { formatInvite } from '../../../src-main/link/invite';
 import { PROTOCOL, ROOM_PATH } from '../../../src-main/wire/protocol';
-import type { RoomHost } from '../../../src-main/room/room-host';
+import type { RoomHost } from '../../../src-main/session/room-host';
 import { MAX_CHUNK_FRAME_BYTES } from '../../../src-main/features/files/chunk-frame';
 import { roomSecret } from '../../fixtures/raw-peer';
 import { testIdentity } from '../../fixtures/room';

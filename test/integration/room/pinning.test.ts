@@ -7,7 +7,7 @@ import { WebSocket } from 'ws';
 import { createHostIdentity, type HostIdentity } from '../../../src-main/link/host-identity';
 import { PortholeError } from '../../../src-main/wire/errors';
 import { PROTOCOL } from '../../../src-main/wire/protocol';
-import { RoomClient } from '../../../src-main/room/room-client';
+import { RoomClient } from '../../../src-main/session/room-client';
 import { chatTexts, closeAll, inviteFor, join, startHost, testIdentity, waitFor } from '../../fixtures/room';
 import { roomSecret } from '../../fixtures/raw-peer';
 import { TcpProxy, closeProxies } from '../../fixtures/tcp-proxy';

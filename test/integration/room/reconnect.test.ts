@@ -1,8 +1,10 @@
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AppError } from '../../../src-main/wire/errors';
-import type { ClientMessage, RoomEvent } from '../../../src-main/wire/protocol';
-import type { RoomHost } from '../../../src-main/room/room-host';
+import type { RoomEvent } from '../../../src-main/session/room-session';
+
+type ClientMessage = { type: string; id?: string; text?: string };
+import type { RoomHost } from '../../../src-main/session/room-host';
 import type { SessionStatus } from '../../../src-main/room/session-events';
 import { chatTexts, closeAll, inviteFor, join, recordEvents, startHost, testIdentity, waitFor } from '../../fixtures/room';
 import { roomSecret } from '../../fixtures/raw-peer';
@@ -153,7 +155,7 @@ function chatIdsReceived(host: RoomHost): string[] {
   const spied = host as unknown as { onMessage(peer: unknown, message: ClientMessage): void };
   const original = spied.onMessage.bind(host);
   spied.onMessage = (peer, message) => {
-    if (message.type === 'chat') ids.push(message.id);
+    if (message.type === 'chat' && message.id) ids.push(message.id);
     original(peer, message);
   };
   return ids;

@@ -4,7 +4,7 @@ import { connect as connectTcp } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 import { request } from 'node:https';
 import { CloseCode } from '../../../src-main/wire/protocol';
-import type { RoomHost } from '../../../src-main/room/room-host';
+import type { RoomHost } from '../../../src-main/session/room-host';
 import type { SessionStatus } from '../../../src-main/room/session-events';
 import { closeAll, inviteFor, join, sleep, startHost, waitFor } from '../../fixtures/room';
 import { RawPeer, closeRawPeers } from '../../fixtures/raw-peer';

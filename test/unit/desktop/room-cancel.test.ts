@@ -8,7 +8,7 @@ import type { EventName, RoomView } from '../../../src-preload/contract';
 import { createDesktopCore, type DesktopCore } from '../../../src-main/desktop/desktop-core';
 import { formatInvite, parseInvite } from '../../../src-main/link/invite';
 import { PortholeError } from '../../../src-main/wire/errors';
-import type { RoomEvent } from '../../../src-main/wire/protocol';
+import type { RoomEvent } from '../../../src-main/session/room-session';
 import { loopbackInvite } from '../../fixtures/loopback-invite';
 import { recordingPlatform, tempConfig } from '../ipc/ipc-harness';
 

@@ -21,6 +21,7 @@ const VALID: Record<CallName, unknown[]> = {
   'room:join': [{ invite: 'porthole://192.0.2.1:41234/f/s', name: 'Ada' }],
   'room:leave': [],
   'chat:send': ['hello'],
+  'typing:set': [true],
   'transfer:offer-paths': [{ paths: ['/home/ada/a.txt'], to: 'member_1' }],
   'transfer:choose-files': [{}],
   'upload:begin': [{ name: 'a.txt', size: 3 }],
@@ -38,6 +39,7 @@ const VALID: Record<CallName, unknown[]> = {
 /** Payloads each call must refuse: wrong types, extra keys, oversized strings, wrong shapes. */
 const INVALID: Array<[CallName, unknown[], string]> = [
   ['app:snapshot', [1], 'an argument where none is taken'],
+  ['typing:set', ['yes'], 'a string where a boolean is taken'],
   ['settings:update', [{ displayName: 5 }], 'a number for the name'],
   ['settings:update', [{ displayName: 'Ada', admin: true }], 'an extra key'],
   ['settings:update', [{ port: 70000 }], 'a port above 65535'],

@@ -27,6 +27,7 @@ const API_METHODS = Object.keys({
   showInFolder: 1,
   copyText: 1,
   openLink: 1,
+  setTyping: 1,
   on: 1,
 } satisfies Record<keyof PortholeApi, 1>).sort();
 

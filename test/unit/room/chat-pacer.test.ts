@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChatPacer, pacedRate } from '../../../src-main/features/chat/chat-pacer';
-import { RateLimiter } from '../../../src-main/link/rate-limiter';
+import { RateLimiter } from '../../../src-main/wire/rate-limiter';
 
 test("a guest stays at half the host's burst and 90 % of its refill", () => {
   assert.deepEqual(pacedRate({ capacity: 30, refillPerSecond: 10 }), { capacity: 15, refillPerSecond: 9 });

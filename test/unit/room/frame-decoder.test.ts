@@ -3,11 +3,12 @@ import assert from 'node:assert/strict';
 import { z } from 'zod';
 import { MAX_ERROR_SENTENCE, decodeTextFrame } from '../../../src-main/wire/frame-decoder';
 import { fuzzFrames } from '../../fixtures/frame-fuzzer';
-import { HOST_MESSAGE_TYPES } from '../../../src-main/link/host-link';
-import { CLIENT_MESSAGE_TYPES, LIMITS, clientMessageSchema, hostMessageSchema } from '../../../src-main/wire/protocol';
+import { LIMITS } from '../../../src-main/wire/protocol';
+import { BUILD_MESSAGES } from '../../../src-main/session/room-features';
 
-const decode = (data: Buffer | ArrayBuffer | Buffer[], isBinary = false) =>
-  decodeTextFrame(clientMessageSchema, CLIENT_MESSAGE_TYPES, data, isBinary);
+const TO_HOST = BUILD_MESSAGES.toHost;
+const TO_MEMBER = BUILD_MESSAGES.toMember;
+const decode = (data: Buffer | ArrayBuffer | Buffer[], isBinary = false) => decodeTextFrame(TO_HOST, data, isBinary);
 const text = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
 
 function failsWith(data: Buffer | ArrayBuffer | Buffer[], code: string, isBinary = false): string {
@@ -90,7 +91,7 @@ test("a type nested 5,000 levels deep is an unknown type, not a crash (the secur
     assert.equal(message, 'Unknown message type.');
   }
   // The host's decoder and the guest's are the same function with other schemas.
-  const guestSide = decodeTextFrame(hostMessageSchema, HOST_MESSAGE_TYPES, text(`{"type":${'['.repeat(5000)}${']'.repeat(5000)}}`), false);
+  const guestSide = decodeTextFrame(TO_MEMBER, text(`{"type":${'['.repeat(5000)}${']'.repeat(5000)}}`), false);
   assert.deepEqual(guestSide, { ok: false, error: { code: 'unknown-type', message: 'Unknown message type.' } });
 });
 
@@ -143,7 +144,7 @@ test("a rejected message never repeats the peer's keys or values, and its senten
 
 test('a field path is named only when every part is a plain field name or an index', () => {
   const onHost = (value: unknown) => {
-    const result = decodeTextFrame(hostMessageSchema, HOST_MESSAGE_TYPES, text(value), false);
+    const result = decodeTextFrame(TO_MEMBER, text(value), false);
     assert.ok(!result.ok);
     return result.error.message;
   };
@@ -206,7 +207,8 @@ test('even a schema that throws yields a result, not an exception', () => {
   const throwing = z.object({ type: z.literal('boom') }).refine(() => {
     throw new RangeError('Maximum call stack size exceeded');
   });
-  const result = decodeTextFrame(throwing, new Set(['boom']), text({ type: 'boom' }), false);
+  const vocabulary = { schema: throwing, types: new Set(['boom']), refFields: {}, fieldErrors: {} };
+  const result = decodeTextFrame(vocabulary, text({ type: 'boom' }), false);
   assert.deepEqual(result, { ok: false, error: { code: 'invalid-message', message: 'A message could not be read.' } });
 });
 
@@ -230,7 +232,7 @@ const OUR_SENTENCES = new RegExp(
 
 for (const side of ['client', 'host'] as const) {
   test(`${FUZZ_COUNT} fuzz frames through the ${side === 'client' ? 'host' : 'guest'}'s decoder (seed 0x${FUZZ_SEED.toString(16)}): a result every time, in our own words`, () => {
-    const [schema, types] = side === 'client' ? [clientMessageSchema, CLIENT_MESSAGE_TYPES] : [hostMessageSchema, HOST_MESSAGE_TYPES];
+    const vocabulary = side === 'client' ? TO_HOST : TO_MEMBER;
     const codes = new Set([
       'name-invalid',
       'text-invalid',
@@ -243,7 +245,7 @@ for (const side of ['client', 'host'] as const) {
     const seen = new Set<string>();
     for (const frame of fuzzFrames(FUZZ_SEED, FUZZ_COUNT, { side })) {
       const data = typeof frame.data === 'string' ? Buffer.from(frame.data) : frame.data;
-      const result = decodeTextFrame(schema as z.ZodType, types, data, frame.binary);
+      const result = decodeTextFrame(vocabulary, data, frame.binary);
       if (result.ok) {
         seen.add('ok');
         continue;
@@ -316,7 +318,7 @@ test('hello and welcome may carry fields named after a feature; they are dropped
     heartbeat: { intervalMs: 1000, timeoutMs: 1000 },
     limits: { nameMaxChars: 32, textMaxChars: 4000, maxFrameBytes: 65536 },
   };
-  const guestSide = (value: unknown) => decodeTextFrame(hostMessageSchema, HOST_MESSAGE_TYPES, text(value), false);
+  const guestSide = (value: unknown) => decodeTextFrame(TO_MEMBER, text(value), false);
   const extended = guestSide({
     ...welcome,
     features: ['chat/1', 'files/1', 'typing/1'],

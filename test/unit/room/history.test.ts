@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { History } from '../../../src-main/room/history';
-import type { ChatEvent, Member } from '../../../src-main/wire/protocol';
+import type { Member } from '../../../src-main/wire/protocol';
+import type { ChatEvent } from '../../../src-main/features/chat/chat-messages';
 
 const from: Member = { id: 'host1', name: 'Host', host: true };
 const chat = (text: string) => ({ type: 'chat' as const, from, id: text, text });

@@ -1,18 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import {
-  CLIENT_MESSAGE_TYPES,
-  CloseCode,
-  FINAL_CLOSE_CODES,
-  LIMITS,
-  PROTOCOL,
-  clientMessageSchema,
-  hostMessageSchema,
-  nameSchema,
-  textSchema,
-} from '../../../src-main/wire/protocol';
-import { HOST_MESSAGE_TYPES } from '../../../src-main/link/host-link';
+import { CloseCode, FINAL_CLOSE_CODES, LIMITS, PROTOCOL, nameSchema } from '../../../src-main/wire/protocol';
+import { textSchema } from '../../../src-main/features/chat/chat-messages';
+import { BUILD_MESSAGES } from '../../../src-main/session/room-features';
+
+// The wire protocol of this build: the core, chat/1 and files/1, assembled by the registry.
+const clientMessageSchema = BUILD_MESSAGES.toHost.schema;
+const CLIENT_MESSAGE_TYPES = BUILD_MESSAGES.toHost.types;
+const hostMessageSchema = BUILD_MESSAGES.toMember.schema;
+const HOST_MESSAGE_TYPES = BUILD_MESSAGES.toMember.types;
 import { TRANSFER_CLIENT_TYPES, TRANSFER_HOST_TYPES } from '../../../src-main/features/files/transfer-messages';
 
 const token = () => randomBytes(32).toString('base64url');

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RateLimiter } from '../../../src-main/link/rate-limiter';
+import { RateLimiter } from '../../../src-main/wire/rate-limiter';
 
 function clocked(capacity: number, refillPerSecond: number) {
   let now = 1000;

@@ -6,36 +6,37 @@ import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { WebSocketServer } from 'ws';
-import type { ErrorCode } from '../wire/errors';
-import { History, type Unstamped } from './history';
+import { History } from './history';
 import { welcomeFrames } from './welcome-frames';
 import type { HostIdentity } from '../link/host-identity';
-import { PeerConnection, type PeerPolicy } from '../link/peer-connection';
+import { PeerConnection, type PeerMessage, type PeerPolicy } from '../link/peer-connection';
 import {
   CloseCode,
   LIMITS,
   PROTOCOL,
-  checkedText,
-  type ChatEvent,
-  type ClientMessage,
+  type JoinedEvent,
   type LeaveReason,
+  type LeftEvent,
   type Member,
-  type RoomEvent,
+  type NumberedEvent,
 } from '../wire/protocol';
+import type { z } from 'zod';
+import type { helloSchema } from '../wire/protocol';
 import { MemberRegistry, type GuestSession } from './member-registry';
-import type { RoomSession, SessionEvents } from './session-events';
+import type { RoomEvents } from './session-events';
 import { checkUpgrade, refuseUpgrade } from '../link/upgrade-gate';
 import { ConnectionGate, DEFAULT_GATE_POLICY, type GatePolicy } from '../link/connection-gate';
 import { listen } from '../link/listen';
 import { WS_RECEIVER_LIMITS } from '../wire/ws-limits';
 import { roomLog } from '../wire/room-log';
-import { CHAT_FEATURE, FILES_FEATURE, OUR_FEATURES, sharedFeatures } from '../wire/features';
-import { MAX_CHUNK_FRAME_BYTES } from '../features/files/chunk-frame';
-import type { FileTransfers } from '../features/files/file-transfers';
-import { HostTransfers, type HostTransferOptions } from '../features/files/host-transfers';
-import { isTransferMessage } from '../features/files/transfer-messages';
+import { sharedFeatures } from '../wire/features';
+import { MessageRegistry } from '../wire/message-registry';
+import type { Feature, HubRoom, MemberConnection, Unstamped, WireMessage } from './feature';
+import { LocalMember } from './local-member';
 
-export interface RoomHostOptions {
+type Hello = z.infer<typeof helloSchema>;
+
+export interface HostedRoomOptions {
   identity: HostIdentity;
   /** The room secret guests present (base64url, 32 random bytes). */
   secret: string;
@@ -57,8 +58,6 @@ export interface RoomHostOptions {
   gate?: Partial<GatePolicy>;
   /** Closing handshakes longer than this are cut at shutdown. */
   closeTimeoutMs?: number;
-  /** Download folder, auto-accept and relay limits for file transfers. */
-  transfers?: HostTransferOptions;
 }
 
 export const DEFAULT_POLICY: PeerPolicy = {
@@ -81,8 +80,17 @@ export function createRoomSecret(): string {
   return randomBytes(32).toString('base64url');
 }
 
-/** The host side of a room: a wss server, the member list, numbered history, broadcast. */
-export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession {
+/**
+ * The host side of a room: a wss server, admission, the member list, numbered history, the
+ * welcome, resume. What people do in the room — chat, files — are features (room/feature.ts),
+ * given at construction; the room routes their messages and knows none of them.
+ */
+export class HostedRoom<M extends RoomEvents<NumberedEvent> & Record<keyof M, unknown[]> = RoomEvents> extends EventEmitter<M> {
+  /** Emits one of the room's own events, whatever events a composition adds to `M`. */
+  private tell<K extends keyof RoomEvents>(event: K, ...args: RoomEvents[K]): void {
+    (this as unknown as { emit(event: string, ...args: unknown[]): boolean }).emit(event, ...args);
+  }
+
   readonly me: Member;
   /** Changes on every start, so guests never compare sequence numbers across rooms. */
   readonly roomId = randomBytes(32).toString('base64url');
@@ -100,24 +108,39 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
     noServer: true,
     perMessageDeflate: false,
     // Binary file chunks are the largest frames; text frames are held to LIMITS.maxFrameBytes by the decoder.
-    maxPayload: MAX_CHUNK_FRAME_BYTES,
+    maxPayload: LIMITS.maxBinaryFrameBytes,
     ...WS_RECEIVER_LIMITS,
     handleProtocols: () => PROTOCOL,
   });
   private closing: Promise<void> | undefined;
-  private readonly fileRelay: HostTransfers;
+  private readonly server: Server;
+  /** The wire protocol of this room: the core and the features it was built with. */
+  readonly messages: MessageRegistry;
+  /** Each joined connection as the features see it. */
+  private readonly connections = new Map<PeerConnection, MemberConnection>();
+  /** The host's own member, joined to the hub features in-process. */
+  private readonly local: LocalMember;
 
-  private constructor(
-    private readonly server: Server,
-    private readonly options: RoomHostOptions,
+  protected constructor(
+    private readonly options: HostedRoomOptions,
+    private readonly features: readonly Feature[],
   ) {
     super();
+    this.messages = new MessageRegistry(features.map((f) => f.spec));
     this.policy = { ...DEFAULT_POLICY, ...options.policy };
     this.history = new History(options.historySize ?? LIMITS.historySize, LIMITS.historyMaxBytes);
     this.me = { id: randomBytes(6).toString('base64url'), name: options.hostName, host: true };
     this.registry = new MemberRegistry(this.me, options.maxMembers ?? LIMITS.maxMembers);
-    this.fileRelay = new HostTransfers(this.me, () => this.registry.members(), options.transfers);
     this.gate = new ConnectionGate({ ...DEFAULT_GATE_POLICY, ...options.gate });
+    const server = createServer({
+      cert: options.identity.certPem,
+      key: options.identity.keyPem,
+      minVersion: 'TLSv1.2',
+      noDelay: true,
+      // The connection gate drops anything unauthenticated sooner; this is Node's own backstop.
+      handshakeTimeout: DEFAULT_GATE_POLICY.unauthenticatedTimeoutMs,
+    });
+    this.server = server;
     server.on('connection', (socket: Socket) => {
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
@@ -139,22 +162,32 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
       res.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket' });
       res.end('This is a Porthole room. Join it with the Porthole app and an invite.\n');
     });
+    this.local = new LocalMember(this.me, this.messages, features, () => this.registry.members());
   }
 
-  /** Starts listening; resolves once the port is open. */
-  static async start(options: RoomHostOptions): Promise<RoomHost> {
-    const server = createServer({
-      cert: options.identity.certPem,
-      key: options.identity.keyPem,
-      minVersion: 'TLSv1.2',
-      noDelay: true,
-      // The connection gate drops anything unauthenticated sooner; this is Node's own backstop.
-      handshakeTimeout: DEFAULT_GATE_POLICY.unauthenticatedTimeoutMs,
-    });
-    const host = new RoomHost(server, options);
-    await listen(server, options.port ?? 0, options.listenHost);
-    roomLog.info('room open', { port: host.port });
-    return host;
+  /** Opens a room with these features; resolves once the port is open. */
+  static async open(options: HostedRoomOptions, features: readonly Feature[]): Promise<HostedRoom> {
+    const room = new HostedRoom(options, features);
+    await room.listen();
+    return room;
+  }
+
+  /** Starts the features and listens; resolves once the port is open. */
+  protected async listen(): Promise<void> {
+    const hubRoom: HubRoom = {
+      me: this.me,
+      members: () => this.registry.members(),
+      publish: (event, except) => this.publish(event, except ? this.peerOf(except) : undefined),
+      event: (seq) => this.history.since(seq - 1).events.find((e) => e.seq === seq),
+      broadcast: (message, except) => {
+        for (const [peer, connection] of this.connections) if (connection !== except) peer.send(message);
+        if (except !== this.local.connection) this.local.deliver(message);
+      },
+    };
+    for (const feature of this.features) feature.hub?.start(hubRoom);
+    this.local.join();
+    await listen(this.server, this.options.port ?? 0, this.options.listenHost);
+    roomLog.info('room open', { port: this.port });
   }
 
   get port(): number {
@@ -165,17 +198,12 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
     return this.registry.members();
   }
 
-  /** The host member's own file transfers. */
-  get transfers(): FileTransfers {
-    return this.fileRelay.files;
-  }
-
-  /** The host's own chat message. */
-  send(text: string): string {
-    const checked = checkedText(text);
-    const id = randomBytes(9).toString('base64url');
-    this.publish<ChatEvent>({ type: 'chat', from: this.me, id, text: checked });
-    return id;
+  /**
+   * Hands the room a connection that arrived some other way than its own port (a relayed one):
+   * it goes through the same TLS, gate and upgrade as any other.
+   */
+  adoptConnection(socket: Socket): void {
+    this.server.emit('connection', socket);
   }
 
   /** Closes every connection with a close frame, then the listening socket. */
@@ -186,7 +214,9 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
 
   private async shutdown(): Promise<void> {
     const peers = [...this.pending, ...this.registry.peers()];
-    this.fileRelay.close();
+    // What features must say before the close frames (the files hub: `host-left` to every transfer).
+    for (const feature of this.features) feature.hub?.close?.();
+    this.local.leave('host-left');
     this.gate.close();
     for (const timer of this.lingering.values()) clearTimeout(timer);
     for (const peer of peers) peer.close(CloseCode.roomClosed, 'The host closed the room.');
@@ -198,9 +228,9 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
     // keep close() waiting for minutes (the handshake and keep-alive timeouts).
     for (const socket of this.sockets) socket.destroy();
     await stopped;
-    await this.transfers.stopped(); // the host's own partial files
+    await this.local.stopped(); // the host's own partial files
     roomLog.info('room closed', { peers: peers.length });
-    this.emit('status', { state: 'closed' });
+    this.tell('status', { state: 'closed' });
   }
 
   private onUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
@@ -230,7 +260,7 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
     const { release } = admitted;
     socket.once('close', release);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const peer = new PeerConnection(ws, this.policy, address);
+      const peer = new PeerConnection(ws, this.policy, this.messages, address);
       peer.once('closing', release);
       peer.once('joined', release);
       this.adopt(peer);
@@ -250,32 +280,47 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
       });
     });
     peer.on('ignored', () => (this.stats.ignoredMessages += 1));
-    peer.on('chunk', (frame) => this.onTransferProblem(peer, this.fileRelay.chunk(peer, frame), 'binary-not-expected'));
+    peer.on('chunk', (frame) => this.onBinary(peer, frame));
+    peer.on('rejected', (type, ref) => {
+      const connection = this.connections.get(peer);
+      if (connection) this.hubOf(type)?.rejected?.(connection, type, ref);
+    });
     peer.on('gone', (reason) => this.onGone(peer, reason));
   }
 
-  private onMessage(peer: PeerConnection, message: ClientMessage): void {
+  /** The hub side of the feature a message type belongs to. */
+  private hubOf(type: string) {
+    const spec = this.messages.featureOf(type);
+    return spec && this.features.find((f) => f.spec === spec)?.hub;
+  }
+
+  private peerOf(connection: MemberConnection): PeerConnection | undefined {
+    for (const [peer, c] of this.connections) if (c === connection) return peer;
+    return undefined;
+  }
+
+  private onBinary(peer: PeerConnection, frame: Buffer): void {
+    const connection = this.connections.get(peer);
+    const owner = this.messages.binaryFeature;
+    const hub = owner && this.features.find((f) => f.spec === owner)?.hub;
+    if (!connection || !owner || !peer.speaks(owner.name) || !hub?.binary) {
+      return peer.offend({ code: 'binary-not-expected', message: 'A binary frame arrived, but this connection carries none.' });
+    }
+    hub.binary(connection, frame);
+  }
+
+  private onMessage(peer: PeerConnection, message: PeerMessage): void {
     const session = this.registry.sessionOf(peer);
     if (message.type === 'hello') {
       if (session) return peer.offend({ code: 'already-joined', message: 'You already said hello.' });
-      return this.onHello(peer, message);
+      return this.onHello(peer, message as Hello);
     }
-    if (!session) return peer.refuse({ code: 'hello-first', message: 'Send hello before anything else.' });
-    if (isTransferMessage(message)) return this.onTransferProblem(peer, this.fileRelay.control(peer, message));
-    if (message.type !== 'chat') return;
-    const earlier = session.seen.get(message.id);
-    if (earlier !== undefined) {
-      // A resend after a reconnect: show the sender the original instead of posting twice.
-      const original = this.history.since(earlier - 1).events.find((e) => e.seq === earlier);
-      if (original) peer.send(original);
-      else peer.sendError({ code: 'already-posted', message: 'This message was posted earlier.' }, message.id);
-      return;
-    }
-    const event = this.publish<ChatEvent>({ type: 'chat', from: session.member, id: message.id, text: message.text });
-    this.registry.remember(session, message.id, event.seq);
+    const connection = this.connections.get(peer);
+    if (!session || !connection) return peer.refuse({ code: 'hello-first', message: 'Send hello before anything else.' });
+    this.hubOf(message.type)?.message(connection, message);
   }
 
-  private onHello(peer: PeerConnection, hello: Extract<ClientMessage, { type: 'hello' }>): void {
+  private onHello(peer: PeerConnection, hello: Hello): void {
     const outcome = this.registry.admit(peer, hello.name, hello.resume?.token);
     if (!outcome.ok) {
       roomLog.info('refused a hello', { code: outcome.error.code, address: peer.address });
@@ -291,21 +336,22 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
     this.lingering.delete(session);
     if (departed) this.announceLeft(departed, 'disconnected', peer); // the newcomer reads it in its welcome's history
     this.pending.delete(peer);
-    const features = sharedFeatures(hello.features);
+    const features = sharedFeatures(this.messages.names, hello.features);
     peer.markJoined(features);
+    const connection = this.connectionFor(peer, session.member);
     roomLog.info(resumed ? 'a member resumed' : 'a member joined', {
       member: session.member.id,
       address: peer.address,
       features: [...features].join(' '),
       replaced: !!replaced,
     });
-    // A member that does not speak files is never a recipient, and never hears of a transfer.
-    if (features.has(FILES_FEATURE)) this.fileRelay.joined(peer, session.member.id);
+    // A member that does not speak a feature never hears of it (a member without files is never a recipient).
+    for (const feature of this.features) if (features.has(feature.spec.name)) feature.hub?.connected?.(connection);
     if (replaced) replaced.close(CloseCode.sessionReplaced, 'You connected again from elsewhere.');
     // The newcomer learns of its own arrival from the welcome's history, so it is skipped here.
-    if (announce) this.publish({ type: 'joined', member: session.member }, peer);
+    if (announce) this.publish<JoinedEvent>({ type: 'joined', member: session.member }, peer);
     const since = this.history.since(resumed ? (hello.resume?.lastSeq ?? 0) : 0);
-    const events = features.has(CHAT_FEATURE) ? since.events : since.events.filter((e) => e.type !== 'chat');
+    const events = since.events.filter((e) => this.messages.allowed(features, e.type));
     const gap = since.gap;
     const { welcome, after } = welcomeFrames({
       type: 'welcome',
@@ -320,16 +366,32 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
       heartbeat: this.policy.heartbeat,
       limits: { nameMaxChars: LIMITS.nameMaxChars, textMaxChars: LIMITS.textMaxChars, maxFrameBytes: LIMITS.maxFrameBytes },
       // Only for a guest that announced features: a version-1 guest refuses fields it does not know.
-      ...(hello.features ? { features: [...OUR_FEATURES], rate: { ...this.policy.rate } } : {}),
+      ...(hello.features ? { features: [...this.messages.names], rate: { ...this.policy.rate } } : {}),
     });
     peer.send(welcome);
     for (const event of after) peer.send(event); // the rest of the history, before anything new
-    this.emit('members', this.registry.members());
+    this.tell('members', this.registry.members());
+  }
+
+  /** How the features see one joined connection. */
+  private connectionFor(peer: PeerConnection, member: Member): MemberConnection {
+    const connection: MemberConnection = {
+      member,
+      send: (message: WireMessage) => peer.send(message),
+      sendError: (error, ref) => peer.sendError(error, ref),
+      offend: (error, ref) => peer.offend(error, ref),
+      sendBinary: (frame, done) => peer.sendBinary(frame, done),
+      isOpen: () => peer.isOpen(),
+    };
+    this.connections.set(peer, connection);
+    return connection;
   }
 
   private onGone(peer: PeerConnection, reason: LeaveReason): void {
     this.pending.delete(peer);
-    this.fileRelay.gone(peer);
+    const connection = this.connections.get(peer);
+    this.connections.delete(peer);
+    if (connection) for (const feature of this.features) feature.hub?.disconnected?.(connection);
     const graceMs = this.options.resumeGraceMs ?? DEFAULT_RESUME_GRACE_MS;
     const linger = reason === 'disconnected' && graceMs > 0 && !this.closing;
     const session = this.registry.release(peer, linger);
@@ -346,20 +408,17 @@ export class RoomHost extends EventEmitter<SessionEvents> implements RoomSession
   private announceLeft(session: GuestSession, reason: LeaveReason, except?: PeerConnection): void {
     clearTimeout(this.lingering.get(session));
     this.lingering.delete(session);
-    this.publish({ type: 'left', member: session.member, reason }, except);
-    this.emit('members', this.registry.members());
+    this.publish<LeftEvent>({ type: 'left', member: session.member, reason }, except);
+    for (const feature of this.features) feature.hub?.left?.(session.member);
+    this.tell('members', this.registry.members());
   }
 
-  /** Numbers an event, keeps it in history, and sends it to every member. */
-  private publish<E extends RoomEvent>(event: Unstamped<E>, except?: PeerConnection): E {
-    const stamped = this.history.append<E>(event);
+  /** Numbers an event, keeps it in history, and sends it to every member that speaks its feature. */
+  private publish<P extends NumberedEvent>(event: Unstamped<P>, except?: PeerConnection): P {
+    const stamped = this.history.append<P>(event);
     for (const peer of this.registry.peers()) if (peer !== except) peer.send(stamped);
-    this.emit('room-event', stamped, false);
+    this.local.event(stamped);
+    this.tell('room-event', stamped, false);
     return stamped;
-  }
-
-  /** A broken transfer rule counts as an offense, like any invalid message. */
-  private onTransferProblem(peer: PeerConnection, problem: string | undefined, code: ErrorCode = 'invalid-message'): void {
-    if (problem) peer.offend({ code, message: problem });
   }
 }

@@ -1,0 +1,56 @@
+// The features this build speaks, put together once for the host and once for a guest: the only
+// place that names them all (docs/ARCHITECTURE.md, "Adding a feature"). The order is the order
+// hello and welcome announce them in.
+import type { Feature } from '../room/feature';
+import { ChatHub } from '../features/chat/chat-hub';
+import { ChatMember } from '../features/chat/chat-member';
+import { CHAT_SPEC } from '../features/chat/chat-messages';
+import { FileTransfers, type FileTransferOptions } from '../features/files/file-transfers';
+import { FilesHub } from '../features/files/files-hub';
+import { FILES_SPEC } from '../features/files/files-spec';
+import type { HubPolicy } from '../features/files/transfer-hub';
+import { TypingHub } from '../features/typing/typing-hub';
+import { TypingMember } from '../features/typing/typing-member';
+import { TYPING_SPEC } from '../features/typing/typing-messages';
+import { MessageRegistry } from '../wire/message-registry';
+
+/** The wire protocol this build speaks: the core and every feature below (for tools and tests that decode frames). */
+export const BUILD_MESSAGES = new MessageRegistry([CHAT_SPEC, FILES_SPEC, TYPING_SPEC]);
+
+/** What the CLI and the window use of a room's features: one member side of each. */
+export interface MemberSides {
+  chat: ChatMember;
+  files: FileTransfers;
+  typing: TypingMember;
+}
+
+export interface HostFileOptions extends FileTransferOptions {
+  /** The hub's limits (stall timeouts, transfers per sender…). */
+  policy?: Partial<HubPolicy> | undefined;
+}
+
+/** The host's features: each one's hub side, and the host's own member side. */
+export function hostFeatures(files: HostFileOptions = {}): { features: Feature[]; sides: MemberSides } {
+  const sides: MemberSides = { chat: new ChatMember(), files: new FileTransfers(files), typing: new TypingMember() };
+  return {
+    sides,
+    features: [
+      { spec: CHAT_SPEC, hub: new ChatHub(), member: sides.chat },
+      { spec: FILES_SPEC, hub: new FilesHub(files.policy), member: sides.files },
+      { spec: TYPING_SPEC, hub: new TypingHub(), member: sides.typing },
+    ],
+  };
+}
+
+/** A guest's features: the member side of each. */
+export function guestFeatures(files: FileTransferOptions = {}): { features: Feature[]; sides: MemberSides } {
+  const sides: MemberSides = { chat: new ChatMember(), files: new FileTransfers(files), typing: new TypingMember() };
+  return {
+    sides,
+    features: [
+      { spec: CHAT_SPEC, member: sides.chat },
+      { spec: FILES_SPEC, member: sides.files },
+      { spec: TYPING_SPEC, member: sides.typing },
+    ],
+  };
+}
