@@ -178,7 +178,7 @@ async function attempt(request: LinkRequest): Promise<Omit<HostLink, 'announced'
  * in order and steps aside: ws emits every frame of one TCP read at once, so without this the
  * history frames that follow a welcome in the same read would reach no listener.
  */
-function handOver(ws: WebSocket): (handlers: LinkHandlers) => void {
+export function handOver(ws: Pick<WebSocket, 'on'>): (handlers: LinkHandlers) => void {
   type Held = { kind: 'frame'; data: Buffer; isBinary: boolean } | { kind: 'ping' } | { kind: 'close'; code: number; reason: string };
   const held: Held[] = [];
   let live: LinkHandlers | undefined;

@@ -188,6 +188,20 @@ test(`host, after hello: ${PEERS_AFTER_HELLO} joined peers send ${FRAMES_AFTER_H
 
 // ---- guest side ---------------------------------------------------------------------
 
+test('guest: lines a host sends in the same TCP read as the welcome are all shown (the link is handed over without a gap)', async () => {
+  const hostile = await startHostileHost(async (ws, session) => {
+    // Corked: the welcome and the lines leave in one write, so the guest's ws emits them all in one go.
+    const socket = (ws as unknown as { _socket: { cork(): void; uncork(): void } })._socket;
+    socket.cork();
+    session.welcome();
+    for (let seq = 1; seq <= 5; seq++) session.chat(seq, `line ${seq}`);
+    socket.uncork();
+  });
+  const guest = await joinHostile(hostile, 'Alice');
+  await waitFor(guest, () => chatTexts(guest.seen).length === 5, 5000, 'five lines');
+  assert.deepEqual(chatTexts(guest.seen), ['line 1', 'line 2', 'line 3', 'line 4', 'line 5']);
+});
+
 test('guest: the 5,000-level nested type from a host is a warning, the next chat still shows', async () => {
   const hostile = await startHostileHost(async (ws, session) => {
     session.welcome();
