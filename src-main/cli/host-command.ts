@@ -1,7 +1,4 @@
-import { createPortMapper, type PortMapper } from '../nat/port-mapper';
-import type { PortMappingStatus } from '../nat/port-mapping-status';
-import { openHostRoom, type OpenHostRoom } from '../session/open-host-room';
-import type { HostInvite } from '../session/room-invite';
+import { startHosting, type HostedSession } from '../session/hosted-session';
 import type { CliOutput } from './cli-output';
 import { runSessionLoop, type LoopIo } from './session-loop';
 import { showTransfers } from './transfer-commands';
@@ -20,16 +17,16 @@ export interface HostCommandOptions {
 
 /** `porthole host`: runs a room until /quit or a signal. Resolves with the exit code. */
 export async function hostCommand(options: HostCommandOptions, output: CliOutput, io: LoopIo): Promise<number> {
-  let room: OpenHostRoom;
+  let hosting: HostedSession;
   try {
     // A signal or a broken stdout while the room opens closes it again, before any router is asked.
-    room = await openHostRoom({ ...options, signal: io.shutdown });
+    hosting = await startHosting({ ...options, portForwarding: options.upnp, signal: io.shutdown });
   } catch (err) {
     if (io.shutdown.aborted) return 0;
     throw err;
   }
-  const { host, identity, invite } = room;
-  for (const warning of room.warnings) output.warning(warning);
+  const { host, identity, invite } = hosting;
+  for (const warning of hosting.warnings) output.warning(warning);
   host.on('room-event', (event, replayed) => output.roomEvent(event, replayed));
   host.on('members', (members) => output.members(members));
   showTransfers(host, output);
@@ -42,19 +39,10 @@ export async function hostCommand(options: HostCommandOptions, output: CliOutput
     invite: invite.current,
   });
   invite.on('changed', (updated) => output.inviteUpdated(updated));
-  const mapper = options.upnp ? startPortMapping(host.port, identity.fingerprint, output, invite) : undefined;
-  // The room closes first so that guests on the internet still get their close frame through
-  // the router; the mapping goes right after (closing is bounded by the close timeout).
-  return runSessionLoop(host, output, io, undefined, async () => mapper?.stop());
-}
-
-/** Asks the router to let friends in; reports every change of state, and updates the invite. */
-function startPortMapping(port: number, owner: string, output: CliOutput, invite: HostInvite): PortMapper {
-  const mapper = createPortMapper({ internalPort: port, owner });
-  mapper.on('status', (status: PortMappingStatus) => {
-    output.portMapping(status);
-    invite.mappingChanged(status);
-  });
-  void mapper.start();
-  return mapper;
+  // Every change of the router's state is reported, then the invite it changed.
+  hosting.on('port-mapping', (status) => output.portMapping(status));
+  hosting.startPortMapping();
+  // The session closes the room first (guests on the internet still get their close frame through
+  // the router), then the mapping goes.
+  return runSessionLoop(host, output, io, { close: () => hosting.close() });
 }

@@ -1,5 +1,5 @@
 import { userInfo } from 'node:os';
-import { RoomClient } from '../room/room-client';
+import { RoomClient } from '../session/room-client';
 import { settingsStore } from '../config/settings';
 import type { CliOutput } from './cli-output';
 import { runSessionLoop, type LoopIo } from './session-loop';

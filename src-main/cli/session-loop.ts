@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
 import { logSessionStatus } from '../log/session-status-log';
 import { toAppError } from '../wire/errors';
-import type { RoomSession } from '../room/session-events';
+import type { RoomSession } from '../session/room-session';
 import type { CliOutput } from './cli-output';
 import { runTransferCommand } from './transfer-commands';
 
@@ -11,18 +11,25 @@ export interface LoopIo {
   shutdown: AbortSignal;
 }
 
+export interface LoopEnd {
+  /**
+   * Leaves the room with close frames; `session.close()` when left out. A hosted session passes
+   * its own close, which closes the room and then removes the port mapping.
+   */
+  close?: () => Promise<void>;
+}
+
 /**
- * Reads lines as chat messages and commands until /quit or `io.shutdown`, then runs
- * `beforeClose`, leaves the room with close frames, and runs `afterClose` (e.g. removing the
- * port mapping). Resolves with the exit code.
+ * Reads lines as chat messages and commands until /quit or `io.shutdown`, then closes (see
+ * LoopEnd). Resolves with the exit code.
  */
 export function runSessionLoop(
   session: RoomSession & NodeJS.EventEmitter,
   output: CliOutput,
   io: LoopIo,
-  beforeClose: () => Promise<void> = async () => {},
-  afterClose: () => Promise<void> = async () => {},
+  end: LoopEnd = {},
 ): Promise<number> {
+  const close = end.close ?? (() => session.close());
   return new Promise((resolve) => {
     const lines = createInterface({ input: io.input, terminal: false });
     let done = false;
@@ -31,10 +38,8 @@ export function runSessionLoop(
       done = true;
       lines.close();
       io.shutdown.removeEventListener('abort', onSignal);
-      // Every step runs even if one before it failed, and nothing rejects unhandled.
-      for (const step of [beforeClose, () => session.close(), afterClose]) {
-        await step().catch((err: unknown) => output.warning(toAppError(err)));
-      }
+      // A failure to close is a warning, and nothing rejects unhandled.
+      await close().catch((err: unknown) => output.warning(toAppError(err)));
       resolve(code);
     };
     const onSignal = () => void finish(0);

@@ -1,0 +1,95 @@
+// Hosting, composed once for `porthole host` and the window alike: the room (openHostRoom), the
+// router's port mapping when forwarding is on, the invite kept current from the router's answers,
+// cancellation while it starts, and closing in the one right order.
+import { EventEmitter } from 'node:events';
+import { cancelledBy } from '../wire/errors';
+import { createPortMapper, type ForkFn, type PortMapper } from '../nat/port-mapper';
+import type { PortMappingStatus } from '../nat/port-mapping-status';
+import { openHostRoom, type OpenHostRoom, type OpenHostRoomOptions } from './open-host-room';
+
+export interface StartHostingOptions extends OpenHostRoomOptions {
+  /** Ask the router to let friends in (UPnP IGD, PCP, NAT-PMP, IPv6 pinholes). */
+  portForwarding: boolean;
+  /** How the router helper process is started (the app: utilityProcess); child_process.fork when absent. */
+  fork?: ForkFn | undefined;
+}
+
+type HostedSessionEvents = {
+  /** The router's answer changed; the invite has not been updated yet when this fires. */
+  'port-mapping': [status: PortMappingStatus];
+};
+
+/**
+ * A room being hosted. Whoever starts it subscribes to the room, the invite and `port-mapping`,
+ * shows the room (and its `warnings`), then calls startPortMapping(), so the first answer of the
+ * router comes after the room is shown. close() closes the room, then removes the port mapping.
+ */
+export class HostedSession extends EventEmitter<HostedSessionEvents> {
+  readonly host: OpenHostRoom['host'];
+  readonly identity: OpenHostRoom['identity'];
+  readonly invite: OpenHostRoom['invite'];
+  /** Things the person should know that did not stop the room (a damaged file set aside, …). */
+  readonly warnings: OpenHostRoom['warnings'];
+  private readonly mapper: PortMapper | undefined;
+  private closing: Promise<void> | undefined;
+
+  constructor(opened: OpenHostRoom, mapper: PortMapper | undefined) {
+    super();
+    ({ host: this.host, identity: this.identity, invite: this.invite, warnings: this.warnings } = opened);
+    this.mapper = mapper;
+    // Reported first, then the invite changes: the window and the CLI show the status before the new invite.
+    mapper?.on('status', (status: PortMappingStatus) => {
+      this.emit('port-mapping', status);
+      this.invite.mappingChanged(status);
+    });
+  }
+
+  /** The router's state; undefined when port forwarding is off. */
+  get portMapping(): PortMappingStatus | undefined {
+    return this.mapper?.status;
+  }
+
+  /** Starts asking the router (nothing when forwarding is off); statuses follow as `port-mapping`. */
+  startPortMapping(): void {
+    if (this.closing) return;
+    void this.mapper?.start();
+  }
+
+  /**
+   * Closes the room for everyone with close frames, then removes the port mapping (within the
+   * mapper's one-second stop deadline). The room closes first so that guests on the internet still
+   * get their close frame through the router. The mapping goes even if the room's close failed;
+   * the first failure is what this rejects with. Safe to call more than once.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      const failures: unknown[] = [];
+      await this.host.close().catch((err: unknown) => void failures.push(err));
+      await this.mapper?.stop().catch((err: unknown) => void failures.push(err));
+      if (failures.length > 0) throw failures[0];
+    })();
+    return this.closing;
+  }
+}
+
+/**
+ * Opens a room as host (see openHostRoom) and prepares its port mapping. `signal` gives it up while
+ * it starts: whatever was opened is closed again and this rejects with a 'cancelled' PortholeError.
+ */
+export async function startHosting(options: StartHostingOptions): Promise<HostedSession> {
+  const { portForwarding, fork, ...roomOptions } = options;
+  const opened = await openHostRoom(roomOptions);
+  const { signal } = options;
+  if (signal?.aborted) {
+    await opened.host.close();
+    throw cancelledBy(signal, 'Hosting was cancelled.');
+  }
+  const mapper = portForwarding
+    ? createPortMapper({
+        internalPort: opened.host.port,
+        owner: opened.identity.fingerprint,
+        ...(fork ? { fork } : {}),
+      })
+    : undefined;
+  return new HostedSession(opened, mapper);
+}
