@@ -1,6 +1,6 @@
 // The relay's protocol mode: a TLS connection (≥ 1.2) that presents exactly one client
 // certificate (the relay names us by its SHA-256) and pins the relay by the id in its URI before
-// a single message is written. Also the message loop shared by control and session connections.
+// a single message is written. Also the message loop of control connections.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { isIP, type Socket } from 'node:net';
 import { connect, type TLSSocket } from 'node:tls';
@@ -113,14 +113,12 @@ export interface MessageLoop {
 }
 
 /**
- * Reads relay messages from `socket`, handing each to `onMessage`. When `onMessage` returns
- * true the loop stops at once: the socket is paused and the bytes after that message are put
- * back (`unshift`), so whoever takes the socket next reads them first. Bytes that are not the
- * relay protocol go to `onBroken` once, with the reason; so does the socket ending.
+ * Reads relay messages from `socket`, handing each to `onMessage` until stopped. Bytes that are
+ * not the relay protocol go to `onBroken` once, with the reason; so does the socket ending.
  */
 export function readRelayMessages(
   socket: Socket,
-  onMessage: (message: RelayMessage) => boolean,
+  onMessage: (message: RelayMessage) => void,
   onBroken: (why: string) => void,
 ): MessageLoop {
   const reader = new RelayMessageReader();
@@ -145,13 +143,7 @@ export function readRelayMessages(
         onBroken(`it sent something that is not the relay protocol: ${result.error}`);
         return;
       }
-      if (onMessage(result.message) === true) {
-        stop();
-        socket.pause();
-        const rest = reader.rest();
-        if (rest.length > 0) socket.unshift(rest);
-        return;
-      }
+      onMessage(result.message);
     }
   };
   socket.on('data', onData);

@@ -95,11 +95,10 @@ async function askForSession(
         control,
         (message) => {
           const answer = answerOf(message, uri, hostId, control);
-          if (answer === undefined) return false;
+          if (answer === undefined) return;
           finish();
           if (answer instanceof PortholeError) reject(answer);
           else resolve(answer);
-          return false;
         },
         (why) => {
           finish();

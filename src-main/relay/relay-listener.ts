@@ -139,18 +139,21 @@ export class RelayListener extends EventEmitter<RelayListenerEvents> {
       this.timers.delete(deadline);
       deadline = this.after(silence, () => drop(relayUnreachable(this.uri, 'it went silent')));
     };
+    let dropped = false;
     const drop = (err: PortholeError) => {
-      if (this.control !== socket) return;
-      this.control = undefined;
+      if (dropped) return;
+      dropped = true;
       loop.stop();
       clearTimeout(deadline);
       this.timers.delete(deadline);
       if (keepalive !== undefined) clearInterval(keepalive);
       socket.destroy();
+      if (this.control !== socket) return; // close() let it go
+      this.control = undefined;
       if (joined && Date.now() - this.joinedAt >= STABLE_MS) this.failures = 0;
       this.retry(err);
     };
-    const onMessage = (message: RelayMessage): boolean => {
+    const onMessage = (message: RelayMessage): void => {
       switch (message.type) {
         case 'ping':
           socket.write(encodeRelayMessage({ type: 'pong' }));
@@ -183,7 +186,6 @@ export class RelayListener extends EventEmitter<RelayListenerEvents> {
         default:
           break;
       }
-      return false;
     };
     socket.on('data', heard);
     socket.on('error', (err: NodeJS.ErrnoException) => drop(relayUnreachable(this.uri, err.code ?? err.message)));

@@ -193,7 +193,7 @@ export type ReadResult =
  * Cuts a byte stream into messages. Feed chunks with `push`, take messages with `next` until it
  * says `need-more`. It never throws and never holds more than one partial message (≤ 1036 bytes)
  * beyond the chunk just pushed; a bad magic, type, length or payload is a sticky `error`.
- * `rest()` hands back the bytes after the last message taken (a relayed session's first bytes).
+ * `rest()` hands back the bytes after the last message taken.
  */
 export class RelayMessageReader {
   private buffered: Buffer = Buffer.alloc(0);

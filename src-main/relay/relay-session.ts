@@ -1,11 +1,12 @@
 // The relay's session mode: a plain TCP connection to the address an invitation names, a
-// JoinSessionRequest with the invitation's one-time key, and the relay's Response. After a
-// success (28 bytes) every byte is the other side's: the socket is handed on paused, with any
-// bytes that came in the same read put back in front.
+// JoinSessionRequest with the invitation's one-time key, and the relay's Response. Every other
+// byte is the other side's (some may come before the Response: see session-start.ts): the socket
+// is handed on paused, with those bytes put back in front (`unshift`).
 import { connect, isIP, type Socket } from 'node:net';
 import { cancelledBy, PortholeError } from '../wire/errors';
-import { describeSocketError, readRelayMessages, relayUnreachable } from './relay-control';
-import { encodeRelayMessage, RESPONSE_CODES, type RelayMessage } from './relay-messages';
+import { describeSocketError, relayUnreachable } from './relay-control';
+import { readSessionStart } from './session-start';
+import { encodeRelayMessage, type RelayMessage } from './relay-messages';
 import type { RelayUri } from './relay-uri';
 
 type Invitation = Extract<RelayMessage, { type: 'session-invitation' }>;
@@ -47,6 +48,16 @@ export interface SessionJoin {
   signal?: AbortSignal;
 }
 
+function refusal(message: RelayMessage, target: { host: string; port: number }): PortholeError {
+  if (message.type === 'response') {
+    return new RelayRefusedError(`The relay refused to join the session (${message.code}: ${message.message}).`, message.code);
+  }
+  if (message.type === 'relay-full') {
+    return new PortholeError('relay-full', 'The relay is full and took no new session. Try again later, or use another relay.');
+  }
+  return relayUnreachable(target, `it answered the session join with ${message.type}`);
+}
+
 /**
  * Joins the session of `invitation`. Resolves with the raw TCP socket, paused, right after the
  * relay's success Response. Rejects with a RelayRefusedError for any other Response ("already
@@ -67,7 +78,7 @@ export function joinRelaySession(join: SessionJoin): Promise<Socket> {
       signal?.removeEventListener('abort', onAbort);
       socket.removeListener('error', onError);
       socket.removeListener('close', onClose);
-      loop.stop();
+      socket.removeListener('data', onData);
     };
     const fail = (err: PortholeError) => {
       if (settled) return;
@@ -84,24 +95,27 @@ export function joinRelaySession(join: SessionJoin): Promise<Socket> {
     socket.on('error', onError);
     socket.on('close', onClose);
     socket.once('connect', () => socket.write(encodeRelayMessage({ type: 'join-session-request', key: invitation.key })));
-    const loop = readRelayMessages(
-      socket,
-      (message) => {
-        if (message.type === 'response' && message.code === RESPONSE_CODES.success) {
+    let received = Buffer.alloc(0);
+    const onData = (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk]);
+      const start = readSessionStart(received);
+      switch (start.kind) {
+        case 'need-more':
+          return;
+        case 'joined':
           settle();
+          socket.pause();
+          if (start.peerBytes.length > 0) socket.unshift(start.peerBytes);
           resolve(socket);
-          return true;
-        }
-        if (message.type === 'response') {
-          fail(new RelayRefusedError(`The relay refused to join the session (${message.code}: ${message.message}).`, message.code));
-        } else if (message.type === 'relay-full') {
-          fail(new PortholeError('relay-full', 'The relay is full and took no new session. Try again later, or use another relay.'));
-        } else {
-          fail(relayUnreachable(target, `it answered the session join with ${message.type}`));
-        }
-        return false;
-      },
-      (why) => fail(relayUnreachable(target, why)),
-    );
+          return;
+        case 'answered':
+          fail(refusal(start.message, target));
+          return;
+        case 'error':
+          fail(relayUnreachable(target, `it sent something that is not the relay protocol: ${start.error}`));
+          return;
+      }
+    };
+    socket.on('data', onData);
   });
 }
