@@ -4,15 +4,17 @@
 // load it. Values the renderer needs at run time live beside it, in domain-values.ts.
 import type { AppError } from '../src-main/wire/errors';
 import type { RoomInvite } from '../src-main/session/room-invite';
-import type { Member, RoomEvent } from '../src-main/wire/protocol';
-import type { SendFailure, SessionStatus } from '../src-main/room/session-events';
+import type { Member } from '../src-main/wire/protocol';
+import type { SessionStatus } from '../src-main/room/session-events';
+import type { RoomEvent, SendFailure } from '../src-main/session/room-session';
 import type { PortMappingStatus } from '../src-main/nat/port-mapping-status';
 import type { TransferView } from '../src-main/features/files/transfer-events';
 
 export type { AppError, ErrorCode } from '../src-main/wire/errors';
 export type { RoomInvite, InviteEntry, InviteAddressKind } from '../src-main/session/room-invite';
-export type { Member, RoomEvent, ChatEvent } from '../src-main/wire/protocol';
-export type { SessionStatus, SendFailure } from '../src-main/room/session-events';
+export type { Member } from '../src-main/wire/protocol';
+export type { RoomEvent, ChatEvent, SendFailure } from '../src-main/session/room-session';
+export type { SessionStatus } from '../src-main/room/session-events';
 export type { PortMappingStatus, PortMappingCode, MappingMethod, Ipv6Opening } from '../src-main/nat/port-mapping-status';
 export type {
   TransferView,
@@ -66,10 +68,18 @@ export interface RoomView {
   transfers: TransferView[];
 }
 
+/** A host or join on its way to a room. */
+export type RoomOpening = 'joining' | 'hosting';
+
 export interface AppSnapshot {
   settings: SettingsView;
   /** The room in progress, or null on the start screen. */
   room: RoomView | null;
+  /**
+   * A host or join on its way (room is null then), so a window reloaded meanwhile shows it; it
+   * ends with `room:opened` or `room:open-failed`. Absent when none is.
+   */
+  opening?: RoomOpening;
   /** The login name, suggested when no display name is saved yet. */
   suggestedName: string;
 }
@@ -124,12 +134,15 @@ export const CALLS = {
   /** Opens the system folder picker; the settings unchanged when the person cancels. */
   'settings:choose-download-folder': call<() => SettingsView>()('chooseDownloadFolder', 0),
   'settings:reset-download-folder': call<() => SettingsView>()('resetDownloadFolder', 0),
+  /** Hosting and joining answer the view they also push first as `room:opened`, which the window draws from. */
   'room:host': call<(request: HostRequest) => RoomView>()('host', 1),
   'room:join': call<(request: JoinRequest) => RoomView>()('join', 1),
   /** Leaves the room (a guest) or stops hosting (closes the room for everyone). */
   'room:leave': call<() => null>()('leave', 0),
   /** Sends a chat message; answers its client message id. */
   'chat:send': call<(text: string) => { id: string }>()('sendChat', 1),
+  /** Says whether the person is typing (true while typing, false once sent or cleared); shown to the others. */
+  'typing:set': call<(active: boolean) => null>()('setTyping', 1),
   /**
    * Offers files that are on disk, by path. Made by the preload's offerFiles only, with paths it
    * got from the dropped File objects themselves; the renderer never names a path.
@@ -162,6 +175,14 @@ export interface EventSpec<Payload> {
 
 /** Every event pushed main → renderer, declared once, with its payload. */
 export const EVENTS = {
+  /**
+   * A host or join became the window's room: its whole view, pushed before any other event of
+   * that room, so the window opens the room from here (not from the call's answer) and misses
+   * nothing pushed after it.
+   */
+  'room:opened': event<RoomView>(),
+  /** A host or join gave up (refused, failed or cancelled) with no room; its call answers the same error. */
+  'room:open-failed': event<{ error: AppError }>(),
   'room:status': event<SessionStatus>(),
   'room:event': event<{ event: RoomEvent; replayed: boolean }>(),
   'room:members': event<Member[]>(),
@@ -173,6 +194,8 @@ export const EVENTS = {
   /** The room is over (left, stopped, or ended by the host); the window returns to the start. */
   'room:ended': event<{ error?: AppError }>(),
   'chat:send-failed': event<SendFailure>(),
+  /** Who else is typing right now; empty when nobody is. */
+  'room:typing': event<Member[]>(),
   /** A new incoming offer (also sent as a transfer:update). */
   'transfer:offer': event<TransferView>(),
   'transfer:update': event<TransferView>(),

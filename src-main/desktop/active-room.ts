@@ -1,11 +1,9 @@
 // The room the window is in: forwards the session's events to the window, keeps what a reload
 // needs to redraw it, and closes in the right order.
 import type { RoomView } from '../../src-preload/contract';
-import type { PortMapper } from '../nat/port-mapper';
-import type { PortMappingStatus } from '../nat/port-mapping-status';
-import type { HostInvite } from '../session/room-invite';
-import type { RoomEvent } from '../wire/protocol';
-import type { RoomSession, SessionEvents, SessionStatus } from '../room/session-events';
+import type { HostedSession } from '../session/hosted-session';
+import type { SessionStatus } from '../room/session-events';
+import type { RoomEvent, RoomSession, SessionEvents } from '../session/room-session';
 import type { EventEmitter } from 'node:events';
 import { logSessionStatus } from '../log/session-status-log';
 import type { EventSink } from './desktop-platform';
@@ -19,10 +17,8 @@ export interface ActiveRoomOptions {
   role: 'host' | 'guest';
   session: Session;
   sink: EventSink;
-  /** Host: the invite, which the mapper's answers update. */
-  invite?: HostInvite;
-  /** Host with port forwarding on: the port mapper, already subscribed to nothing. */
-  mapper?: PortMapper | undefined;
+  /** Host: the hosted session (its invite, the router's answers, and the ordered close); its mapping not started yet. */
+  hosting?: HostedSession | undefined;
   /** Called once when the room is over, whoever ended it. */
   onEnded: (room: ActiveRoom) => void;
 }
@@ -34,7 +30,7 @@ export class ActiveRoom {
   private status: SessionStatus = { state: 'connected' };
   private ended = false;
   private closing: Promise<void> | undefined;
-  /** Events are kept from the start but pushed only once the window has the room's view. */
+  /** Events are kept from the start but pushed only after `room:opened` has carried the room's view. */
   private live = false;
 
   constructor(private readonly options: ActiveRoomOptions) {
@@ -52,6 +48,7 @@ export class ActiveRoom {
     session.on('members', (members) => sink('room:members', members));
     session.on('warning', (error) => sink('room:warning', error));
     session.on('send-failed', (failure) => sink('chat:send-failed', failure));
+    session.sides.typing.on('typing', (members) => sink('room:typing', members));
     logSessionStatus(session, options.role);
     session.on('status', (status) => {
       this.status = status;
@@ -60,20 +57,22 @@ export class ActiveRoom {
     });
     session.transfers.on('offer', (view) => sink('transfer:offer', view));
     session.transfers.on('update', (view) => sink('transfer:update', view));
-    options.invite?.on('changed', (invite) => sink('room:invite', invite));
-    options.mapper?.on('status', (status: PortMappingStatus) => {
-      sink('room:port-mapping', status);
-      options.invite?.mappingChanged(status);
-    });
+    // The session reports the router's status, then updates the invite: pushed in that order.
+    options.hosting?.on('port-mapping', (status) => sink('room:port-mapping', status));
+    options.hosting?.invite.on('changed', (invite) => sink('room:invite', invite));
   }
 
   /**
-   * Starts pushing events to the window and returns the view they continue from. A guest's
-   * room is made before it connects, so the history replayed while joining is in the view.
+   * Pushes `room:opened` with the room's view, then every later event, on the one ordered channel:
+   * the window draws the room from that event, so nothing pushed after it (a start-up warning,
+   * the first port-mapping status) can be lost. Returns the same view. A guest's room is made
+   * before it connects, so the history replayed while joining is in the view.
    */
   goLive(): RoomView {
+    const view = this.view();
+    this.options.sink('room:opened', view);
     this.live = true;
-    return this.view();
+    return view;
   }
 
   /** Everything the window needs to draw this room from scratch. */
@@ -83,8 +82,8 @@ export class ActiveRoom {
       me: this.session.me,
       members: this.session.members(),
       status: this.status,
-      ...(this.options.invite ? { invite: this.options.invite.current } : {}),
-      ...(this.options.mapper ? { portMapping: this.options.mapper.status } : {}),
+      ...(this.options.hosting ? { invite: this.options.hosting.invite.current } : {}),
+      ...(this.options.hosting?.portMapping ? { portMapping: this.options.hosting.portMapping } : {}),
       events: [...this.events],
       transfers: this.session.transfers.list(),
     };
@@ -92,13 +91,11 @@ export class ActiveRoom {
 
   /**
    * Leaves (a guest) or closes the room for everyone (the host), with close frames; then the
-   * router mapping goes. The room closes first so that guests on the internet still get their
-   * close frame through the router.
+   * router mapping goes (the hosted session's ordered close).
    */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      await this.session.close();
-      await this.options.mapper?.stop();
+      await (this.options.hosting ? this.options.hosting.close() : this.session.close());
       this.end({ state: 'closed' });
     })();
     return this.closing;

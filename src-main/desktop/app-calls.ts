@@ -8,11 +8,12 @@ import { suggestedName, type SettingsService } from './settings-service';
 
 export function appCalls({ settings, rooms, platform }: { settings: SettingsService; rooms: RoomSlot; platform: DesktopPlatform }) {
   return {
-    'app:snapshot': async (): Promise<AppSnapshot> => ({
-      settings: await settings.view(),
-      room: rooms.view(),
-      suggestedName: suggestedName(),
-    }),
+    'app:snapshot': async (): Promise<AppSnapshot> => {
+      const view = await settings.view();
+      // Read together, in one turn: the room, or the host or join on its way to one.
+      const opening = rooms.opening();
+      return { settings: view, room: rooms.view(), ...(opening ? { opening } : {}), suggestedName: suggestedName() };
+    },
     'clipboard:write': async (text) => {
       platform.copyText(text);
       return null;

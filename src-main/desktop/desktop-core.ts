@@ -44,6 +44,7 @@ export function createDesktopCore(options: DesktopCoreOptions): DesktopCore {
         if (isFinalState(view.state)) void staging.remove(view.id);
       }),
     ended: () => void staging.clear(),
+    openFailed: (error) => sink('room:open-failed', { error }),
   });
 
   // One module per feature; a call missing from all of them does not compile.

@@ -1,9 +1,8 @@
 // The room calls: host a room (with port forwarding when the settings ask for it), join one by
 // its invite, and leave or stop hosting.
-import { createPortMapper } from '../nat/port-mapper';
 import { cancelledBy } from '../wire/errors';
-import { RoomClient } from '../room/room-client';
-import { openHostRoom } from '../session/open-host-room';
+import { RoomClient } from '../session/room-client';
+import { startHosting } from '../session/hosted-session';
 import { ActiveRoom } from './active-room';
 import type { CallHandlers, DesktopPlatform, EventSink } from './desktop-platform';
 import type { RoomSlot } from './room-slot';
@@ -24,31 +23,23 @@ export function roomCalls({ configDir, platform, sink, settings, rooms, listenHo
     // Each way into a room gets the slot's AbortSignal: leaving or quitting meanwhile aborts it, and
     // it closes what it opened instead of adopting it (checked last thing before adopt()).
     'room:host': async ({ name }) =>
-      rooms.opened(async (signal) => {
+      rooms.opened('hosting', async (signal) => {
         const { upnp, publicAddress } = await settings.load();
-        const opened = await openHostRoom({
+        const hosting = await startHosting({
           configDir,
           name,
           ...(publicAddress ? { publicAddresses: [publicAddress] } : {}),
           remember: (used) => settings.remember(used),
           ...(listenHost ? { listenHost } : {}),
           signal,
+          portForwarding: upnp,
+          fork: platform.forkUpnp,
         });
-        if (signal.aborted) {
-          await opened.host.close();
-          throw cancelledBy(signal, 'Hosting was cancelled.');
-        }
-        const mapper = upnp
-          ? createPortMapper({
-              internalPort: opened.host.port,
-              owner: opened.identity.fingerprint,
-              ...(platform.forkUpnp ? { fork: platform.forkUpnp } : {}),
-            })
-          : undefined;
-        const active = new ActiveRoom({ role: 'host', session: opened.host, sink, invite: opened.invite, mapper, onEnded: rooms.ended });
+        const active = new ActiveRoom({ role: 'host', session: hosting.host, sink, hosting, onEnded: rooms.ended });
+        // room:opened goes first; the warnings and the router's first answer follow it on the same channel.
         const view = rooms.adopt(active);
-        for (const warning of opened.warnings) sink('room:warning', warning);
-        void mapper?.start();
+        for (const warning of hosting.warnings) sink('room:warning', warning);
+        hosting.startPortMapping();
         return view;
       }),
 
@@ -56,7 +47,7 @@ export function roomCalls({ configDir, platform, sink, settings, rooms, listenHo
       rooms.ensureIdle();
       // No room-wide download folder: accept() passes the one chosen in settings at that moment.
       const client = RoomClient.create(invite, { name });
-      return rooms.opened(async (signal) => {
+      return rooms.opened('joining', async (signal) => {
         // Listening before connect() keeps the history the host replays while we join.
         const active = new ActiveRoom({ role: 'guest', session: client, sink, onEnded: rooms.ended });
         try {

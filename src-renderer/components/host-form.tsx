@@ -1,5 +1,5 @@
 import type { FormEvent } from 'react';
-import { useActions } from '../state/store';
+import { useActions, useAppState } from '../state/store';
 import { BusyLabel } from './busy-label';
 import { ErrorSentence } from './error-sentence';
 import { useDefaultName } from './use-default-name';
@@ -8,8 +8,12 @@ import { usePendingCall } from './use-pending-call';
 /** One click hosts a room under the name shown. */
 export function HostForm() {
   const { host } = useActions();
+  const { opening } = useAppState();
   const [name, setName] = useDefaultName();
-  const { busy, error, run } = usePendingCall();
+  const pending = usePendingCall();
+  const { error, run } = pending;
+  // A host this window started before a reload is still on its way: shown busy until the room opens.
+  const busy = pending.busy || opening === 'hosting';
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { useActions } from '../state/store';
+import { useActions, useAppState } from '../state/store';
 import { BusyLabel } from './busy-label';
 import { ErrorSentence } from './error-sentence';
 import { useDefaultName } from './use-default-name';
@@ -8,9 +8,13 @@ import { usePendingCall } from './use-pending-call';
 /** Joins the room an invite points to. */
 export function JoinForm() {
   const { join } = useActions();
+  const { opening } = useAppState();
   const [invite, setInvite] = useState('');
   const [name, setName] = useDefaultName();
-  const { busy, error, setError, run } = usePendingCall();
+  const pending = usePendingCall();
+  const { error, setError, run } = pending;
+  // A join this window started before a reload is still on its way: shown busy until the room opens.
+  const busy = pending.busy || opening === 'joining';
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();

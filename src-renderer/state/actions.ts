@@ -29,18 +29,13 @@ export function createActions(api: PortholeApi, dispatch: (action: Action) => vo
       dispatch(result.ok ? { type: 'snapshot-loaded', snapshot: result.data } : { type: 'snapshot-failed', error: result.error });
       return result;
     },
-    /** Hosts a room under this name. */
-    async host(name: string) {
-      const result = await settle(() => api.host({ name }));
-      if (result.ok) dispatch({ type: 'room-opened', room: result.data });
-      return result;
-    },
-    /** Joins the room an invite points to. */
-    async join(invite: string, name: string) {
-      const result = await settle(() => api.join({ invite, name }));
-      if (result.ok) dispatch({ type: 'room-opened', room: result.data });
-      return result;
-    },
+    /**
+     * Hosts a room under this name. The room opens with the `room:opened` event, which comes
+     * before every later event of the room; the answer only tells the form how it went.
+     */
+    host: (name: string) => settle(() => api.host({ name })),
+    /** Joins the room an invite points to; the room opens with `room:opened`, as for host(). */
+    join: (invite: string, name: string) => settle(() => api.join({ invite, name })),
     /** Leaves the room, or closes it for everyone when hosting. */
     async leave() {
       const result = await settle(() => api.leave());

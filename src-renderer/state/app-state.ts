@@ -6,6 +6,7 @@ import type {
   PortMappingStatus,
   RoomEvent,
   RoomInvite,
+  RoomOpening,
   RoomView,
   SessionStatus,
   SettingsView,
@@ -28,6 +29,16 @@ export interface AppState {
   settings: SettingsView | null;
   suggestedName: string;
   room: RoomState | null;
+  /**
+   * A host or join the window found on its way when it loaded (it was reloaded meanwhile), so no
+   * form of its own waits for the answer: the start screen shows it busy until the room opens.
+   */
+  opening: RoomOpening | null;
+  /**
+   * A room opened, ended or failed to open while the first snapshot was on its way: that event is
+   * newer than what the snapshot says about the room, so the snapshot does not undo it.
+   */
+  roomHeardEarly: boolean;
   /** Why the last room ended, shown on the start screen. */
   endedMessage: string | null;
   notices: Notice[];
@@ -41,6 +52,8 @@ export const initialState: AppState = {
   settings: null,
   suggestedName: '',
   room: null,
+  opening: null,
+  roomHeardEarly: false,
   endedMessage: null,
   notices: [],
   nextNoticeId: 1,
@@ -50,6 +63,7 @@ export type Action =
   | { type: 'snapshot-loaded'; snapshot: AppSnapshot }
   | { type: 'snapshot-failed'; error: AppError }
   | { type: 'room-opened'; room: RoomView }
+  | { type: 'room-open-failed'; error: AppError }
   | { type: 'room-ended'; error?: AppError }
   | { type: 'status-changed'; status: SessionStatus }
   | { type: 'events-received'; events: RoomEvent[] }

@@ -37,6 +37,8 @@ export function connectBridge(api: PortholeApi, dispatch: (action: BatchAction) 
   };
 
   const unsubscribes = [
+    api.on('room:opened', (room) => enqueue({ type: 'room-opened', room })),
+    api.on('room:open-failed', ({ error }) => enqueue({ type: 'room-open-failed', error })),
     api.on('room:status', (status) => enqueue({ type: 'status-changed', status })),
     api.on('room:event', ({ event, replayed }) => {
       options.notifier.roomEvent(event, replayed, options.me());

@@ -1,6 +1,7 @@
-// The one pure function that changes the window's state. Room-scoped events that arrive with
-// no room open belong to a room the window no longer (or not yet) shows, so they are dropped:
-// the RoomView that opens a room already holds everything up to that moment.
+// The one pure function that changes the window's state. A room opens with the `room:opened`
+// event, pushed before any other event of that room on the same channel. Room-scoped events that
+// arrive with no room open belong to a room the window no longer shows, so they are dropped: the
+// RoomView that opens a room already holds everything up to that moment.
 import { appendEvents } from './chat-log';
 import { upsertTransfer } from './transfer-list';
 import type { Action, AppState, BatchAction, RoomState } from './app-state';
@@ -17,17 +18,25 @@ export function reducer(state: AppState, action: Action | BatchAction): AppState
 function apply(state: AppState, action: Action): AppState {
   switch (action.type) {
     case 'snapshot-loaded': {
-      const { settings, room, suggestedName } = action.snapshot;
-      return { ...state, phase: 'ready', loadError: null, settings, suggestedName, room: room && openRoom(room) };
+      const { settings, room, opening, suggestedName } = action.snapshot;
+      const ready = { ...state, phase: 'ready' as const, loadError: null, settings, suggestedName, roomHeardEarly: false };
+      if (state.roomHeardEarly) return ready;
+      return { ...ready, room: room && openRoom(room), opening: room ? null : (opening ?? null) };
     }
     case 'snapshot-failed':
       return { ...state, phase: 'failed', loadError: action.error.message };
     case 'room-opened':
-      return { ...state, room: openRoom(action.room), endedMessage: null, notices: [] };
+      return { ...heard(state), room: openRoom(action.room), opening: null, endedMessage: null, notices: [] };
+    case 'room-open-failed': {
+      // The form that asked shows the sentence itself; a window reloaded meanwhile has no such form.
+      if (state.opening === null) return heard(state);
+      const said = action.error.code === 'cancelled' ? state.endedMessage : action.error.message;
+      return { ...heard(state), opening: null, endedMessage: said };
+    }
     case 'room-ended':
       // With no room open there is nothing to end: a failed join already shows its own sentence.
-      if (state.room === null) return state;
-      return { ...state, room: null, notices: [], endedMessage: action.error?.message ?? null };
+      if (state.room === null) return heard(state);
+      return { ...heard(state), room: null, notices: [], endedMessage: action.error?.message ?? null };
     case 'status-changed':
       return withRoom(state, (room) => ({ ...room, status: action.status }));
     case 'events-received':
@@ -54,6 +63,11 @@ function apply(state: AppState, action: Action): AppState {
     case 'ended-message-dismissed':
       return { ...state, endedMessage: null };
   }
+}
+
+/** Notes a room's opening or ending heard before the first snapshot (see AppState.roomHeardEarly). */
+function heard(state: AppState): AppState {
+  return state.phase === 'ready' || state.roomHeardEarly ? state : { ...state, roomHeardEarly: true };
 }
 
 /** A RoomView as the window keeps it: the history bounded and without repeats. */

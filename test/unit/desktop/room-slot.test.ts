@@ -26,7 +26,11 @@ const code = (expected: string) => (err: unknown) => err instanceof PortholeErro
 
 function slot() {
   const hooks: string[] = [];
-  const rooms = new RoomSlot({ adopted: () => void hooks.push('adopted'), ended: () => void hooks.push('ended') });
+  const rooms = new RoomSlot({
+    adopted: () => void hooks.push('adopted'),
+    ended: () => void hooks.push('ended'),
+    openFailed: (error) => void hooks.push(`open-failed ${error.code}`),
+  });
   return { rooms, hooks };
 }
 
@@ -42,6 +46,7 @@ test('a second host or join is refused while one is on its way, and leave() canc
   let seen: AbortSignal | undefined;
   let unwound = false;
   const opening = rooms.opened(
+    'joining',
     (signal) =>
       new Promise<string>((_, reject) => {
         seen = signal;
@@ -55,7 +60,7 @@ test('a second host or join is refused while one is on its way, and leave() canc
   );
   assert.throws(() => rooms.ensureIdle(), code('busy'));
   await assert.rejects(
-    rooms.opened(async () => 'second'),
+    rooms.opened('hosting', async () => 'second'),
     code('busy'),
   );
   await rooms.leave();
@@ -81,4 +86,32 @@ test('an adopted room goes live after the hook, and only its own ending empties 
   rooms.ended(first.room);
   assert.deepEqual(hooks, ['adopted', 'ended', 'ended']);
   assert.equal(rooms.view(), null);
+});
+
+test('the way on its way is reported for a reload, and one that gives up without a room is told once', async () => {
+  const { rooms, hooks } = slot();
+  assert.equal(rooms.opening(), null);
+  let release!: () => void;
+  const hosting = rooms.opened('hosting', () => new Promise<void>((resolve) => (release = resolve)));
+  assert.equal(rooms.opening(), 'hosting');
+  release();
+  await hosting;
+  assert.equal(rooms.opening(), null);
+  assert.deepEqual(hooks, [], 'a way that worked reports no failure');
+
+  const failing = rooms.opened('joining', async () => {
+    assert.equal(rooms.opening(), 'joining');
+    throw new PortholeError('name-taken', 'Someone in the room already uses that name.');
+  });
+  await assert.rejects(failing, code('name-taken'));
+  assert.equal(rooms.opening(), null);
+  assert.deepEqual(hooks, ['open-failed name-taken']);
+
+  // Refused as busy while a room is there: no way started, so nothing is reported.
+  rooms.adopt(fakeRoom('in').room);
+  await assert.rejects(
+    rooms.opened('joining', async () => 'second'),
+    code('busy'),
+  );
+  assert.deepEqual(hooks, ['open-failed name-taken', 'adopted']);
 });

@@ -13,11 +13,14 @@ function setup(api: Partial<PortholeApi>) {
   return { actions, dispatched };
 }
 
-test('joining opens the room it answered; a refusal only hands back the sentence', async () => {
+test('joining hands back the answer; the room opens with the room:opened event, not here; a refusal only hands back the sentence', async () => {
   const room = roomView();
   const joined = setup({ join: () => ok(room) });
   assert.ok((await joined.actions.join('porthole://x', 'Bo')).ok);
-  assert.deepEqual(joined.dispatched, [{ type: 'room-opened', room }]);
+  assert.deepEqual(joined.dispatched, [], 'room:opened (ordered before every later event) opens it');
+  const hosted = setup({ host: () => ok(roomView({ role: 'host' })) });
+  assert.ok((await hosted.actions.host('Ana')).ok);
+  assert.deepEqual(hosted.dispatched, []);
 
   const refused = setup({
     join: async () => ({ ok: false, error: { code: 'name-taken', message: 'Someone in the room already uses that name.' } }),
