@@ -38,7 +38,7 @@ for (const entry of ['src-preload/domain-values.ts', 'src-preload/contract.ts'])
 }
 
 test('the check sees zod where it is', async () => {
-  const { modules } = await bundled('src-main/room/protocol.ts');
+  const { modules } = await bundled('src-main/wire/protocol.ts');
   assert.ok(modules.some((id) => id.includes('node_modules/zod')));
 });
 

@@ -71,7 +71,7 @@ test('client messages: exact shapes only', () => {
     { type: 'welcome' },
   ];
   for (const m of bad) assert.equal(clientMessageSchema.safeParse(m).success, false, JSON.stringify(m).slice(0, 60));
-  assert.deepEqual([...CLIENT_MESSAGE_TYPES].sort(), ['chat', 'hello', ...TRANSFER_CLIENT_TYPES].sort());
+  assert.deepEqual([...CLIENT_MESSAGE_TYPES].sort(), ['chat', 'hello', 'typing', ...TRANSFER_CLIENT_TYPES].sort());
 });
 
 test('host messages: a welcome and room events parse; members must be well formed', () => {
@@ -98,7 +98,7 @@ test('host messages: a welcome and room events parse; members must be well forme
   assert.equal(hostMessageSchema.safeParse({ type: 'left', seq: 2, ts: 1, member, reason: 'exploded' }).success, false);
   assert.equal(hostMessageSchema.safeParse({ type: 'joined', seq: 2, ts: 1, member: { ...member, id: 'bad id!' } }).success, false);
   assert.equal(hostMessageSchema.safeParse({ type: 'error', code: 'rate-limited', message: 'slow down' }).success, true);
-  assert.deepEqual([...HOST_MESSAGE_TYPES].sort(), ['chat', 'error', 'joined', 'left', 'welcome', ...TRANSFER_HOST_TYPES].sort());
+  assert.deepEqual([...HOST_MESSAGE_TYPES].sort(), ['chat', 'error', 'joined', 'left', 'typing', 'welcome', ...TRANSFER_HOST_TYPES].sort());
 });
 
 test('close codes: distinct, in range, and only the right ones stop reconnecting', () => {
