@@ -75,6 +75,11 @@ export class JoinedRoom<M extends RoomEvents<NumberedEvent> & Record<keyof M, un
     this.features = sharedFeatures(this.messages.names, undefined);
   }
 
+  /** A guest's room with these features (session/room-client.ts makes one with this build's); call connect() next. */
+  static with(invite: Invite | string, options: JoinedRoomOptions, features: readonly Feature[]): JoinedRoom {
+    return new JoinedRoom(invite, options, features);
+  }
+
   /**
    * The first connection; history arrives as replayed room events before this resolves. `signal`
    * (or close()) gives up at any stage: it rejects at once with a 'cancelled' PortholeError and

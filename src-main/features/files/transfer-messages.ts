@@ -123,8 +123,3 @@ export const TRANSFER_HOST_TYPES = [
   'file-cancelled',
 ] as const;
 export type TransferHostMessage = z.infer<(typeof TRANSFER_HOST_SCHEMAS)[number]>;
-
-/** Type guard used by the room layer to route a decoded message to the transfer layer. */
-export function isTransferMessage<T extends { type: string }>(message: T): message is Extract<T, { type: `file-${string}` }> {
-  return message.type.startsWith('file-');
-}
