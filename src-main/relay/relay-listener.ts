@@ -8,8 +8,8 @@
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { type LogFields, type Logger, logger as componentLogger } from '../log/logger';
 import { type AppError, PortholeError, toAppError } from '../wire/errors';
+import { type RoomLogFields, roomLog } from '../wire/room-log';
 import { openRelayControl, type RelayIdentity, readRelayMessages, relayUnreachable } from './relay-control';
 import { encodeRelayMessage, RESPONSE_CODES, type RelayMessage } from './relay-messages';
 import { joinRelaySession } from './relay-session';
@@ -32,12 +32,19 @@ export interface RelayBackoff {
   maxMs?: number;
 }
 
+/** Where the listener's log lines go; the room's log channel by default (src-main/log writes it out). */
+export interface RelayLogger {
+  debug(message: string, fields?: RoomLogFields): void;
+  info(message: string, fields?: RoomLogFields): void;
+  warn(message: string, fields?: RoomLogFields): void;
+}
+
 export interface RelayListenerOptions {
   uri: RelayUri;
   /** The host's own certificate and key: the relay knows the host by its SHA-256. */
   identity: RelayIdentity;
   backoff?: RelayBackoff;
-  logger?: Logger;
+  logger?: RelayLogger;
 }
 
 export type RelayListenerEvents = {
@@ -63,7 +70,7 @@ export class RelayListener extends EventEmitter<RelayListenerEvents> {
   private readonly identity: RelayIdentity;
   private readonly initialMs: number;
   private readonly maxMs: number;
-  private readonly log: Logger;
+  private readonly log: RelayLogger;
   /** Aborted by close(): cancels a connect in flight and every session join. */
   private readonly closing = new AbortController();
   private started = false;
@@ -79,7 +86,7 @@ export class RelayListener extends EventEmitter<RelayListenerEvents> {
     this.identity = options.identity;
     this.initialMs = Math.max(1, options.backoff?.initialMs ?? 1_000);
     this.maxMs = Math.max(this.initialMs, options.backoff?.maxMs ?? 60_000);
-    this.log = options.logger ?? componentLogger('relay');
+    this.log = options.logger ?? roomLog;
   }
 
   /** The last status reported. */
@@ -256,7 +263,7 @@ function refusedJoin(uri: RelayUri, code: number, text: string): PortholeError {
   return new PortholeError('relay-refused', `The relay at ${where} refused the host (${code}: ${text}).`);
 }
 
-function fieldsOf(err: unknown): LogFields {
+function fieldsOf(err: unknown): RoomLogFields {
   const { code } = toAppError(err);
   return { code };
 }
