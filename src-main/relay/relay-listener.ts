@@ -101,7 +101,11 @@ export class RelayListener extends EventEmitter<RelayListenerEvents> {
     this.connect();
   }
 
-  /** Leaves the relay: every socket of the listener closed, resolved within about a second whatever the relay does. */
+  /**
+   * Leaves the relay: the control connection and every session join still on its way are closed;
+   * resolves within about a second whatever the relay does. Sessions already handed on belong to
+   * whoever took them (the relay drops them once the control connection is gone).
+   */
   async close(): Promise<void> {
     if (this.closing.signal.aborted) return;
     this.closing.abort(new PortholeError('cancelled', 'The relay listener was closed.'));
@@ -206,7 +210,8 @@ export class RelayListener extends EventEmitter<RelayListenerEvents> {
     this.after(SESSION_JOIN_DELAY_MS, () => {
       joinRelaySession({ uri: this.uri, invitation, timeoutMs: STEP_TIMEOUT_MS, signal }).then(
         (socket) => {
-          if (signal.aborted) {
+          // Nobody to take it (closed meanwhile, or no 'session' handler): it must not linger open.
+          if (signal.aborted || this.listenerCount('session') === 0) {
             socket.destroy();
             return;
           }
