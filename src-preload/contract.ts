@@ -82,6 +82,11 @@ export interface AppSnapshot {
   opening?: RoomOpening;
   /** The login name, suggested when no display name is saved yet. */
   suggestedName: string;
+  /**
+   * An invite a porthole:// link opened before the window listened (the link that launched the
+   * app): the Join form shows it. Handed over once; later links come as `app:open-invite`.
+   */
+  openInvite?: string;
 }
 
 export interface HostRequest {
@@ -163,6 +168,8 @@ export const CALLS = {
   'clipboard:write': call<(text: string) => null>()('copyText', 1),
   /** Opens an http(s) link in the default browser. */
   'link:open': call<(url: string) => null>()('openLink', 1),
+  /** The unread count on the dock/taskbar badge (0 clears it), while the window is in the background. */
+  'app:set-badge': call<(count: number) => null>()('setBadge', 1),
 };
 
 /** Declares one pushed event and the type of its payload. */
@@ -200,6 +207,8 @@ export const EVENTS = {
   'transfer:offer': event<TransferView>(),
   'transfer:update': event<TransferView>(),
   'settings:changed': event<SettingsView>(),
+  /** A porthole:// link was opened: a valid invite (checked by main), for the Join form. */
+  'app:open-invite': event<{ invite: string }>(),
 };
 
 export type CallName = keyof typeof CALLS;

@@ -18,6 +18,10 @@ export function appCalls({ settings, rooms, platform }: { settings: SettingsServ
       platform.copyText(text);
       return null;
     },
+    'app:set-badge': async (count) => {
+      platform.setBadgeCount?.(count);
+      return null;
+    },
     'link:open': async (url) => {
       const safe = safeExternalUrl(url);
       if (!safe) throw new PortholeError('not-allowed', 'Only web links (http and https) can be opened.');

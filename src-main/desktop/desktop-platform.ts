@@ -13,6 +13,8 @@ export interface DesktopPlatform {
   /** Opens an already checked http(s) URL in the default browser. */
   openExternal(url: string): Promise<void>;
   copyText(text: string): void;
+  /** The unread count on the dock/taskbar badge, 0 to clear it; absent where the shell has none (tests). */
+  setBadgeCount?(count: number): void;
   /** How the UPnP child process is started (Electron: utilityProcess); child_process.fork when absent. */
   forkUpnp?: ForkFn;
 }

@@ -54,4 +54,5 @@ export const CALL_SCHEMAS: { [C in CallName]: z.ZodType<CallArgs<C>> } = {
   'transfer:show-in-folder': z.tuple([id]),
   'clipboard:write': z.tuple([text(16_384)]),
   'link:open': z.tuple([text(2048)]),
+  'app:set-badge': z.tuple([z.number().int().min(0).max(9999)]),
 };

@@ -34,6 +34,7 @@ const VALID: Record<CallName, unknown[]> = {
   'transfer:show-in-folder': ['t_1'],
   'clipboard:write': ['porthole://invite'],
   'link:open': ['https://example.com/'],
+  'app:set-badge': [3],
 };
 
 /** Payloads each call must refuse: wrong types, extra keys, oversized strings, wrong shapes. */
@@ -84,6 +85,10 @@ const INVALID: Array<[CallName, unknown[], string]> = [
   ['clipboard:write', ['x'.repeat(16_385)], 'oversized text'],
   ['link:open', [`https://example.com/${'x'.repeat(2048)}`], 'an oversized URL'],
   ['link:open', [{ href: 'https://example.com/' }], 'an object for the URL'],
+  ['app:set-badge', [-1], 'a negative count'],
+  ['app:set-badge', [10_000], 'a count above 9999'],
+  ['app:set-badge', [1.5], 'a fractional count'],
+  ['app:set-badge', ['3'], 'a string for the count'],
 ];
 
 /** Asserts a refusal with `code` and a message a person can read (a sentence). */

@@ -28,6 +28,7 @@ const API_METHODS = Object.keys({
   copyText: 1,
   openLink: 1,
   setTyping: 1,
+  setBadge: 1,
   on: 1,
 } satisfies Record<keyof PortholeApi, 1>).sort();
 
