@@ -11,3 +11,25 @@ export const UPLOAD_CHUNK_BYTES = 1024 * 1024;
 
 /** The ports the settings accept for a hosted room (null there means any free port). */
 export const PORT_RANGE = { min: 1, max: 65_535 } as const;
+
+const SIZE_UNITS = ['B', 'kB', 'MB', 'GB', 'TB'] as const;
+
+/**
+ * A byte count in decimal SI units (1 kB = 1000 B, 1 MB = 1,000,000 B, as macOS's and GNOME's
+ * file managers count), one decimal below 10: "17 B", "4.2 MB", "500 MB". The one size format of
+ * the window and the CLI; "—" for a count that is not one.
+ */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return '—';
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < SIZE_UNITS.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  if (unit === 0) return `${Math.round(value)} B`;
+  const digits = value < 9.95 ? 1 : 0;
+  // 999.6 kB would round to "1000 kB": the next unit says it instead.
+  if (value >= 999.5 && unit < SIZE_UNITS.length - 1) return `1.0 ${SIZE_UNITS[unit + 1]}`;
+  return `${value.toFixed(digits)} ${SIZE_UNITS[unit]}`;
+}

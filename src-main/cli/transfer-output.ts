@@ -1,12 +1,11 @@
 import { isFinalState, type TransferView } from '../features/files/transfer-events';
+import { formatBytes } from '../../src-preload/domain-values';
 import { printable } from './printable';
 
 /** Transfers whose shown state is remembered, so a flood of offers cannot grow the CLI's memory. */
 const REMEMBERED = 500;
 
 export type TransferNotice = 'offer' | 'update';
-
-const mb = (bytes: number) => `${(bytes / 1_000_000).toFixed(1)} MB`;
 
 /** One JSON line per offer and per update: `file-offer`, `file-progress`, `file-saved`, `file-sent`, `file-ended`. */
 export function transferJson(emit: (event: string, data: object) => void, notice: TransferNotice, v: TransferView): void {
@@ -57,7 +56,7 @@ function showTransfer(
   const name = printable(v.fileName);
   if (notice === 'offer') {
     const how = autoAccept ? 'Accepting it (--accept-files).' : `/accept ${v.id} or /decline ${v.id}`;
-    line(`${printable(v.from?.name ?? 'Someone')} offers ${name} (${mb(v.size)}). ${how}`);
+    line(`${printable(v.from?.name ?? 'Someone')} offers ${name} (${formatBytes(v.size)}). ${how}`);
     return;
   }
   showAnswers(line, v, name, answersShown);
@@ -73,7 +72,7 @@ function showTransfer(
   if (isFinalState(v.state)) return line(`${name}: ${v.message ?? v.state}`);
   if (v.state === 'offered')
     return line(`Offered ${name} to ${v.recipients?.map((r) => printable(r.member.name)).join(', ')} (id ${v.id}).`);
-  line(`${v.direction === 'incoming' ? 'Receiving' : 'Sending'} ${name}: ${v.percent.toFixed(0)} % at ${mb(v.bytesPerSecond)}/s`);
+  line(`${v.direction === 'incoming' ? 'Receiving' : 'Sending'} ${name}: ${v.percent.toFixed(0)} % at ${formatBytes(v.bytesPerSecond)}/s`);
 }
 
 /** Tells the sender once about each recipient's yes or no, as it comes. */

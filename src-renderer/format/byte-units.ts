@@ -1,22 +1,9 @@
 // Sizes, speeds and remaining time in the words a file manager would use.
 
-const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'] as const;
+import { formatBytes } from '../../src-preload/domain-values';
 
-/** A byte count in binary units (1 KB = 1024 B), one decimal below 10, e.g. "4.2 MB". */
-export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 0) return '—';
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < UNITS.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  if (unit === 0) return `${Math.round(value)} B`;
-  // 1023.96 KB would round to "1024 KB"; show the next unit instead.
-  if (value >= 1023.95 && unit < UNITS.length - 1) return `1.0 ${UNITS[unit + 1]}`;
-  const digits = value < 10 ? 1 : 0;
-  return `${value.toFixed(digits)} ${UNITS[unit]}`;
-}
+/** Sizes in decimal SI units ("4.2 MB"), the one formatter the CLI uses too. */
+export { formatBytes };
 
 /** A transfer speed, e.g. "1.5 MB/s"; null while nothing is moving. */
 export function formatSpeed(bytesPerSecond: number): string | null {

@@ -72,6 +72,28 @@ test('file offers say how to answer, or that --accept-files answers; each answer
   assert.deepEqual(out, ['Offered b.bin to Bob (id t2).\n', 'Bob accepted b.bin.\n']);
 });
 
+test('sizes and speeds are in the decimal units the window shows: 17 B, not "0.0 MB"', () => {
+  const { output, out } = human();
+  const view = (size: number): TransferView => ({
+    id: `s${size}`,
+    direction: 'incoming',
+    fileName: 'f',
+    size,
+    from: { id: 'b0b', name: 'Bob' },
+    state: 'offered',
+    bytes: 0,
+    percent: 0,
+    bytesPerSecond: 0,
+  });
+  for (const size of [17, 500_000_000]) output.transfer('offer', view(size));
+  output.transfer('update', { ...view(10), state: 'receiving', percent: 40, bytesPerSecond: 1_500_000 });
+  assert.deepEqual(out, [
+    'Bob offers f (17 B). /accept s17 or /decline s17\n',
+    'Bob offers f (500 MB). /accept s500000000 or /decline s500000000\n',
+    'Receiving f: 40 % at 1.5 MB/s\n',
+  ]);
+});
+
 test('--json writes one object per line with the event name first', () => {
   const lines: string[] = [];
   jsonOutput((l) => lines.push(l)).warning({ code: 'rate-limited', message: 'Slow down.' });

@@ -1,21 +1,29 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { formatBytes as sharedFormatBytes } from '../../../src-preload/domain-values';
 import { formatBytes, formatDuration, formatSpeed, secondsLeft, timeLeftWords } from '../../../src-renderer/format/byte-units';
 
-test('sizes use binary units with one decimal below ten', () => {
+test('sizes use decimal SI units (1 MB = 1,000,000 B) with one decimal below ten', () => {
   assert.equal(formatBytes(0), '0 B');
-  assert.equal(formatBytes(1023), '1023 B');
-  assert.equal(formatBytes(1024), '1.0 KB');
-  assert.equal(formatBytes(1536), '1.5 KB');
-  assert.equal(formatBytes(10 * 1024), '10 KB');
-  assert.equal(formatBytes(5_452_595), '5.2 MB');
-  assert.equal(formatBytes(314_572_800), '300 MB');
-  assert.equal(formatBytes(3 * 1024 ** 4), '3.0 TB');
+  assert.equal(formatBytes(17), '17 B');
+  assert.equal(formatBytes(999), '999 B');
+  assert.equal(formatBytes(1000), '1.0 kB');
+  assert.equal(formatBytes(1500), '1.5 kB');
+  assert.equal(formatBytes(10_000), '10 kB');
+  assert.equal(formatBytes(5_452_595), '5.5 MB');
+  assert.equal(formatBytes(9_960_000), '10 MB');
+  assert.equal(formatBytes(500_000_000), '500 MB');
+  assert.equal(formatBytes(3 * 1000 ** 4), '3.0 TB');
 });
 
-test('a size just under the next unit moves up instead of showing 1024', () => {
-  assert.equal(formatBytes(1024 * 1024 - 1), '1.0 MB');
-  assert.equal(formatBytes(1024 ** 3 - 10), '1.0 GB');
+test('a size just under the next unit moves up instead of showing 1000', () => {
+  assert.equal(formatBytes(999_999), '1.0 MB');
+  assert.equal(formatBytes(1000 ** 3 - 10), '1.0 GB');
+  assert.equal(formatBytes(999_400), '999 kB');
+});
+
+test('the window formats sizes with the one formatter the CLI uses', () => {
+  assert.equal(formatBytes, sharedFormatBytes);
 });
 
 test('nonsense sizes show a dash, not NaN', () => {
@@ -25,7 +33,7 @@ test('nonsense sizes show a dash, not NaN', () => {
 });
 
 test('speed is a size per second, and nothing while stalled', () => {
-  assert.equal(formatSpeed(1_887_436), '1.8 MB/s');
+  assert.equal(formatSpeed(1_887_436), '1.9 MB/s');
   assert.equal(formatSpeed(512), '512 B/s');
   assert.equal(formatSpeed(0), null);
   assert.equal(formatSpeed(-5), null);

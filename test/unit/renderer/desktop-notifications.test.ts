@@ -43,7 +43,7 @@ test('no notification for your own, replayed, join/leave lines, or while focused
 test('an incoming offer notifies with the file and its size; other transfer states do not', () => {
   const f = fakeHost();
   const notifier = createNotifier(f.host);
-  notifier.offer(transfer('t1', { fileName: 'photos.zip', size: 3 * 1024 * 1024 }));
+  notifier.offer(transfer('t1', { fileName: 'photos.zip', size: 3_000_000 }));
   notifier.offer(transfer('t2', { direction: 'outgoing' }));
   notifier.offer(transfer('t3', { state: 'receiving' }));
   assert.deepEqual(f.shown, ['Ana offers a file: photos.zip (3.0 MB)']);
