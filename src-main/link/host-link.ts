@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
 import { PortholeError, cancelledBy, type ErrorCode } from '../wire/errors';
 import { decodeTextFrame } from '../wire/frame-decoder';
+import { removedError } from '../wire/host-close-reasons';
 import { connectToAnyAddress } from './happy-eyeballs';
 import { inviteAddresses, type Invite } from './invite';
 import { WS_RECEIVER_LIMITS } from '../wire/ws-limits';
@@ -20,6 +21,7 @@ const FINAL_CODES: ReadonlySet<ErrorCode> = new Set([
   'name-invalid',
   'room-closed',
   'session-replaced',
+  'removed',
   'cancelled',
 ]);
 
@@ -292,6 +294,8 @@ function closedBeforeWelcome(
       );
     case CloseCode.roomClosed:
       return new PortholeError('room-closed', 'The host closed the room.');
+    case CloseCode.removed:
+      return new PortholeError('removed', removedError(refusal?.code === 'removed' ? refusal.message : undefined).message);
     default:
       return lost(reason || `closed with code ${code}`);
   }

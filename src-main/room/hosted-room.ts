@@ -29,6 +29,8 @@ import { ConnectionGate, DEFAULT_GATE_POLICY, type GatePolicy } from '../link/co
 import { listen } from '../link/listen';
 import { WS_RECEIVER_LIMITS } from '../wire/ws-limits';
 import { roomLog } from '../wire/room-log';
+import { PortholeError } from '../wire/errors';
+import { removalSentence } from '../wire/host-close-reasons';
 import { sharedFeatures } from '../wire/features';
 import { MessageRegistry } from '../wire/message-registry';
 import type { Feature, HubRoom, MemberConnection, Unstamped, WireMessage } from './feature';
@@ -120,12 +122,15 @@ export class HostedRoom<M extends RoomEvents<NumberedEvent> & Record<keyof M, un
   private readonly connections = new Map<PeerConnection, MemberConnection>();
   /** The host's own member, joined to the hub features in-process. */
   private readonly local: LocalMember;
+  /** The secret the upgrade gate checks; setSecret() changes it (a revoked invite). */
+  private secret: string;
 
   protected constructor(
     private readonly options: HostedRoomOptions,
     private readonly features: readonly Feature[],
   ) {
     super();
+    this.secret = options.secret;
     this.messages = new MessageRegistry(features.map((f) => f.spec));
     this.policy = { ...DEFAULT_POLICY, ...options.policy };
     this.history = new History(options.historySize ?? LIMITS.historySize, LIMITS.historyMaxBytes);
@@ -206,6 +211,41 @@ export class HostedRoom<M extends RoomEvents<NumberedEvent> & Record<keyof M, un
     this.server.emit('connection', socket);
   }
 
+  /**
+   * Revokes the invite: from now on only `secret` opens the room. Everyone present stays (their
+   * connections are past the gate), and a member whose connection drops resumes only with the new
+   * invite. Throws PortholeError('invalid-request') for a malformed secret.
+   */
+  setSecret(secret: string): void {
+    if (!/^[A-Za-z0-9_-]{43}$/.test(secret)) throw new PortholeError('invalid-request', 'A room secret is 32 random bytes in base64url.');
+    this.secret = secret;
+    roomLog.info('the invite was revoked');
+  }
+
+  /**
+   * Removes a guest: it gets an `error` `removed` with the host's sentence, then close 4006, and
+   * the others a `left` with reason `removed`. Its session cannot be resumed and a fresh hello
+   * under its name is refused until allow(name). Throws PortholeError('not-found') for an id that
+   * is not a guest here.
+   */
+  remove(memberId: string, reason?: string): Member {
+    const session = this.registry.presentById(memberId);
+    if (!session) throw new PortholeError('not-found', 'That person is no longer in the room.');
+    this.registry.remove(session);
+    roomLog.info('the host removed a member', { member: session.member.id });
+    const { peer } = session;
+    if (peer) {
+      peer.sendError({ code: 'removed', message: removalSentence(reason) });
+      peer.close(CloseCode.removed, 'Removed by the host.'); // its 'gone' announces the leave
+    } else this.announceLeft(session, 'removed'); // it was lingering after a lost connection
+    return session.member;
+  }
+
+  /** Lets a removed name join again with the invite (a fresh hello). True if it was refused until now. */
+  allow(name: string): boolean {
+    return this.registry.allow(name);
+  }
+
   /** Closes every connection with a close frame, then the listening socket. */
   close(): Promise<void> {
     this.closing ??= this.shutdown();
@@ -235,7 +275,7 @@ export class HostedRoom<M extends RoomEvents<NumberedEvent> & Record<keyof M, un
 
   private onUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
     const address = socket.remoteAddress;
-    const check = checkUpgrade(req, this.options.secret);
+    const check = checkUpgrade(req, this.secret);
     if (!check.ok) {
       this.stats.refusedUpgrades += 1;
       // The code says which rule (path, version, secret); what was presented is never logged.
@@ -328,6 +368,7 @@ export class HostedRoom<M extends RoomEvents<NumberedEvent> & Record<keyof M, un
       // The error frame carries the sentence (with the name); the close reason stays fixed text.
       if (outcome.error.code === 'rate-limited') peer.close(CloseCode.tryLater, 'Reconnecting too often; try again later.');
       else if (outcome.error.code === 'room-full') peer.close(CloseCode.roomFull, 'The room is full.');
+      else if (outcome.error.code === 'removed') peer.close(CloseCode.removed, 'Removed by the host.');
       else peer.close(CloseCode.nameTaken, 'That name is taken.');
       return;
     }

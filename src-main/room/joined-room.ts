@@ -4,7 +4,7 @@ import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from '../link/backo
 import { PortholeError, cancelledBy, toAppError, type AppError } from '../wire/errors';
 import { decodeTextFrame } from '../wire/frame-decoder';
 import { isFinal, leaveLink, openHostLink, type HostLink } from '../link/host-link';
-import { asWarningCode, closeError } from '../wire/host-close-reasons';
+import { asWarningCode, closeError, removedError } from '../wire/host-close-reasons';
 import { parseInvite, type Invite } from '../link/invite';
 import { CloseCode, FINAL_CLOSE_CODES, VERSION_1_CHAT_RATE, nameSchema, type Member, type NumberedEvent } from '../wire/protocol';
 import type { RoomEvents, SessionState } from './session-events';
@@ -57,6 +57,8 @@ export class JoinedRoom<M extends RoomEvents<NumberedEvent> & Record<keyof M, un
   private readonly invite: Invite;
   private readonly name: string;
   private readonly timeoutMs: number;
+  /** The host's sentence from an `error` `removed`, for the close 4006 that follows it. */
+  private removal: string | undefined;
 
   /** Validates the invite and name (throws a PortholeError); call connect() after subscribing to events. */
   protected constructor(
@@ -247,6 +249,10 @@ export class JoinedRoom<M extends RoomEvents<NumberedEvent> & Record<keyof M, un
 
   /** An error frame; its `ref` names the message it answers, if any (PROTOCOL.md §6). */
   private onError(frame: { code: string; message: string; ref?: string | undefined }): void {
+    if (frame.code === 'removed') {
+      this.removal = frame.message; // said when the close 4006 follows
+      return;
+    }
     const error = { code: asWarningCode(frame.code), message: frame.message };
     const { ref } = frame;
     // The feature whose message it answers says what it means (a refused chat line, a refused offer).
@@ -274,6 +280,7 @@ export class JoinedRoom<M extends RoomEvents<NumberedEvent> & Record<keyof M, un
     const why: DetachReason = this.leaving ? 'left' : code === CloseCode.roomClosed ? 'host-left' : 'connection-lost';
     for (const feature of this.featureList) feature.member?.detach(why);
     if (this.leaving) return this.finish();
+    if (code === CloseCode.removed) return this.finish(removedError(this.removal));
     if (FINAL_CLOSE_CODES.has(code)) {
       return this.finish(closeError(code, reason));
     }

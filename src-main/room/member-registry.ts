@@ -37,6 +37,10 @@ const fold = (name: string) => name.normalize('NFKC').toLocaleLowerCase();
 export class MemberRegistry {
   private readonly sessions = new Map<string, GuestSession>();
   private readonly byPeer = new Map<PeerConnection, GuestSession>();
+  /** Sessions the host removed: their tokens are refused, so they cannot resume. */
+  private readonly removedTokens = new Set<string>();
+  /** Names (folded) the host removed: a fresh hello under one is refused until the host allows it again. */
+  private readonly removedNames = new Set<string>();
 
   constructor(
     private readonly hostMember: Member,
@@ -57,6 +61,12 @@ export class MemberRegistry {
 
   /** Lets a connection in under `name`, resuming the session `token` names if there is one. */
   admit(peer: PeerConnection, name: string, token: string | undefined): Admission {
+    if ((token && this.removedTokens.has(token)) || this.removedNames.has(fold(name))) {
+      return {
+        ok: false,
+        error: { code: 'removed', message: 'The host removed you from this room. Ask the host to let you back in, or for a new invite.' },
+      };
+    }
     const existing = token ? this.sessions.get(token) : undefined;
     if (existing && !existing.resumes.take()) {
       return { ok: false, error: { code: 'rate-limited', message: 'You reconnected too often; Porthole will try again shortly.' } };
@@ -104,6 +114,27 @@ export class MemberRegistry {
     if (!session.lingering || session.peer) return false;
     session.lingering = false;
     return true;
+  }
+
+  /** A member connected now or lingering, by its id. */
+  presentById(memberId: string): GuestSession | undefined {
+    return this.present().find((s) => s.member.id === memberId);
+  }
+
+  /**
+   * The host removed this member: its session is forgotten (it is no longer listed), its token
+   * and its name are refused from now on. Its connection is the caller's to close.
+   */
+  remove(session: GuestSession): void {
+    this.sessions.delete(session.token);
+    this.removedTokens.add(session.token);
+    this.removedNames.add(fold(session.member.name));
+    session.lingering = false;
+  }
+
+  /** Lets a removed name in again (a fresh hello; the removed session itself stays closed). True if it was refused. */
+  allow(name: string): boolean {
+    return this.removedNames.delete(fold(name));
   }
 
   /** Members connected now or lingering, in the order they first joined. */

@@ -3,6 +3,7 @@
 // cancellation while it starts, and closing in the one right order.
 import { EventEmitter } from 'node:events';
 import { cancelledBy } from '../wire/errors';
+import { createRoomSecret } from '../room/hosted-room';
 import { createPortMapper, type ForkFn, type PortMapper } from '../nat/port-mapper';
 import type { PortMappingStatus } from '../nat/port-mapping-status';
 import { openHostRoom, type OpenHostRoom, type OpenHostRoomOptions } from './open-host-room';
@@ -31,11 +32,12 @@ export class HostedSession extends EventEmitter<HostedSessionEvents> {
   /** Things the person should know that did not stop the room (a damaged file set aside, …). */
   readonly warnings: OpenHostRoom['warnings'];
   private readonly mapper: PortMapper | undefined;
+  private readonly saveSecret: OpenHostRoom['saveSecret'];
   private closing: Promise<void> | undefined;
 
   constructor(opened: OpenHostRoom, mapper: PortMapper | undefined) {
     super();
-    ({ host: this.host, identity: this.identity, invite: this.invite, warnings: this.warnings } = opened);
+    ({ host: this.host, identity: this.identity, invite: this.invite, warnings: this.warnings, saveSecret: this.saveSecret } = opened);
     this.mapper = mapper;
     // Reported first, then the invite changes: the window and the CLI show the status before the new invite.
     mapper?.on('status', (status: PortMappingStatus) => {
@@ -53,6 +55,19 @@ export class HostedSession extends EventEmitter<HostedSessionEvents> {
   startPortMapping(): void {
     if (this.closing) return;
     void this.mapper?.start();
+  }
+
+  /**
+   * Revokes the invite: a new secret for the room at once (everyone present stays; the old invite
+   * opens nothing from now on), kept for the next start, and the invite's `changed` with the new
+   * text. Resolves with the new secret once it is saved.
+   */
+  async revokeInvite(): Promise<string> {
+    const secret = createRoomSecret();
+    this.host.setSecret(secret);
+    this.invite.secretChanged(secret);
+    await this.saveSecret(secret);
+    return secret;
   }
 
   /**

@@ -20,6 +20,8 @@ export interface OpenHostRoomOptions {
   port?: number | undefined;
   /** Make a new room secret, so earlier invites stop working. */
   newInvite?: boolean;
+  /** Reopen a recent room: its secret (base64url, 43 characters), instead of the one kept in the config folder. */
+  secret?: string | undefined;
   /** Addresses the person forwarded by hand (`HOST[:PORT]`), added to the invite. */
   publicAddresses?: string[] | undefined;
   transfers?: HostTransferOptions | undefined;
@@ -45,6 +47,8 @@ export interface OpenHostRoom {
   invite: HostInvite;
   /** Things the person should know that did not stop the room (a damaged file set aside, …). */
   warnings: AppError[];
+  /** Keeps a new secret (a revoked invite) for the next start, in the 0600 room secret file. */
+  saveSecret(secret: string): Promise<void>;
 }
 
 /** Starts a room host and remembers its name, port and secret for the next start. */
@@ -69,7 +73,8 @@ export async function openHostRoom(options: OpenHostRoomOptions): Promise<OpenHo
       message: `The saved host identity was damaged (kept as ${replacedDamaged}); a new one was made, so invites sent earlier no longer work.`,
     });
   }
-  const secret = !options.newInvite && kept.secret ? kept.secret : createRoomSecret();
+  const secret = options.secret ?? (!options.newInvite && kept.secret ? kept.secret : createRoomSecret());
+  if (!/^[A-Za-z0-9_-]{43}$/.test(secret)) throw new PortholeError('invalid-request', 'The remembered invite is damaged; host a new room.');
   // Checked before the room opens, so a typo fails at once; the room's port fills in a missing one below.
   (options.publicAddresses ?? []).forEach((text) => parsePublicAddress(text, 1));
   const host = await startOnPort(options.port, saved.port, {
@@ -81,6 +86,7 @@ export async function openHostRoom(options: OpenHostRoomOptions): Promise<OpenHo
     ...(options.listenHost ? { listenHost: options.listenHost } : {}),
   });
   await stopIfCancelled(host);
+  if (options.port === undefined && saved.port && host.port !== saved.port) warnings.push(portChanged(saved.port, host.port));
   const remember = options.remember ?? (async (used) => settings.save({ ...(await settings.load()).value, ...used }));
   try {
     await Promise.all([remember({ displayName: name, port: host.port }), secrets.save({ secret })]);
@@ -92,7 +98,17 @@ export async function openHostRoom(options: OpenHostRoomOptions): Promise<OpenHo
   const lan = await lanAddresses();
   await stopIfCancelled(host);
   const invite = new HostInvite({ lan, port: host.port, fingerprint: identity.fingerprint, secret, manual });
-  return { host, identity, secret, invite, warnings };
+  return { host, identity, secret, invite, warnings, saveSecret: (next) => secrets.save({ secret: next }) };
+}
+
+/** The remembered port was taken: said plainly, with both ports for programs (`--json`). */
+function portChanged(previousPort: number, port: number): AppError & { previousPort: number; port: number } {
+  return {
+    code: 'port-changed',
+    message: `Port ${previousPort} was taken, so the room is on port ${port}: invites sent before no longer work. Send the new invite instead.`,
+    previousPort,
+    port,
+  };
 }
 
 function chooseName(wanted: string | undefined): string {

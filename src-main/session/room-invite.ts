@@ -103,6 +103,11 @@ export class HostInvite extends EventEmitter<HostInviteEvents> {
     this.update({ ...this.parts, mapping });
   }
 
+  /** The invite was revoked: the same addresses with the new secret. */
+  secretChanged(secret: string): void {
+    this.update({ ...this.parts, secret });
+  }
+
   private update(parts: RoomInviteParts): void {
     this.parts = parts;
     const next = buildRoomInvite(parts);

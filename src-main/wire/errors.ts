@@ -25,6 +25,8 @@ export type ErrorCode =
   | 'too-many-errors'
   | 'frame-too-large'
   | 'session-replaced'
+  // The host removed this member from the room; the same invite does not let it back in until the host allows it.
+  | 'removed'
   | 'room-closed'
   // The person (or quitting) stopped a join or host on its way; not the host closing the room, so nothing to report.
   | 'cancelled'
@@ -36,6 +38,8 @@ export type ErrorCode =
   | 'file-refused'
   | 'too-many-transfers'
   | 'port-unavailable'
+  // A warning, not a failure: the remembered port was taken, so the room listens on another and earlier invites no longer work.
+  | 'port-changed'
   | 'busy'
   | 'not-allowed'
   | 'not-found'

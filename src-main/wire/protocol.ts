@@ -8,6 +8,8 @@ export const ROOM_PATH = '/room';
 
 export const LIMITS = {
   nameMaxChars: 32,
+  /** The host's sentence to a member it removes (PROTOCOL.md §7). */
+  removalReasonMaxChars: 200,
   textMaxChars: 4000,
   clientMessageIdMaxChars: 64,
   /** Largest text frame accepted; larger ones close the connection with 1009. Binary (file) frames have their own limit. */
@@ -50,6 +52,8 @@ export const CloseCode = {
   tooManyErrors: 4003,
   helloTimeout: 4004,
   sessionReplaced: 4005,
+  /** The host removed this member (its `error` `removed` just before says why); final for that invite. */
+  removed: 4006,
   rateLimited: 4008,
   heartbeatTimeout: 4009,
 } as const;
@@ -63,6 +67,7 @@ export const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
   CloseCode.roomFull,
   CloseCode.tooManyErrors,
   CloseCode.sessionReplaced,
+  CloseCode.removed,
   CloseCode.rateLimited,
 ]);
 
