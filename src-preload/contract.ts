@@ -193,6 +193,11 @@ export const EVENTS = {
   'room:status': event<SessionStatus>(),
   'room:event': event<{ event: RoomEvent; replayed: boolean }>(),
   'room:members': event<Member[]>(),
+  /**
+   * You are in the room under a new member id (a reconnect to a restarted host): `me` from now on;
+   * lines from `formerIds` are yours too. Pushed before the new connection's events.
+   */
+  'room:me': event<{ me: Member; formerIds: string[] }>(),
   /** Host only: the invite gained or lost an address. */
   'room:invite': event<RoomInvite>(),
   'room:port-mapping': event<PortMappingStatus>(),

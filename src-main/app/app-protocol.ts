@@ -1,22 +1,22 @@
 // Serves the window's page from app://porthole/ instead of file://: one fixed origin the IPC
 // sender check can compare against, a Content-Security-Policy header on every response, and no
 // way to reach any file outside the renderer bundle.
-import { net, protocol } from 'electron';
 import { pathToFileURL } from 'node:url';
 import { CONTENT_SECURITY_POLICY } from '../desktop/content-security-policy';
 import { rendererFile } from '../desktop/renderer-files';
+import type { ElectronModules } from './electron-modules';
 
 export const APP_SCHEME = 'app';
 export const APP_ORIGIN = `${APP_SCHEME}://porthole`;
 export const PAGE_URL = `${APP_ORIGIN}/index.html`;
 
-/** Must run before the app is ready. */
-export function registerAppScheme(): void {
+/** Must run before the app is ready (Electron allows it only then, and only once). */
+export function registerAppScheme({ protocol }: Pick<ElectronModules, 'protocol'>): void {
   protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true } }]);
 }
 
 /** Answers app://porthole/<file> from the renderer bundle folder. */
-export function serveRenderer(rendererDir: string): void {
+export function serveRenderer({ protocol, net }: Pick<ElectronModules, 'protocol' | 'net'>, rendererDir: string): void {
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
     const found = url.host === 'porthole' ? rendererFile(rendererDir, url.pathname) : undefined;

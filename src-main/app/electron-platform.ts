@@ -1,11 +1,16 @@
 // The desktop core's view of the operating system, through Electron: pickers, the file
 // manager, the default browser, the clipboard, and the UPnP child process.
-import { clipboard, dialog, shell, type BrowserWindow, type OpenDialogOptions } from 'electron';
+import type { BrowserWindow, OpenDialogOptions } from 'electron';
 import type { DesktopPlatform } from '../desktop/desktop-platform';
-import { forkWithUtilityProcess } from './utility-fork';
+import type { ElectronModules } from './electron-modules';
+import { utilityFork } from './utility-fork';
 import { openOutside } from './window-guards';
 
-export function electronPlatform(window: () => BrowserWindow | undefined): DesktopPlatform {
+export function electronPlatform(
+  electron: Pick<ElectronModules, 'app' | 'clipboard' | 'dialog' | 'shell' | 'utilityProcess'>,
+  window: () => BrowserWindow | undefined,
+): DesktopPlatform {
+  const { clipboard, dialog, shell } = electron;
   /** An open dialog attached to the window when there is one. */
   const pick = (options: OpenDialogOptions) => {
     const w = window();
@@ -22,8 +27,10 @@ export function electronPlatform(window: () => BrowserWindow | undefined): Deskt
     },
     showInFolder: (path) => shell.showItemInFolder(path),
     // The core checked the link already; openOutside checks again where shell is called.
-    openExternal: openOutside,
+    openExternal: (url) => openOutside(shell, url),
     copyText: (text) => clipboard.writeText(text),
-    forkUpnp: forkWithUtilityProcess,
+    // The macOS dock and Linux's Unity launcher; Windows has no count badge (Electron answers false).
+    setBadgeCount: (count) => void electron.app.setBadgeCount(count),
+    forkUpnp: utilityFork(electron),
   };
 }

@@ -1,10 +1,15 @@
 // The one window: hardened web preferences, shown when ready, light or dark like the system.
-import { BrowserWindow, nativeTheme } from 'electron';
+import type { BrowserWindow } from 'electron';
 import { PAGE_URL } from './app-protocol';
+import type { ElectronModules } from './electron-modules';
 
 /** Creates and loads the window; `preloadPath` is the built, sandbox-ready preload script. */
-export function createMainWindow(preloadPath: string, iconPath: string): BrowserWindow {
-  const window = new BrowserWindow({
+export function createMainWindow(
+  electron: Pick<ElectronModules, 'BrowserWindow' | 'nativeTheme'>,
+  preloadPath: string,
+  iconPath: string,
+): BrowserWindow {
+  const window = new electron.BrowserWindow({
     width: 1100,
     height: 760,
     minWidth: 720,
@@ -12,7 +17,7 @@ export function createMainWindow(preloadPath: string, iconPath: string): Browser
     show: false,
     title: 'Porthole',
     icon: iconPath,
-    backgroundColor: nativeTheme.shouldUseDarkColors ? '#17191e' : '#f7f7f9',
+    backgroundColor: electron.nativeTheme.shouldUseDarkColors ? '#17191e' : '#f7f7f9',
     webPreferences: {
       preload: preloadPath,
       sandbox: true,

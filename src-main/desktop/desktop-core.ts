@@ -5,6 +5,7 @@ import { isFinalState } from '../../src-preload/domain-values';
 import { appCalls } from './app-calls';
 import { chatCalls } from './chat-calls';
 import type { CallHandlers, DesktopPlatform, EventSink } from './desktop-platform';
+import { InviteInbox } from './invite-inbox';
 import { roomCalls } from './room-calls';
 import { RoomSlot } from './room-slot';
 import { SettingsService } from './settings-service';
@@ -28,6 +29,11 @@ export interface DesktopCore {
    * or closes the room with close frames, unmaps the port, removes partial and staged files.
    */
   shutdown(): Promise<void>;
+  /**
+   * A porthole:// link opened from outside: when it is an invite, the Join form shows it
+   * (`app:open-invite`, or the next snapshot's `openInvite`); anything else is ignored and logged.
+   */
+  openInvite(link: string): boolean;
 }
 
 /** Builds the main-side logic of one window. */
@@ -47,9 +53,17 @@ export function createDesktopCore(options: DesktopCoreOptions): DesktopCore {
     openFailed: (error) => sink('room:open-failed', { error }),
   });
 
+  const invites = new InviteInbox(sink);
+  const app = appCalls({ settings, rooms, platform });
+
   // One module per feature; a call missing from all of them does not compile.
   const handlers: CallHandlers = {
-    ...appCalls({ settings, rooms, platform }),
+    ...app,
+    // The snapshot also hands over an invite a link opened before the window listened.
+    'app:snapshot': async () => {
+      const openInvite = invites.take();
+      return { ...(await app['app:snapshot']()), ...(openInvite ? { openInvite } : {}) };
+    },
     ...settingsCalls({ settings, platform }),
     ...roomCalls({ configDir, platform, sink, settings, rooms, listenHost }),
     ...chatCalls({ rooms }),
@@ -65,5 +79,5 @@ export function createDesktopCore(options: DesktopCoreOptions): DesktopCore {
     })();
     return stopping;
   };
-  return { handlers, shutdown };
+  return { handlers, shutdown, openInvite: (link) => invites.open(link) };
 }

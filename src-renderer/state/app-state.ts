@@ -43,6 +43,16 @@ export interface AppState {
   endedMessage: string | null;
   notices: Notice[];
   nextNoticeId: number;
+  /**
+   * A line the room refused after the composer let it go (`chat:send-failed`): the composer puts
+   * the text back in the box and says why, then clears this. `id` grows with each refusal.
+   */
+  refusedSend: { id: number; text: string; why: string } | null;
+  /**
+   * An invite a porthole:// link opened, for the Join form to show and focus; `id` grows with each
+   * link, so the same invite opened twice is shown twice. Cleared when a room opens.
+   */
+  openedInvite: { invite: string; id: number } | null;
 }
 
 /** Before the first snapshot answers. */
@@ -57,6 +67,8 @@ export const initialState: AppState = {
   endedMessage: null,
   notices: [],
   nextNoticeId: 1,
+  refusedSend: null,
+  openedInvite: null,
 };
 
 export type Action =
@@ -68,13 +80,17 @@ export type Action =
   | { type: 'status-changed'; status: SessionStatus }
   | { type: 'events-received'; events: RoomEvent[] }
   | { type: 'members-changed'; members: Member[] }
+  | { type: 'me-changed'; me: Member; formerIds: string[] }
   | { type: 'invite-changed'; invite: RoomInvite }
   | { type: 'port-mapping-changed'; portMapping: PortMappingStatus }
   | { type: 'transfer-changed'; transfer: TransferView }
   | { type: 'settings-changed'; settings: SettingsView }
   | { type: 'notice-added'; text: string }
   | { type: 'notice-dismissed'; id: number }
-  | { type: 'ended-message-dismissed' };
+  | { type: 'ended-message-dismissed' }
+  | { type: 'send-refused'; text: string; why: string }
+  | { type: 'refused-send-taken' }
+  | { type: 'invite-opened'; invite: string };
 
 /** Several actions applied in one render: pushed events arrive in bursts (history replay). */
 export type BatchAction = { type: 'batch'; actions: Action[] };

@@ -24,6 +24,8 @@ export function connectBridge(api: PortholeApi, dispatch: (action: BatchAction) 
   const schedule = options.schedule ?? nextTurn;
   let queue: Action[] = [];
   let cancelFlush: (() => void) | null = null;
+  /** You, as the latest `room:opened` or `room:me` said; until then, the store's. */
+  let me: Member | null = null;
 
   const flush = () => {
     cancelFlush = null;
@@ -37,25 +39,38 @@ export function connectBridge(api: PortholeApi, dispatch: (action: BatchAction) 
   };
 
   const unsubscribes = [
-    api.on('room:opened', (room) => enqueue({ type: 'room-opened', room })),
+    api.on('room:opened', (room) => {
+      me = room.me;
+      enqueue({ type: 'room-opened', room });
+    }),
     api.on('room:open-failed', ({ error }) => enqueue({ type: 'room-open-failed', error })),
     api.on('room:status', (status) => enqueue({ type: 'status-changed', status })),
+    api.on('room:me', ({ me: now, formerIds }) => {
+      me = now;
+      enqueue({ type: 'me-changed', me: now, formerIds });
+    }),
     api.on('room:event', ({ event, replayed }) => {
-      options.notifier.roomEvent(event, replayed, options.me());
+      // Who you are as of this event: the store lags the queue by a turn.
+      options.notifier.roomEvent(event, replayed, me ?? options.me());
       enqueue({ type: 'events-received', events: [event] });
     }),
     api.on('room:members', (members) => enqueue({ type: 'members-changed', members })),
     api.on('room:invite', (invite) => enqueue({ type: 'invite-changed', invite })),
     api.on('room:port-mapping', (portMapping) => enqueue({ type: 'port-mapping-changed', portMapping })),
     api.on('room:warning', (error) => enqueue({ type: 'notice-added', text: error.message })),
-    api.on('room:ended', ({ error }) => enqueue(error ? { type: 'room-ended', error } : { type: 'room-ended' })),
-    api.on('chat:send-failed', (failure) => enqueue({ type: 'notice-added', text: sendFailedText(failure.text, failure.error.message) })),
+    api.on('room:ended', ({ error }) => {
+      me = null;
+      enqueue(error ? { type: 'room-ended', error } : { type: 'room-ended' });
+    }),
+    // The composer puts the text back and says why next to the box.
+    api.on('chat:send-failed', (failure) => enqueue({ type: 'send-refused', text: failure.text, why: failure.error.message })),
     api.on('transfer:offer', (transfer) => {
       options.notifier.offer(transfer);
       enqueue({ type: 'transfer-changed', transfer });
     }),
     api.on('transfer:update', (transfer) => enqueue({ type: 'transfer-changed', transfer })),
     api.on('settings:changed', (settings) => enqueue({ type: 'settings-changed', settings })),
+    api.on('app:open-invite', ({ invite }) => enqueue({ type: 'invite-opened', invite })),
   ];
 
   return () => {
@@ -82,13 +97,4 @@ function mergeEvents(actions: Action[]): Action[] {
     }
   }
   return merged;
-}
-
-const QUOTE_MAX_CHARS = 60;
-
-/** "Not sent: “hello…” — <why>". */
-export function sendFailedText(text: string, why: string): string {
-  const chars = [...text.replace(/\s+/g, ' ').trim()];
-  const quote = chars.length <= QUOTE_MAX_CHARS ? chars.join('') : `${chars.slice(0, QUOTE_MAX_CHARS - 1).join('')}…`;
-  return `Not sent: “${quote}” — ${why}`;
 }
