@@ -23,6 +23,11 @@ export interface ActiveRoomOptions {
   onEnded: (room: ActiveRoom) => void;
 }
 
+/** Chat lines sent under an earlier id of yours, given your current one, so they still show as yours. */
+export function asMine(events: readonly RoomEvent[], me: { id: string }, formerIds: readonly string[]): RoomEvent[] {
+  return events.map((e) => (e.type === 'chat' && formerIds.includes(e.from.id) ? { ...e, from: { ...e.from, id: me.id } } : e));
+}
+
 export class ActiveRoom {
   readonly role: 'host' | 'guest';
   readonly session: Session;
@@ -47,6 +52,11 @@ export class ActiveRoom {
     });
     session.on('members', (members) => sink('room:members', members));
     session.on('warning', (error) => sink('room:warning', error));
+    // Back under a new id (the host restarted): your earlier lines stay yours, relabelled before the new events come.
+    session.on('identity', (me, formerIds) => {
+      this.events.splice(0, this.events.length, ...asMine(this.events, me, formerIds));
+      sink('room:me', { me, formerIds });
+    });
     session.on('send-failed', (failure) => sink('chat:send-failed', failure));
     session.sides.typing.on('typing', (members) => sink('room:typing', members));
     logSessionStatus(session, options.role);

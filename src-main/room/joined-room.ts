@@ -57,6 +57,8 @@ export class JoinedRoom<M extends RoomEvents<NumberedEvent> & Record<keyof M, un
   private readonly invite: Invite;
   private readonly name: string;
   private readonly timeoutMs: number;
+  /** The member ids this guest had before its current one (a restarted host gives a new one). */
+  private readonly formerIds: string[] = [];
   /** The host's sentence from an `error` `removed`, for the close 4006 that follows it. */
   private removal: string | undefined;
 
@@ -160,7 +162,12 @@ export class JoinedRoom<M extends RoomEvents<NumberedEvent> & Record<keyof M, un
     if (welcome.room !== this.roomId) this.lastSeq = 0; // a new room: old numbers mean nothing
     this.roomId = welcome.room;
     this.token = welcome.resumeToken;
+    const before = this.me as Member | undefined;
     this.me = welcome.you;
+    if (before && before.id !== welcome.you.id) {
+      this.formerIds.push(before.id);
+      this.tell('identity', this.me, [...this.formerIds]);
+    }
     if (welcome.historyGap && this.state === 'reconnecting') {
       this.tell('warning', { code: 'connection-lost', message: 'Some older messages were missed while you were disconnected.' });
     }
@@ -270,7 +277,9 @@ export class JoinedRoom<M extends RoomEvents<NumberedEvent> & Record<keyof M, un
       this.memberList = [...this.memberList.filter((m) => m.id !== member.id), member];
     if (!replayed && roomChange && event.type === 'left') this.memberList = this.memberList.filter((m) => m.id !== member.id);
     for (const feature of this.featureList) feature.member?.event?.(event, replayed);
-    this.tell('room-event', event, replayed);
+    // Back in a restarted host's room under a new id: the person already saw themselves join.
+    const rejoinedSelf = event.type === 'joined' && member?.id === this.me.id && this.formerIds.length > 0;
+    if (!rejoinedSelf) this.tell('room-event', event, replayed);
     if (!replayed && roomChange) this.tell('members', this.members());
   }
 

@@ -22,4 +22,10 @@ export type RoomEvents<E extends NumberedEvent = NumberedEvent> = {
   status: [status: SessionStatus];
   /** Something went wrong that the person should know about; the session goes on. */
   warning: [error: AppError];
+  /**
+   * A guest is in the room under a new member id (it reconnected to a restarted host): `me` is who
+   * it is now, `formerIds` every id it had before in this session, oldest first. Reported before
+   * the new connection's events, so lines of an earlier id can still be shown as yours.
+   */
+  identity: [me: Member, formerIds: string[]];
 };

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { EventName, Events, Member, PortholeApi, RoomEvent, TransferView } from '../../../src-preload/contract';
 import type { BatchAction } from '../../../src-renderer/state/app-state';
-import { connectBridge, sendFailedText } from '../../../src-renderer/state/bridge-events';
+import { connectBridge } from '../../../src-renderer/state/bridge-events';
 import type { Notifier } from '../../../src-renderer/state/desktop-notifications';
 import { ana, bo, chat, lanEntry, roomInvite, transfer } from './room-fixtures';
 
@@ -50,7 +50,7 @@ function setup(me: Member | null = bo) {
 
 test('subscribes to every pushed event once, and unsubscribes them all', () => {
   const s = setup();
-  assert.equal(s.live(), 13); // every event but room:typing, which its component follows itself
+  assert.equal(s.live(), 15); // every event but room:typing, which its component follows itself
   s.disconnect();
   assert.equal(s.live(), 0);
 });
@@ -106,7 +106,7 @@ test('every room event and offer goes past the notifier with who "me" is', () =>
   assert.deepEqual(s.notified, ['event 7 replayed=true me=bo22', 'offer t9']);
 });
 
-test('warnings, failed sends and endings turn into sentences', () => {
+test('warnings and endings turn into sentences; a refused line goes back to the composer with why', () => {
   const s = setup();
   s.emit('room:warning', { code: 'rate-limited', message: 'Slow down.' });
   s.emit('chat:send-failed', { id: 'x', text: 'hi\n there', error: { code: 'not-connected', message: 'Not connected.' } });
@@ -115,7 +115,7 @@ test('warnings, failed sends and endings turn into sentences', () => {
   s.flush();
   assert.deepEqual(s.batches[0]?.actions, [
     { type: 'notice-added', text: 'Slow down.' },
-    { type: 'notice-added', text: 'Not sent: “hi there” — Not connected.' },
+    { type: 'send-refused', text: 'hi\n there', why: 'Not connected.' },
     { type: 'room-ended', error: { code: 'room-closed', message: 'The host closed the room.' } },
     { type: 'room-ended' },
   ]);
@@ -129,11 +129,4 @@ test('disconnecting drops what was queued and cancels the flush', () => {
   assert.ok(!s.hasPending());
   s.flush();
   assert.equal(s.batches.length, 0);
-});
-
-test('a long unsent message is quoted short', () => {
-  const text = sendFailedText('x'.repeat(200), 'Why.');
-  assert.ok(text.startsWith('Not sent: “xxx'));
-  assert.ok(text.includes('…” — Why.'));
-  assert.ok(text.length < 100);
 });
