@@ -35,6 +35,7 @@ test('electron-builder.yml passes electron-builder’s own schema, with the fuse
   assert.deepEqual(config.linux.target, ['AppImage', 'deb']);
   assert.deepEqual(config.win.target, ['nsis']);
   assert.deepEqual(config.mac.target, ['dmg']);
+  assert.deepEqual(config.protocols, [{ name: 'Porthole invite', schemes: ['porthole'] }], 'porthole:// links open the app');
   for (const icon of [config.linux.icon, config.win.icon, config.mac.icon]) assert.ok(await exists(icon), `${icon} exists`);
 
   // A misspelt fuse is refused, so the check above is not a formality.
