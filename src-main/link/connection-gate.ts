@@ -36,6 +36,18 @@ export interface GateRefusal {
 
 const MAX_TRACKED_ADDRESSES = 4096;
 
+/** Sockets that came through a relay, with the key their caps are counted under. */
+const relayedKeys = new WeakMap<object, string>();
+
+/**
+ * Marks a socket that came through a relay: every relayed socket has the relay's address, so it
+ * is counted under the guest's relay id (the SHA-256 of the certificate its relay connection
+ * presented) instead, and one guest's reconnect storm does not lock out the other relayed friends.
+ */
+export function markRelayed(socket: Socket, guestId: Buffer): void {
+  relayedKeys.set(socket, `relay ${guestId.toString('base64url')}`);
+}
+
 /**
  * Admission before membership: caps and times out connections that have not shown the secret,
  * bounds the ones waiting for hello, and paces upgrades per address. Counting is per address
@@ -48,6 +60,8 @@ export class ConnectionGate {
   /** Release functions of unauthenticated connections, by connection. */
   private readonly pendingAuth = new Map<string, { release: () => void; timer: NodeJS.Timeout }>();
   private readonly upgradeBuckets = new Map<string, RateLimiter>();
+  /** The admission key of each connection still open, by connection (relayed ones are not keyed by address). */
+  private readonly keys = new Map<string, string>();
 
   constructor(private readonly policy: GatePolicy) {
     this.unauthenticated = new AddressSlots(policy.maxUnauthenticatedPerAddress, policy.maxUnauthenticated);
@@ -62,7 +76,11 @@ export class ConnectionGate {
   /** A new TCP connection: counted and timed, or dropped at once when its address is over the cap. */
   connection(socket: Socket): void {
     const address = socket.remoteAddress;
-    const release = this.unauthenticated.take(addressKey(address), () => {
+    const key = connectionKey(socket);
+    const admission = relayedKeys.get(socket) ?? addressKey(address);
+    this.keys.set(key, admission);
+    socket.once('close', () => this.keys.delete(key));
+    const release = this.unauthenticated.take(admission, () => {
       roomLog.info('dropped an unauthenticated connection for one from a less busy address', { address });
       socket.destroy();
     });
@@ -72,7 +90,6 @@ export class ConnectionGate {
       socket.destroy();
       return;
     }
-    const key = connectionKey(socket);
     const timer = setTimeout(() => {
       this.stats.timedOut += 1;
       roomLog.info('dropped a connection that did not show the room secret in time', { address });
@@ -84,7 +101,7 @@ export class ConnectionGate {
   }
 
   /** The connection showed the right secret (or closed): it no longer counts as unauthenticated. */
-  authenticated(socket: { remoteAddress?: string | undefined; remotePort?: number | undefined }): void {
+  authenticated(socket: Ends): void {
     const key = connectionKey(socket);
     const entry = this.pendingAuth.get(key);
     if (!entry) return;
@@ -98,7 +115,7 @@ export class ConnectionGate {
    * (call it on hello or close), or why not now.
    */
   admitUpgrade(socket: Socket): { release: () => void } | { refusal: GateRefusal } {
-    const address = addressKey(socket.remoteAddress);
+    const address = this.keys.get(connectionKey(socket)) ?? addressKey(socket.remoteAddress);
     if (!this.bucket(address).take()) {
       this.stats.throttledUpgrades += 1;
       const retryAfterSeconds = Math.ceil(1 / this.policy.upgradesPerAddress.refillPerSecond);
@@ -133,7 +150,18 @@ export class ConnectionGate {
   }
 }
 
-/** One TCP connection's identity, the same for the raw socket and the TLS socket over it. */
-function connectionKey(socket: { remoteAddress?: string | undefined; remotePort?: number | undefined }): string {
-  return `${socket.remoteAddress ?? '?'}|${socket.remotePort ?? '?'}`;
+type Ends = {
+  remoteAddress?: string | undefined;
+  remotePort?: number | undefined;
+  localAddress?: string | undefined;
+  localPort?: number | undefined;
+};
+
+/**
+ * One TCP connection's identity, the same for the raw socket and the TLS socket over it: both
+ * ends, since every relayed connection has the same remote end (the relay's port) and differs
+ * only in its local port.
+ */
+function connectionKey(socket: Ends): string {
+  return `${socket.remoteAddress ?? '?'}|${socket.remotePort ?? '?'}|${socket.localAddress ?? '?'}|${socket.localPort ?? '?'}`;
 }

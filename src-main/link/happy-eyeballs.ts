@@ -1,19 +1,23 @@
 // Reaching a room through whichever of its invite's addresses answers first (RFC 8305, "Happy
 // Eyeballs"): attempts start IPv6 first, alternate families, and are staggered; the first one
 // that finishes TCP and the pinned TLS handshake wins, and every other one is destroyed before
-// anything is written on it.
+// anything is written on it. The invite's relay, if any, is one more attempt that starts a little
+// later (or as soon as every direct address has failed), so a direct path wins when one exists.
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { PortholeError } from '../wire/errors';
-import { formatAddress, type InviteAddress } from './invite';
+import { formatAddress, type InviteAddress, type InviteRelay } from './invite';
 import { IDENTITY_MISMATCH_MESSAGE, PinnedConnectError, describeNetworkError, pinnedConnect, unreachable } from './pinned-connect';
+import { relayedConnect } from './relayed-connect';
 
 /** RFC 8305 §5's recommended "Connection Attempt Delay". */
 export const ATTEMPT_DELAY_MS = 250;
 /** Addresses taken from one DNS name, and attempts in one race: a name cannot fan out without end. */
 export const MAX_ADDRESSES_PER_NAME = 4;
 export const MAX_ATTEMPTS = 16;
+/** How long the direct addresses have to themselves before the relay is tried too (PROTOCOL.md §2). */
+export const RELAY_DELAY_MS = 1_000;
 
 export type LookupAll = (name: string) => Promise<Array<{ address: string; family: number }>>;
 
@@ -30,6 +34,10 @@ export interface RaceTarget {
   attemptDelayMs?: number;
   /** Resolves a DNS name to all its addresses; dns.lookup({all: true}) by default. */
   lookup?: LookupAll;
+  /** The invite's relay: tried `relayDelayMs` after the start, or once every direct address failed. */
+  relay?: InviteRelay | undefined;
+  /** RELAY_DELAY_MS by default. */
+  relayDelayMs?: number;
 }
 
 export interface RaceWinner {
@@ -37,8 +45,10 @@ export interface RaceWinner {
   socket: TLSSocket;
   /** The invite address that answered (a DNS name stays a name). */
   address: InviteAddress;
-  /** The IP address the socket is connected to. */
+  /** The IP address the socket is connected to (the relay's, for a relayed link). */
   connectedTo: string;
+  /** True when the link goes through the invite's relay. */
+  relayed?: boolean;
 }
 
 /** One address to try: an invite entry's IP address, or one its DNS name resolved to. */
@@ -99,15 +109,23 @@ export function connectToAnyAddress(target: RaceTarget): Promise<RaceWinner> {
     let lastStart = 0;
     let nextTimer: NodeJS.Timeout | undefined;
     let settled = false;
+    const { relay } = target;
+    /** The relay attempt: not yet started, running, or done (failed, with why). */
+    let relayState: 'none' | 'waiting' | 'running' | 'failed' = relay ? 'waiting' : 'none';
+    let relayFailure: PortholeError | undefined;
+    const relayAttempt = new AbortController();
+    const relayTimer = relay ? setTimeout(() => startRelay(), target.relayDelayMs ?? RELAY_DELAY_MS) : undefined;
 
     const settle = () => {
       settled = true;
       clearTimeout(nextTimer);
       clearTimeout(overall);
+      clearTimeout(relayTimer);
       signal?.removeEventListener('abort', onAbort);
       const cancelled = new Error('another address answered first');
       for (const attempt of running.values()) attempt.abort(cancelled);
       running.clear();
+      relayAttempt.abort(cancelled);
     };
     const onAbort = () => {
       settle();
@@ -117,6 +135,7 @@ export function connectToAnyAddress(target: RaceTarget): Promise<RaceWinner> {
       for (const candidate of running.keys()) note(candidate.entry, unreachable(candidate, 'it did not answer in time'));
       for (const candidate of queue) note(candidate.entry, unreachable(candidate, 'there was no time left to try it'));
       addresses.forEach((address, entry) => note(entry, unreachable(address, 'it did not answer in time')));
+      if (relay && relayFailure === undefined) relayFailure = relayTimedOut(relay);
       settle();
       reject(verdict());
     }, target.timeoutMs);
@@ -128,9 +147,19 @@ export function connectToAnyAddress(target: RaceTarget): Promise<RaceWinner> {
     };
     const verdict = (): PortholeError => {
       const all = [...failures.values()];
-      if (all.some((f) => f.code === 'identity-mismatch')) return new PortholeError('identity-mismatch', IDENTITY_MISMATCH_MESSAGE);
-      if (addresses.length === 1) return all[0] ?? unreachable(addresses[0]!, 'it did not answer in time');
+      if (all.some((f) => f.code === 'identity-mismatch') || relayFailure?.code === 'identity-mismatch') {
+        return new PortholeError('identity-mismatch', IDENTITY_MISMATCH_MESSAGE);
+      }
       const reasons = addresses.map((address, entry) => `${formatAddress(address)} (${failures.get(entry)?.why ?? 'not tried'})`);
+      // The relay was the last way in: its code and sentence say what to do, the direct addresses follow.
+      if (relayFailure) {
+        return new PortholeError(
+          relayFailure.code,
+          `${relayFailure.message} The invite's direct ${addresses.length === 1 ? 'address' : 'addresses'} did not answer either: ${reasons.join('; ')}.`,
+          relayFailure.retryAfterMs,
+        );
+      }
+      if (addresses.length === 1) return all[0] ?? unreachable(addresses[0]!, 'it did not answer in time');
       return new PortholeError(
         'host-unreachable',
         `Could not reach the host at any of the invite's ${addresses.length} addresses: ${reasons.join('; ')}. Check that the room is still open and that you can reach one of those addresses.`,
@@ -145,8 +174,28 @@ export function connectToAnyAddress(target: RaceTarget): Promise<RaceWinner> {
     };
     const finishIfNothingLeft = () => {
       if (settled || running.size > 0 || queue.length > 0 || pendingLookups > 0) return;
+      if (relayState === 'waiting') return startRelay(); // every direct address failed: no need to wait
+      if (relayState === 'running') return;
       settle();
       reject(verdict());
+    };
+    const startRelay = () => {
+      clearTimeout(relayTimer);
+      if (settled || relayState !== 'waiting' || !relay) return;
+      relayState = 'running';
+      relayedConnect({ relay, fingerprint, deadline, signal: relayAttempt.signal }).then(
+        (socket) => {
+          if (settled) return void socket.destroy();
+          settle();
+          resolve({ socket, address: { host: relay.host, port: relay.port }, connectedTo: relay.host, relayed: true });
+        },
+        (err: unknown) => {
+          relayState = 'failed';
+          if (settled) return;
+          relayFailure = err instanceof PortholeError ? err : relayTimedOut(relay);
+          finishIfNothingLeft();
+        },
+      );
     };
     const scheduleNext = () => {
       if (settled || nextTimer || queue.length === 0) return;
@@ -212,4 +261,11 @@ export function connectToAnyAddress(target: RaceTarget): Promise<RaceWinner> {
     });
     startNext();
   });
+}
+
+function relayTimedOut(relay: InviteRelay): PortholeError {
+  return new PortholeError(
+    'relay-unreachable',
+    `Could not reach the host through the relay at ${formatAddress(relay)} in time. Check that the relay is running and that the room is still open.`,
+  );
 }

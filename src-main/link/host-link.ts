@@ -91,6 +91,7 @@ async function attempt(request: LinkRequest): Promise<Omit<HostLink, 'announced'
   const { socket, address } = await connectToAnyAddress({
     addresses: inviteAddresses(invite),
     fingerprint: invite.fingerprint,
+    ...(invite.relay ? { relay: invite.relay } : {}),
     timeoutMs,
     ...(signal ? { signal } : {}),
   }).catch((err: unknown) => {

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { PortholeError } from '../wire/errors';
+import { deviceIdOf } from '../relay/device-id';
 
 /** One place a room can be reached. */
 export interface InviteAddress {
@@ -20,6 +21,20 @@ export interface Invite {
   fingerprint: string;
   /** The room secret, base64url. */
   secret: string;
+  /** A Syncthing relay the host is joined to, tried after the direct addresses (PROTOCOL.md §1, §2). */
+  relay?: InviteRelay;
+}
+
+/**
+ * A relay in an invite: where it listens and its id (SHA-256 of its certificate, base64url). The
+ * host's id on the relay is the invite's fingerprint, so the invite need not say it twice.
+ */
+export interface InviteRelay {
+  /** IPv4, IPv6 (without brackets) or a DNS name. */
+  host: string;
+  port: number;
+  /** SHA-256 of the relay's certificate, base64url (43 characters). */
+  id: string;
 }
 
 /**
@@ -27,7 +42,7 @@ export interface Invite {
  * given and `host`/`port` differ from the list's first entry, they replace it: `{...invite, host}`
  * moves the first address, as it did when an invite had only one.
  */
-export type InviteParts = { fingerprint: string; secret: string } & (
+export type InviteParts = { fingerprint: string; secret: string; relay?: InviteRelay | undefined } & (
   | { host: string; port: number; addresses?: readonly InviteAddress[] }
   | { addresses: readonly InviteAddress[]; host?: undefined; port?: undefined }
 );
@@ -46,14 +61,32 @@ const SCHEME = 'porthole://';
 const B64URL_32_BYTES = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
 const DNS_NAME = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
 
+/** Parts after the secret (`NAME=VALUE`) a guest reads at most; more make the invite invalid. */
+const MAX_INVITE_EXTENSIONS = 4;
+const MAX_EXTENSION_CHARS = 300;
+const EXTENSION = /^([a-z][a-z0-9-]{0,31})=(.*)$/;
+
 /**
  * Formats an invite as the one pasteable string: porthole://ADDRESS,ADDRESS…/FINGERPRINT/SECRET,
- * each ADDRESS being HOST:PORT. With one address it is exactly the version-1 invite. Duplicates
- * are dropped; more than MAX_INVITE_ADDRESSES distinct addresses is a PortholeError('invite-invalid').
+ * each ADDRESS being HOST:PORT, then `/relay=RELAYID@HOST:PORT` when the host is joined to a relay.
+ * With one address and no relay it is exactly the version-1 invite. Duplicates are dropped; more
+ * than MAX_INVITE_ADDRESSES distinct addresses is a PortholeError('invite-invalid').
  */
 export function formatInvite(invite: InviteParts): string {
   const authority = inviteAddresses(invite).map(formatAddress).join(',');
-  return `${SCHEME}${authority}/${invite.fingerprint}/${invite.secret}`;
+  const relay = invite.relay ? `/${formatInviteRelay(invite.relay)}` : '';
+  return `${SCHEME}${authority}/${invite.fingerprint}/${invite.secret}${relay}`;
+}
+
+/** The invite's relay part: `relay=RELAYID@HOST:PORT` (an IPv6 host in brackets). */
+export function formatInviteRelay(relay: InviteRelay): string {
+  if (!B64URL_32_BYTES.test(relay.id)) bad("A relay's id in an invite is 32 bytes in base64url.");
+  return `relay=${relay.id}@${formatAddress(relay)}`;
+}
+
+/** The relay URI an invite's relay stands for (`relay://HOST:PORT/?id=DEVICE-ID`), as strelaysrv prints it. */
+export function inviteRelayUri(relay: InviteRelay): string {
+  return `relay://${formatAddress(relay)}/?id=${deviceIdOf(Buffer.from(relay.id, 'base64url'))}`;
 }
 
 /** `HOST:PORT`, with an IPv6 host in brackets: one entry of an invite. */
@@ -92,7 +125,7 @@ export function parseInvite(pasted: string): Invite {
   const rest = text.slice(SCHEME.length);
   const slash = rest.indexOf('/');
   const authority = slash === -1 ? rest : rest.slice(0, slash);
-  const [fingerprint, secret, ...extra] =
+  const [fingerprint, secret, ...extensions] =
     slash === -1
       ? []
       : rest
@@ -100,9 +133,10 @@ export function parseInvite(pasted: string): Invite {
           .replace(/\/$/, '')
           .split('/');
   const addresses = parseAddressList(authority);
-  if (!fingerprint || !secret || extra.length > 0) {
+  if (!fingerprint || !secret) {
     bad('The invite is cut short or has extra parts. Ask for the invite again and paste all of it.');
   }
+  const relay = parseExtensions(extensions);
   if (!B64URL_32_BYTES.test(fingerprint)) {
     bad("The invite's host fingerprint is damaged. Ask for the invite again and paste all of it.");
   }
@@ -110,7 +144,37 @@ export function parseInvite(pasted: string): Invite {
     bad("The invite's room secret is damaged. Ask for the invite again and paste all of it.");
   }
   const first = addresses[0]!;
-  return { host: first.host, port: first.port, addresses, fingerprint, secret };
+  return { host: first.host, port: first.port, addresses, fingerprint, secret, ...(relay ? { relay } : {}) };
+}
+
+/**
+ * The parts after the secret: each `NAME=VALUE`, at most MAX_INVITE_EXTENSIONS. `relay` is read;
+ * a name this version does not know is skipped, so later versions can add parts older guests ignore.
+ */
+function parseExtensions(parts: readonly string[]): InviteRelay | undefined {
+  if (parts.length > MAX_INVITE_EXTENSIONS)
+    bad('The invite is cut short or has extra parts. Ask for the invite again and paste all of it.');
+  let relay: InviteRelay | undefined;
+  for (const part of parts) {
+    const named = EXTENSION.exec(part);
+    if (!named || part.length > MAX_EXTENSION_CHARS) {
+      bad('The invite is cut short or has extra parts. Ask for the invite again and paste all of it.');
+    }
+    if (named[1] !== 'relay') continue;
+    if (relay) bad('The invite names more than one relay. Ask for the invite again.');
+    relay = parseInviteRelay(named[2]!);
+  }
+  return relay;
+}
+
+/** `RELAYID@HOST:PORT`: the relay's id (base64url SHA-256 of its certificate) and where it listens. */
+function parseInviteRelay(value: string): InviteRelay {
+  const at = value.indexOf('@');
+  const id = at === -1 ? '' : value.slice(0, at);
+  if (!B64URL_32_BYTES.test(id)) bad("The invite's relay id is damaged. Ask for the invite again and paste all of it.");
+  // Its sentences name it: "The relay address in the invite has no valid port (…)."
+  const address = parseAddress(value.slice(at + 1), 'relay');
+  return { host: address.host, port: address.port, id };
 }
 
 function parseAddressList(authority: string): InviteAddress[] {

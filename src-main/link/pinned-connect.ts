@@ -1,6 +1,6 @@
 import { connect, type TLSSocket } from 'node:tls';
 import { timingSafeEqual } from 'node:crypto';
-import { isIP } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 import { PortholeError, type ErrorCode } from '../wire/errors';
 import { fingerprintOf } from './host-identity';
 
@@ -15,6 +15,11 @@ export interface PinnedTarget {
   name?: string;
   /** Stops the attempt: the socket is destroyed and the promise rejects with the signal's reason. */
   signal?: AbortSignal;
+  /**
+   * A connected byte stream to the host to run TLS over (a relayed session), instead of a new TCP
+   * connection to `host`:`port`, which then only name it in errors.
+   */
+  socket?: Socket;
 }
 
 /** Why one pinned connection failed; `why` is the short reason that fits "at ADDRESS (…)". */
@@ -41,16 +46,17 @@ export function pinnedConnect(target: PinnedTarget): Promise<TLSSocket> {
     if (signal?.aborted) return reject(signal.reason);
     const name = target.name ?? (isIP(target.host) === 0 ? target.host : undefined);
     const socket = connect({
-      host: target.host,
-      port: target.port,
+      ...(target.socket ? { socket: target.socket } : { host: target.host, port: target.port }),
       // Self-signed by design: trust comes from the pinned fingerprint checked below, not a CA.
       rejectUnauthorized: false,
-      servername: name,
+      // Through a relay the name would only tell the host which relay: no SNI.
+      servername: target.socket ? undefined : name,
       ALPNProtocols: ['http/1.1'],
       minVersion: 'TLSv1.2',
     });
     // Small control messages (acks, credit, chat) must not wait for Nagle's algorithm.
-    socket.setNoDelay(true);
+    if (target.socket) target.socket.setNoDelay(true);
+    else socket.setNoDelay(true);
     const done = () => {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);

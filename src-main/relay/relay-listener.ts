@@ -47,9 +47,15 @@ export interface RelayListenerOptions {
   logger?: RelayLogger;
 }
 
+/** What the relay said about a session's other side. */
+export interface RelaySessionInfo {
+  /** The id the guest's control connection presented (SHA-256 of its throwaway certificate), 32 bytes. */
+  from: Buffer;
+}
+
 export type RelayListenerEvents = {
   /** A raw TCP socket joined to a session with a guest, paused, its first bytes unread. */
-  session: [socket: Socket];
+  session: [socket: Socket, info: RelaySessionInfo];
   status: [status: RelayListenerStatus];
 };
 
@@ -215,7 +221,7 @@ export class RelayListener extends EventEmitter<RelayListenerEvents> {
             socket.destroy();
             return;
           }
-          this.emit('session', socket);
+          this.emit('session', socket, { from: invitation.from });
         },
         (err: unknown) => {
           if (!signal.aborted) this.log.warn('could not join a relay session', fieldsOf(err));

@@ -4,7 +4,15 @@
 import { EventEmitter } from 'node:events';
 import { isIP } from 'node:net';
 import { PortholeError } from '../wire/errors';
-import { MAX_INVITE_ADDRESSES, formatInvite, inviteAddressKey, type InviteAddress } from '../link/invite';
+import {
+  MAX_INVITE_ADDRESSES,
+  formatAddress,
+  formatInvite,
+  inviteAddressKey,
+  inviteRelayUri,
+  type InviteAddress,
+  type InviteRelay,
+} from '../link/invite';
 import type { PortMappingStatus } from '../nat/port-mapping-status';
 
 /** What an address in the invite is for. */
@@ -20,6 +28,8 @@ export interface InviteEntry extends InviteAddress {
 export interface RoomInvite {
   invite: string;
   addresses: InviteEntry[];
+  /** The relay the invite names (friends who cannot reach an address come through it); absent when none is set. */
+  relay?: { address: string; uri: string };
 }
 
 export interface RoomInviteParts {
@@ -31,6 +41,8 @@ export interface RoomInviteParts {
   /** Addresses the person forwarded by hand (HOST, HOST:PORT). */
   manual?: InviteAddress[];
   mapping?: PortMappingStatus | undefined;
+  /** The relay the host joins, added to the invite. */
+  relay?: InviteRelay | undefined;
 }
 
 // The invite's own rule (IPv6 by value), so the addresses listed are exactly those the invite keeps.
@@ -52,7 +64,9 @@ export function buildRoomInvite(parts: RoomInviteParts): RoomInvite {
   for (const manual of parts.manual ?? []) add({ ...manual, kind: 'manual', internet: true });
   for (const host of parts.lan) add({ host, port: parts.port, kind: 'lan', internet: false });
   const addresses = entries.slice(0, MAX_INVITE_ADDRESSES);
-  return { invite: formatInvite({ addresses, fingerprint: parts.fingerprint, secret: parts.secret }), addresses };
+  const { relay } = parts;
+  const invite = formatInvite({ addresses, fingerprint: parts.fingerprint, secret: parts.secret, relay });
+  return { invite, addresses, ...(relay ? { relay: { address: formatAddress(relay), uri: inviteRelayUri(relay) } } : {}) };
 }
 
 /**
@@ -101,6 +115,11 @@ export class HostInvite extends EventEmitter<HostInviteEvents> {
   /** The router's answer changed: the public address or the pinhole may come or go. */
   mappingChanged(mapping: PortMappingStatus): void {
     this.update({ ...this.parts, mapping });
+  }
+
+  /** The host joins a relay (or none): the invite names it, so friends behind any NAT can come in. */
+  relayChanged(relay: InviteRelay | undefined): void {
+    this.update({ ...this.parts, relay });
   }
 
   /** The invite was revoked: the same addresses with the new secret. */
