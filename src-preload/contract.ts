@@ -8,14 +8,18 @@ import type { Member } from '../src-main/wire/protocol';
 import type { SessionStatus } from '../src-main/room/session-events';
 import type { RoomEvent, SendFailure } from '../src-main/session/room-session';
 import type { PortMappingStatus } from '../src-main/nat/port-mapping-status';
+import type { RelayStatus } from '../src-main/relay/relay-status';
 import type { TransferView } from '../src-main/features/files/transfer-events';
+import type { RecentRoomSummary } from '../src-main/config/recent-rooms';
 
 export type { AppError, ErrorCode } from '../src-main/wire/errors';
 export type { RoomInvite, InviteEntry, InviteAddressKind } from '../src-main/session/room-invite';
 export type { Member } from '../src-main/wire/protocol';
 export type { RoomEvent, ChatEvent, SendFailure } from '../src-main/session/room-session';
 export type { SessionStatus } from '../src-main/room/session-events';
+export type { RecentRoomSummary } from '../src-main/config/recent-rooms';
 export type { PortMappingStatus, PortMappingCode, MappingMethod, Ipv6Opening } from '../src-main/nat/port-mapping-status';
+export type { RelayStatus } from '../src-main/relay/relay-status';
 export type {
   TransferView,
   TransferState,
@@ -42,6 +46,8 @@ export interface SettingsView {
   upnp: boolean;
   /** An address forwarded by hand (`HOST[:PORT]`), added to the invite; empty when none. */
   publicAddress: string;
+  /** The relay a hosted room joins (`relay://HOST:PORT/?id=…`); empty or absent when none (there is no default). */
+  relay?: string;
 }
 
 /** What the person may change directly; the download folder changes only through the folder picker. */
@@ -51,6 +57,8 @@ export interface SettingsPatch {
   upnp?: boolean | undefined;
   /** Empty clears it. */
   publicAddress?: string | undefined;
+  /** A relay URI; empty clears it. */
+  relay?: string | undefined;
 }
 
 /** The room the window shows: everything needed to draw it from scratch (e.g. after a reload). */
@@ -63,6 +71,8 @@ export interface RoomView {
   invite?: RoomInvite;
   /** Host only: the router port-forwarding state; absent when UPnP is off or for guests. */
   portMapping?: PortMappingStatus;
+  /** Host only: the relay connection's state; absent when no relay is set or for guests. */
+  relay?: RelayStatus;
   /** Chat and join/leave lines so far, oldest first (the newest few thousand). */
   events: RoomEvent[];
   transfers: TransferView[];
@@ -92,11 +102,16 @@ export interface AppSnapshot {
 export interface HostRequest {
   /** Display name; saved as the new default. */
   name: string;
+  /** Reopen this recent room (its key): the same secret and port, so its invite works again. */
+  recent?: string | undefined;
 }
 
 export interface JoinRequest {
+  /** Ignored (may be empty) when `recent` names a room whose invite was kept. */
   invite: string;
   name: string;
+  /** Rejoin this recent room (its key) with the invite kept for it. */
+  recent?: string | undefined;
 }
 
 /** Per file: the transfer id it got, or why it was not offered. */
@@ -144,6 +159,16 @@ export const CALLS = {
   'room:join': call<(request: JoinRequest) => RoomView>()('join', 1),
   /** Leaves the room (a guest) or stops hosting (closes the room for everyone). */
   'room:leave': call<() => null>()('leave', 0),
+  /** Host only: removes a member, who sees `reason`; the same invite does not let them back in. */
+  'room:remove': call<(request: { member: string; reason?: string | undefined }) => null>()('removeMember', 1),
+  /** Host only: a new secret, so the invite sent so far stops working; everyone present stays. Answers the new invite. */
+  'room:revoke-invite': call<() => RoomInvite>()('revokeInvite', 0),
+  /** Rooms this machine was in, most recent first (never their secrets). */
+  'rooms:recent': call<() => RecentRoomSummary[]>()('recentRooms', 0),
+  /** The lines kept of a recent room, oldest first. */
+  'rooms:history': call<(key: string) => RoomEvent[]>()('roomHistory', 1),
+  /** Forgets a recent room, its invite and its lines. */
+  'rooms:forget': call<(key: string) => null>()('forgetRoom', 1),
   /** Sends a chat message; answers its client message id. */
   'chat:send': call<(text: string) => { id: string }>()('sendChat', 1),
   /** Says whether the person is typing (true while typing, false once sent or cleared); shown to the others. */
@@ -201,6 +226,8 @@ export const EVENTS = {
   /** Host only: the invite gained or lost an address. */
   'room:invite': event<RoomInvite>(),
   'room:port-mapping': event<PortMappingStatus>(),
+  /** Host only: the relay connection's state changed. */
+  'room:relay': event<RelayStatus>(),
   /** Something the person should know; the room goes on. */
   'room:warning': event<AppError>(),
   /** The room is over (left, stopped, or ended by the host); the window returns to the start. */

@@ -13,6 +13,7 @@ export type ElectronModules = Pick<
   | 'nativeTheme'
   | 'net'
   | 'protocol'
+  | 'safeStorage'
   | 'session'
   | 'shell'
   | 'utilityProcess'

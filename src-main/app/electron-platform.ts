@@ -7,7 +7,7 @@ import { utilityFork } from './utility-fork';
 import { openOutside } from './window-guards';
 
 export function electronPlatform(
-  electron: Pick<ElectronModules, 'app' | 'clipboard' | 'dialog' | 'shell' | 'utilityProcess'>,
+  electron: Pick<ElectronModules, 'app' | 'clipboard' | 'dialog' | 'safeStorage' | 'shell' | 'utilityProcess'>,
   window: () => BrowserWindow | undefined,
 ): DesktopPlatform {
   const { clipboard, dialog, shell } = electron;
@@ -31,6 +31,15 @@ export function electronPlatform(
     copyText: (text) => clipboard.writeText(text),
     // The macOS dock and Linux's Unity launcher; Windows has no count badge (Electron answers false).
     setBadgeCount: (count) => void electron.app.setBadgeCount(count),
+    // Recent rooms' invites, encrypted by the system keychain; Linux without a keychain ('basic_text',
+    // a hard-coded password) counts as none, so no invite is kept there.
+    secretStorage: {
+      isAvailable: () =>
+        electron.safeStorage.isEncryptionAvailable() &&
+        (process.platform !== 'linux' || electron.safeStorage.getSelectedStorageBackend() !== 'basic_text'),
+      encrypt: (text) => electron.safeStorage.encryptString(text),
+      decrypt: (data) => electron.safeStorage.decryptString(data),
+    },
     forkUpnp: utilityFork(electron),
   };
 }

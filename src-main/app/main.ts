@@ -1,5 +1,19 @@
 // The Electron main process: the shell (app-shell.ts) on the real electron module.
-import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, nativeTheme, net, protocol, session, shell, utilityProcess } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  clipboard,
+  dialog,
+  ipcMain,
+  Menu,
+  nativeTheme,
+  net,
+  protocol,
+  safeStorage,
+  session,
+  shell,
+  utilityProcess,
+} from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultConfigDir } from '../config/config-dir';
@@ -8,7 +22,7 @@ import { startShell } from './app-shell';
 const here = dirname(fileURLToPath(import.meta.url)); // dist/main
 
 startShell(
-  { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, nativeTheme, net, protocol, session, shell, utilityProcess },
+  { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, nativeTheme, net, protocol, safeStorage, session, shell, utilityProcess },
   {
     distDir: join(here, '..'),
     configDir: defaultConfigDir(),

@@ -31,6 +31,8 @@ export function asMine(events: readonly RoomEvent[], me: { id: string }, formerI
 export class ActiveRoom {
   readonly role: 'host' | 'guest';
   readonly session: Session;
+  /** Host: the hosted session (its invite and host controls); undefined for a guest. */
+  readonly hosting: HostedSession | undefined;
   private readonly events: RoomEvent[] = [];
   private status: SessionStatus = { state: 'connected' };
   private ended = false;
@@ -41,6 +43,7 @@ export class ActiveRoom {
   constructor(private readonly options: ActiveRoomOptions) {
     this.role = options.role;
     this.session = options.session;
+    this.hosting = options.hosting;
     const { session } = options;
     const sink: EventSink = (event, payload) => {
       if (this.live) options.sink(event, payload);
@@ -69,6 +72,7 @@ export class ActiveRoom {
     session.transfers.on('update', (view) => sink('transfer:update', view));
     // The session reports the router's status, then updates the invite: pushed in that order.
     options.hosting?.on('port-mapping', (status) => sink('room:port-mapping', status));
+    options.hosting?.on('relay', (status) => sink('room:relay', status));
     options.hosting?.invite.on('changed', (invite) => sink('room:invite', invite));
   }
 
@@ -94,6 +98,7 @@ export class ActiveRoom {
       status: this.status,
       ...(this.options.hosting ? { invite: this.options.hosting.invite.current } : {}),
       ...(this.options.hosting?.portMapping ? { portMapping: this.options.hosting.portMapping } : {}),
+      ...(this.options.hosting?.relay ? { relay: this.options.hosting.relay } : {}),
       events: [...this.events],
       transfers: this.session.transfers.list(),
     };

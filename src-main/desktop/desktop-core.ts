@@ -7,6 +7,7 @@ import { chatCalls } from './chat-calls';
 import type { CallHandlers, DesktopPlatform, EventSink } from './desktop-platform';
 import { InviteInbox } from './invite-inbox';
 import { roomCalls } from './room-calls';
+import { RecentRoomsService, recentRoomsCalls } from './recent-rooms-calls';
 import { RoomSlot } from './room-slot';
 import { SettingsService } from './settings-service';
 import { settingsCalls } from './settings-calls';
@@ -41,6 +42,7 @@ export function createDesktopCore(options: DesktopCoreOptions): DesktopCore {
   const { configDir, platform, sink, listenHost } = options;
   const settings = new SettingsService(configDir, (view) => sink('settings:changed', view));
   const staging = new UploadStaging();
+  const recent = new RecentRoomsService(configDir, platform);
   /** Files received in this run, so "Show in folder" works after the room has ended too. */
   const saved = new Map<string, string>();
   const rooms = new RoomSlot({
@@ -49,7 +51,10 @@ export function createDesktopCore(options: DesktopCoreOptions): DesktopCore {
         if (view.savedPath) saved.set(view.id, view.savedPath);
         if (isFinalState(view.state)) void staging.remove(view.id);
       }),
-    ended: () => void staging.clear(),
+    ended: (room) => {
+      void staging.clear();
+      void recent.ended(room);
+    },
     openFailed: (error) => sink('room:open-failed', { error }),
   });
 
@@ -65,7 +70,8 @@ export function createDesktopCore(options: DesktopCoreOptions): DesktopCore {
       return { ...(await app['app:snapshot']()), ...(openInvite ? { openInvite } : {}) };
     },
     ...settingsCalls({ settings, platform }),
-    ...roomCalls({ configDir, platform, sink, settings, rooms, listenHost }),
+    ...roomCalls({ configDir, platform, sink, settings, rooms, listenHost, recent }),
+    ...recentRoomsCalls({ recent }),
     ...chatCalls({ rooms }),
     ...transferCalls({ rooms, settings, platform, saved }),
     ...uploadCalls({ rooms, staging }),
@@ -75,6 +81,7 @@ export function createDesktopCore(options: DesktopCoreOptions): DesktopCore {
   const shutdown = () => {
     stopping ??= (async () => {
       await rooms.shutDown();
+      await recent.flush(); // the last lines of the room just left
       await staging.clear();
     })();
     return stopping;

@@ -17,6 +17,8 @@ const id = z
 const memberId = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/);
 const name = text(LIMITS.nameMaxChars * 4);
 const none = z.tuple([]);
+/** A recent room's key (src-main/config/recent-rooms.ts). */
+const recentKey = z.string().regex(/^[a-f0-9]{32}$/);
 
 /** A tuple schema per call: what the call's arguments must look like. */
 export const CALL_SCHEMAS: { [C in CallName]: z.ZodType<CallArgs<C>> } = {
@@ -27,13 +29,19 @@ export const CALL_SCHEMAS: { [C in CallName]: z.ZodType<CallArgs<C>> } = {
       port: z.number().int().min(PORT_RANGE.min).max(PORT_RANGE.max).nullable().optional(),
       upnp: z.boolean().optional(),
       publicAddress: z.string().max(300).optional(),
+      relay: z.string().max(1000).optional(),
     }),
   ]),
   'settings:choose-download-folder': none,
   'settings:reset-download-folder': none,
-  'room:host': z.tuple([z.strictObject({ name })]),
-  'room:join': z.tuple([z.strictObject({ invite: text(4096), name })]),
+  'room:host': z.tuple([z.strictObject({ name, recent: recentKey.optional() })]),
+  'room:join': z.tuple([z.strictObject({ invite: text(4096), name, recent: recentKey.optional() })]),
   'room:leave': none,
+  'room:remove': z.tuple([z.strictObject({ member: memberId, reason: text(LIMITS.removalReasonMaxChars * 4).optional() })]),
+  'room:revoke-invite': none,
+  'rooms:recent': none,
+  'rooms:history': z.tuple([recentKey]),
+  'rooms:forget': z.tuple([recentKey]),
   'chat:send': z.tuple([text(LIMITS.textMaxChars * 4)]),
   'typing:set': z.tuple([z.boolean()]),
   'transfer:offer-paths': z.tuple([z.strictObject({ paths: z.array(text(4096).min(1)).min(1).max(1000), to: memberId.optional() })]),
