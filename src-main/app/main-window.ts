@@ -9,7 +9,9 @@ export function createMainWindow(
   preloadPath: string,
   iconPath: string,
 ): BrowserWindow {
-  const window = new electron.BrowserWindow({
+  // Named as such, so a scanner reading the bundle (Electronegativity) recognises the window.
+  const { BrowserWindow, nativeTheme } = electron;
+  const window = new BrowserWindow({
     width: 1100,
     height: 760,
     minWidth: 720,
@@ -17,7 +19,7 @@ export function createMainWindow(
     show: false,
     title: 'Porthole',
     icon: iconPath,
-    backgroundColor: electron.nativeTheme.shouldUseDarkColors ? '#17191e' : '#f7f7f9',
+    backgroundColor: nativeTheme.shouldUseDarkColors ? '#17191e' : '#f7f7f9',
     webPreferences: {
       preload: preloadPath,
       sandbox: true,

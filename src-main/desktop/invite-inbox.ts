@@ -9,8 +9,8 @@ import type { EventSink } from './desktop-platform';
 const log = logger('app');
 
 export class InviteInbox {
-  #held: string | undefined;
-  #listening = false;
+  private held: string | undefined;
+  private listening = false;
 
   constructor(private readonly sink: EventSink) {}
 
@@ -24,16 +24,16 @@ export class InviteInbox {
       log.info('ignored a porthole:// link that is not an invite', { code: err instanceof PortholeError ? err.code : 'invalid' });
       return false;
     }
-    if (this.#listening) this.sink('app:open-invite', { invite });
-    else this.#held = invite;
+    if (this.listening) this.sink('app:open-invite', { invite });
+    else this.held = invite;
     return true;
   }
 
   /** The invite held for the window, once; the window listens from its snapshot call on. */
   take(): string | undefined {
-    this.#listening = true;
-    const held = this.#held;
-    this.#held = undefined;
+    this.listening = true;
+    const held = this.held;
+    this.held = undefined;
     return held;
   }
 }
