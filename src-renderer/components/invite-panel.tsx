@@ -4,7 +4,10 @@ import { inviteAddressWords, inviteSummary } from '../format/invite-words';
 import type { RoomState } from '../state/app-state';
 import { CopyButton } from './copy-button';
 import { CopyIcon } from './icons';
+import { InviteQr } from './invite-qr';
+import { NewInviteButton } from './new-invite-button';
 import { PortMappingStatus } from './port-mapping-status';
+import { RelayStatusNote } from './relay-status-note';
 
 /** Host only: the one invite to send, what its addresses are for, and whether the internet can reach the room. */
 export function InvitePanel({ room }: { room: RoomState }) {
@@ -14,7 +17,9 @@ export function InvitePanel({ room }: { room: RoomState }) {
         Invite people
       </h2>
       {room.invite === undefined ? <p className="muted">Preparing the invite…</p> : <InviteCard invite={room.invite} />}
+      {room.invite !== undefined && <NewInviteButton />}
       <PortMappingStatus status={room.portMapping} />
+      {room.relay && <RelayStatusNote status={room.relay} />}
     </section>
   );
 }
@@ -22,6 +27,7 @@ export function InvitePanel({ room }: { room: RoomState }) {
 function InviteCard({ invite }: { invite: RoomInvite }) {
   // What was last copied, so a person who already sent the invite hears that it changed.
   const [copied, setCopied] = useState<string | null>(null);
+  const [showQr, setShowQr] = useState(false);
   const stale = copied !== null && copied !== invite.invite;
   const summary = inviteSummary(invite);
 
@@ -35,6 +41,19 @@ function InviteCard({ invite }: { invite: RoomInvite }) {
           <CopyIcon />
           Copy invite
         </CopyButton>
+        <button
+          type="button"
+          className="button outline small"
+          aria-expanded={showQr}
+          aria-controls="invite-qr"
+          onClick={() => setShowQr((shown) => !shown)}
+        >
+          {showQr ? 'Hide QR code' : 'QR code'}
+        </button>
+      </div>
+      <div id="invite-qr" className="invite-qr-box" hidden={!showQr}>
+        {showQr && <InviteQr invite={invite.invite} />}
+        <p className="muted invite-qr-hint">Scan it with a phone to pass the invite on; it holds the same secret as the text.</p>
       </div>
       <p className="invite-changed" role="status">
         {stale ? 'The invite changed — copy it again.' : ''}

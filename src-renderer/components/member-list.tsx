@@ -1,21 +1,26 @@
 import type { Member } from '../../src-preload/contract';
+import { sortMembers } from '../format/natural-sort';
 import { MemberAvatar } from './member-avatar';
+import { RemoveMember } from './remove-member';
 
-/** Everyone in the room, host first, you marked. */
+/** Everyone in the room, host first, then by name ("guest2" before "guest10"), you marked. */
 export function MemberList({ members, me }: { members: Member[]; me: Member }) {
-  const sorted = [...members].sort((a, b) => Number(b.host) - Number(a.host) || a.name.localeCompare(b.name));
   return (
     <section className="panel" aria-labelledby="members-title">
       <h2 className="panel-title" id="members-title">
         People <span className="count">{members.length}</span>
       </h2>
       <ul className="member-list">
-        {sorted.map((member) => (
+        {sortMembers(members).map((member) => (
           <li key={member.id} className="member">
             <MemberAvatar member={member} />
-            <span className="member-name">{member.name}</span>
+            {/* A long name is cut with an ellipsis: the whole name shows on hover, and screen readers read it all. */}
+            <span className="member-name" title={member.name}>
+              {member.name}
+            </span>
             {member.id === me.id && <span className="member-you">(you)</span>}
             {member.host && <span className="badge">host</span>}
+            {me.host && member.id !== me.id && <RemoveMember member={member} />}
           </li>
         ))}
       </ul>

@@ -2,6 +2,7 @@ import { useActions, useAppState } from '../state/store';
 import { Brand } from './brand';
 import { HostForm } from './host-form';
 import { JoinForm } from './join-form';
+import { RecentRooms } from './recent-rooms';
 import { SettingsButton } from './settings-button';
 
 /** The first screen: host a room, or join one with an invite. */
@@ -32,6 +33,7 @@ export function StartScreen({ onOpenSettings }: { onOpenSettings: () => void }) 
           <HostForm />
           <JoinForm />
         </div>
+        <RecentRooms />
       </main>
     </div>
   );

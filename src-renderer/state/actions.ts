@@ -36,6 +36,25 @@ export function createActions(api: PortholeApi, dispatch: (action: Action) => vo
     host: (name: string) => settle(() => api.host({ name })),
     /** Joins the room an invite points to; the room opens with `room:opened`, as for host(). */
     join: (invite: string, name: string) => settle(() => api.join({ invite, name })),
+    /** Rejoins a recent room with the invite kept for it; the room opens with `room:opened`. */
+    rejoin: (recent: string, name: string) => settle(() => api.join({ invite: '', name, recent })),
+    /** Hosts a recent room of your own again, with the same invite (same secret and port). */
+    reopen: (recent: string, name: string) => settle(() => api.host({ name, recent })),
+    /** The rooms this machine was in, most recent first. */
+    recentRooms: () => settle(() => api.recentRooms()),
+    /** The lines kept of a recent room. */
+    roomHistory: (key: string) => settle(() => api.roomHistory(key)),
+    /** Forgets a recent room, its invite and its lines. */
+    forgetRoom: (key: string) => settle(() => api.forgetRoom(key)),
+    /** Host: removes a member, who reads `reason`. */
+    removeMember: async (member: string, reason: string) =>
+      noticeOnError(await settle(() => api.removeMember({ member, ...(reason.trim() ? { reason: reason.trim() } : {}) }))),
+    /** Host: a new invite; the one sent so far stops working, everyone here stays. */
+    async revokeInvite() {
+      const result = await settle(() => api.revokeInvite());
+      if (result.ok) dispatch({ type: 'invite-changed', invite: result.data });
+      return noticeOnError(result);
+    },
     /** Leaves the room, or closes it for everyone when hosting. */
     async leave() {
       const result = await settle(() => api.leave());
@@ -68,6 +87,8 @@ export function createActions(api: PortholeApi, dispatch: (action: Action) => vo
     resetDownloadFolder: async () => settingsAnswer(await settle(() => api.resetDownloadFolder())),
     /** Hides a notice. */
     dismissNotice: (id: number) => dispatch({ type: 'notice-dismissed', id }),
+    /** The composer took back the text of a refused line (AppState.refusedSend). */
+    refusedSendTaken: () => dispatch({ type: 'refused-send-taken' }),
     /** Hides the sentence saying why the last room ended. */
     dismissEndedMessage: () => dispatch({ type: 'ended-message-dismissed' }),
   };
