@@ -12,6 +12,8 @@ export const settingsSchema = z.object({
   downloadDir: z.string().min(1).optional().catch(undefined),
   /** An address forwarded by hand (HOST[:PORT]), added to every invite. */
   publicAddress: z.string().min(1).max(300).optional().catch(undefined),
+  /** A relay the host joins (`relay://HOST:PORT/?id=…`), the person's own choice; none by default. */
+  relay: z.string().min(1).max(1000).optional().catch(undefined),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -26,3 +28,12 @@ export const roomSecretSchema = z.object({
 
 export const settingsStore = (dir: string) => new JsonStore(join(dir, 'settings.json'), settingsSchema, 0o644);
 export const roomSecretStore = (dir: string) => new JsonStore(join(dir, 'room-secret.json'), roomSecretSchema, 0o600);
+
+/**
+ * Keeps choices for the next start of either role (the name a guest joined with, the host's name
+ * and port), leaving the other settings as they are.
+ */
+export async function rememberChoices(dir: string, choices: Partial<Settings>): Promise<void> {
+  const store = settingsStore(dir);
+  await store.save({ ...(await store.load()).value, ...choices });
+}

@@ -6,6 +6,7 @@ import { PortholeError } from '../wire/errors';
 import { nameSchema } from '../wire/protocol';
 import { defaultDownloadDir } from '../features/files/download-folder';
 import { parsePublicAddress } from '../session/room-invite';
+import { parseRelayUri } from '../relay/relay-uri';
 
 export class SettingsService {
   private readonly store;
@@ -40,12 +41,16 @@ export class SettingsService {
     // Checked as the person types it in, not when the next room starts; the room's port fills in a missing one.
     const publicAddress = patch.publicAddress?.trim();
     if (publicAddress) parsePublicAddress(publicAddress, 1);
+    // A relay is checked the same way (PortholeError 'relay-invalid' with what to fix).
+    const relay = patch.relay?.trim();
+    if (relay) parseRelayUri(relay);
     return this.change((s) => ({
       ...s,
       ...(displayName !== undefined ? { displayName } : {}),
       ...(patch.port !== undefined ? { port: patch.port ?? undefined } : {}),
       ...(patch.upnp !== undefined ? { upnp: patch.upnp } : {}),
       ...(publicAddress !== undefined ? { publicAddress: publicAddress || undefined } : {}),
+      ...(relay !== undefined ? { relay: relay || undefined } : {}),
     }));
   }
 
@@ -92,5 +97,6 @@ async function toView(s: Settings): Promise<SettingsView> {
     port: s.port ?? null,
     upnp: s.upnp,
     publicAddress: s.publicAddress ?? '',
+    relay: s.relay ?? '',
   };
 }

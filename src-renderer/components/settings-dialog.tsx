@@ -7,7 +7,7 @@ import { ErrorSentence } from './error-sentence';
 import { FolderIcon } from './icons';
 import { ModalDialog } from './modal-dialog';
 
-/** Settings: name, download folder, port, port forwarding and a hand-forwarded address. Escape or Close leaves without saving. */
+/** Settings: name, download folder, port, port forwarding, a hand-forwarded address and a relay. Escape or Close leaves without saving. */
 export function SettingsDialog({
   settings,
   suggestedName,
@@ -22,6 +22,9 @@ export function SettingsDialog({
   const [port, setPort] = useState(settings.port === null ? '' : String(settings.port));
   const [upnp, setUpnp] = useState(settings.upnp);
   const [publicAddress, setPublicAddress] = useState(settings.publicAddress);
+  const [relay, setRelay] = useState(settings.relay ?? '');
+  /** Main's sentence for a relay URI it refused, shown under that field. */
+  const [relayError, setRelayError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
   /** Main's sentence for a public address it refused, shown under that field. */
@@ -41,15 +44,18 @@ export function SettingsDialog({
     if (parsed.port !== settings.port) patch.port = parsed.port;
     if (upnp !== settings.upnp) patch.upnp = upnp;
     if (publicAddress.trim() !== settings.publicAddress) patch.publicAddress = publicAddress.trim();
+    if (relay.trim() !== (settings.relay ?? '')) patch.relay = relay.trim();
     if (Object.keys(patch).length === 0) return onClose();
     setSaving(true);
     setError(null);
     setAddressError(null);
+    setRelayError(null);
     const result = await updateSettings(patch);
     setSaving(false);
     if (result.ok) onClose();
     // Main checks the address and answers invalid-request with a sentence about it.
     else if (result.error.code === 'invalid-request' && patch.publicAddress !== undefined) setAddressError(result.error.message);
+    else if (result.error.code === 'relay-invalid') setRelayError(result.error.message);
     else setError(result.error.message);
   };
 
@@ -165,6 +171,32 @@ export function SettingsDialog({
           </p>
           <p className="error-sentence" id={`${id}-public-error`} role="alert">
             {addressError}
+          </p>
+        </div>
+
+        <div className="field">
+          <label className="field-label" htmlFor={`${id}-relay`}>
+            Relay
+          </label>
+          <input
+            id={`${id}-relay`}
+            className="input mono"
+            value={relay}
+            onChange={(e) => setRelay(e.target.value)}
+            placeholder="relay://relay.example.org:22067/?id=…"
+            spellCheck={false}
+            autoCapitalize="off"
+            autoComplete="off"
+            aria-invalid={relayError !== null}
+            aria-describedby={`${id}-relay-hint${relayError ? ` ${id}-relay-error` : ''}`}
+          />
+          <p className="field-hint" id={`${id}-relay-hint`}>
+            Optional: a Syncthing relay server you trust (your own, a friend's, your organisation's), as the relay:// URI it printed.
+            Friends who cannot reach you directly then come in through it. Its operator sees who connects and how much, but not what is said
+            or sent. No relay is used unless you set one. Applies to the next room you host.
+          </p>
+          <p className="error-sentence" id={`${id}-relay-error`} role="alert">
+            {relayError}
           </p>
         </div>
 

@@ -4,6 +4,7 @@ import type {
   AppSnapshot,
   Member,
   PortMappingStatus,
+  RelayStatus,
   RoomEvent,
   RoomInvite,
   RoomOpening,
@@ -83,6 +84,7 @@ export type Action =
   | { type: 'me-changed'; me: Member; formerIds: string[] }
   | { type: 'invite-changed'; invite: RoomInvite }
   | { type: 'port-mapping-changed'; portMapping: PortMappingStatus }
+  | { type: 'relay-changed'; relay: RelayStatus }
   | { type: 'transfer-changed'; transfer: TransferView }
   | { type: 'settings-changed'; settings: SettingsView }
   | { type: 'notice-added'; text: string }

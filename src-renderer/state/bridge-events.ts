@@ -57,6 +57,7 @@ export function connectBridge(api: PortholeApi, dispatch: (action: BatchAction) 
     api.on('room:members', (members) => enqueue({ type: 'members-changed', members })),
     api.on('room:invite', (invite) => enqueue({ type: 'invite-changed', invite })),
     api.on('room:port-mapping', (portMapping) => enqueue({ type: 'port-mapping-changed', portMapping })),
+    api.on('room:relay', (relay) => enqueue({ type: 'relay-changed', relay })),
     api.on('room:warning', (error) => enqueue({ type: 'notice-added', text: error.message })),
     api.on('room:ended', ({ error }) => {
       me = null;

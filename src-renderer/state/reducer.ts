@@ -55,6 +55,8 @@ function apply(state: AppState, action: Action): AppState {
       return withRoom(state, (room) => ({ ...room, invite: action.invite }));
     case 'port-mapping-changed':
       return withRoom(state, (room) => ({ ...room, portMapping: action.portMapping }));
+    case 'relay-changed':
+      return withRoom(state, (room) => ({ ...room, relay: action.relay }));
     case 'transfer-changed':
       return withRoom(state, (room) => ({ ...room, transfers: upsertTransfer(room.transfers, action.transfer) }));
     case 'settings-changed':
