@@ -4,7 +4,9 @@ import { toAppError } from './wire/errors';
 import { humanOutput, jsonOutput, type CliOutput } from './cli/cli-output';
 import { hostCommand } from './cli/host-command';
 import { joinCommand } from './cli/join-command';
+import type { LoopIo } from './cli/session-loop';
 import { guardOutput, OUTPUT_BROKEN_EXIT_CODE } from './cli/output-streams';
+import { isInteractive, PromptTerminal } from './cli/prompt-terminal';
 import { listenForShutdown, releaseClosedTerminal } from './cli/shutdown-signals';
 import { configureLogging, logger } from './log/logger';
 import { logProcessFailures } from './log/process-failures';
@@ -22,16 +24,35 @@ interface FileFlags {
 
 const transferOptions = (opts: FileFlags) => ({ downloadDir: opts.downloadDir, autoAccept: !!opts.acceptFiles });
 
-function outputFor(opts: { json?: boolean; acceptFiles?: boolean }): CliOutput {
+/** A person at a terminal gets the line editor; pipes, files and --json get plain lines, as before. */
+function terminalFor(opts: { json?: boolean }): PromptTerminal | undefined {
+  if (opts.json || !isInteractive(process.stdin, process.stdout)) return undefined;
+  return new PromptTerminal({
+    input: process.stdin,
+    terminal: process.stdout,
+    out: streams.out,
+    err: streams.err,
+    errIsTerminal: !!process.stderr.isTTY,
+    // The line editor's raw mode turns Ctrl-C into a key: it still is the terminal's interrupt.
+    onInterrupt: () => process.kill(process.pid, 'SIGINT'),
+  });
+}
+
+function outputFor(opts: { json?: boolean; acceptFiles?: boolean }, terminal: PromptTerminal | undefined): CliOutput {
   if (opts.json) return jsonOutput(streams.out);
+  if (terminal) return humanOutput(terminal.out, terminal.err, { acceptFiles: !!opts.acceptFiles, transient: terminal.transient });
   return humanOutput(streams.out, streams.err, { acceptFiles: !!opts.acceptFiles });
 }
 
 /** Runs a command and turns its outcome into an exit code, printing errors as sentences. */
-async function run(opts: { json?: boolean; acceptFiles?: boolean }, body: (output: CliOutput) => Promise<number>): Promise<void> {
-  const output = outputFor(opts);
+async function run(
+  opts: { json?: boolean; acceptFiles?: boolean },
+  body: (output: CliOutput, io: LoopIo) => Promise<number>,
+): Promise<void> {
+  const terminal = terminalFor(opts);
+  const output = outputFor(opts, terminal);
   try {
-    process.exitCode = await body(output);
+    process.exitCode = await body(output, { input: process.stdin, shutdown: shutdown.signal, terminal });
   } catch (err) {
     output.error(toAppError(err));
     process.exitCode = 1;
@@ -54,7 +75,6 @@ const shutdown = listenForShutdown(() => {
   repeatNoted = true;
   streams.err('Already leaving: saying goodbye to the room and removing any port forwarding first.\n');
 });
-const io = { input: process.stdin, shutdown: shutdown.signal };
 // The program reading stdout went away (EPIPE on a closed pipe): leave exactly as on /quit.
 const streams = guardOutput(process.stdout, process.stderr, (error) => {
   streams.err(`The output closed (${error.code ?? error.message}); leaving the room.\n`);
@@ -88,12 +108,24 @@ program
   .option('--no-upnp', 'do not ask the router to forward the port')
   .option('--new-invite', 'make a new room secret, so earlier invites stop working')
   .option('--public-address <host[:port]>', 'an address you forwarded by hand, added to the invite (repeatable)', collect, [])
+  .option('--relay <uri>', 'a relay you trust (relay://HOST:PORT/?id=…) for friends who cannot reach you directly; remembered')
+  .option('--no-relay', 'use no relay, and forget the remembered one')
   .option('--download-dir <dir>', 'where received files are saved (default: Downloads/Porthole)')
   .option('--accept-files', 'accept every file offered in the room')
   .option('--json', 'print one JSON object per line (for other programs)')
   .action(
-    (opts: { port?: number; name?: string; upnp: boolean; newInvite?: boolean; publicAddress: string[]; json?: boolean } & FileFlags) =>
-      run(opts, (output) =>
+    (
+      opts: {
+        port?: number;
+        name?: string;
+        upnp: boolean;
+        newInvite?: boolean;
+        publicAddress: string[];
+        relay?: string | false;
+        json?: boolean;
+      } & FileFlags,
+    ) =>
+      run(opts, (output, io) =>
         hostCommand(
           {
             port: opts.port,
@@ -101,6 +133,7 @@ program
             upnp: opts.upnp,
             newInvite: !!opts.newInvite,
             publicAddresses: opts.publicAddress,
+            relay: opts.relay,
             configDir: program.opts().configDir,
             transfers: transferOptions(opts),
           },
@@ -115,12 +148,17 @@ program
   .description('join a room with the invite its host sent you')
   .argument('<invite>', 'the porthole://… invite')
   .option('--name <name>', 'your display name in the room')
+  .option('--relay <uri>', "reach the host through this relay (relay://HOST:PORT/?id=…) instead of the invite's")
   .option('--download-dir <dir>', 'where received files are saved (default: Downloads/Porthole)')
   .option('--accept-files', 'accept every file offered in the room')
   .option('--json', 'print one JSON object per line (for other programs)')
-  .action((invite: string, opts: { name?: string; json?: boolean } & FileFlags) =>
-    run(opts, (output) =>
-      joinCommand({ invite, name: opts.name, configDir: program.opts().configDir, transfers: transferOptions(opts) }, output, io),
+  .action((invite: string, opts: { name?: string; relay?: string; json?: boolean } & FileFlags) =>
+    run(opts, (output, io) =>
+      joinCommand(
+        { invite, name: opts.name, relay: opts.relay, configDir: program.opts().configDir, transfers: transferOptions(opts) },
+        output,
+        io,
+      ),
     ),
   );
 

@@ -1,4 +1,5 @@
 import type { PortMappingStatus } from '../nat/port-mapping-status';
+import type { RelayStatus } from '../relay/relay-status';
 import type { AppError } from '../wire/errors';
 import type { RoomInvite } from '../session/room-invite';
 import type { Member } from '../wire/protocol';
@@ -19,7 +20,15 @@ export interface ReadyInfo {
 }
 
 /** Everything the CLI shows: human lines, or one JSON object per line with --json. */
+/** A guest on its way into the room: how many addresses it tries, and for how long so far. */
+export interface ConnectProgress {
+  addresses: number;
+  elapsedMs: number;
+}
+
 export interface CliOutput {
+  /** A guest still connecting (every second); --json prints nothing before `ready`. */
+  connecting(progress: ConnectProgress): void;
   ready(info: ReadyInfo): void;
   roomEvent(event: RoomEvent, replayed: boolean): void;
   members(members: Member[]): void;
@@ -30,6 +39,8 @@ export interface CliOutput {
   note(text: string): void;
   /** The router port-forwarding state. */
   portMapping(status: PortMappingStatus): void;
+  /** The host's relay connection changed (only when a relay is set). */
+  relay(status: RelayStatus): void;
   /** The host's invite gained or lost an address (the router answered, a forward lapsed). */
   inviteUpdated(invite: RoomInvite): void;
   /** A file offer or a transfer's new state or progress. */
@@ -41,7 +52,10 @@ function reachWords(invite: RoomInvite): string {
   const internet = invite.addresses
     .filter((a) => a.internet)
     .map((a) => (a.kind === 'ipv6' ? 'the internet over IPv6' : a.kind === 'manual' ? `${a.host} (added by you)` : 'the internet'));
-  return `Works from: your network${internet.length > 0 ? `, ${[...new Set(internet)].join(', ')}` : ''}.`;
+  const relay = invite.relay
+    ? `, anywhere through the relay at ${invite.relay.address} (its operator sees who connects and how much, not what is said or sent)`
+    : '';
+  return `Works from: your network${internet.length > 0 ? `, ${[...new Set(internet)].join(', ')}` : ''}${relay}.`;
 }
 
 const clock = (ts: number) => new Date(ts).toTimeString().slice(0, 5);
@@ -49,7 +63,12 @@ const clock = (ts: number) => new Date(ts).toTimeString().slice(0, 5);
 export function jsonOutput(write: (line: string) => void): CliOutput {
   const emit = (event: string, data: object) => write(`${JSON.stringify({ event, ...data })}\n`);
   return {
-    ready: ({ invite, ...info }) => emit('ready', { ...info, ...(invite ? { invite: invite.invite, addresses: invite.addresses } : {}) }),
+    connecting: () => {},
+    ready: ({ invite, ...info }) =>
+      emit('ready', {
+        ...info,
+        ...(invite ? { invite: invite.invite, addresses: invite.addresses, ...(invite.relay ? { relay: invite.relay } : {}) } : {}),
+      }),
     roomEvent: (e, replayed) => {
       if (e.type === 'chat') emit('chat', { seq: e.seq, ts: e.ts, from: e.from, id: e.id, text: e.text, history: replayed });
       else if (e.type === 'joined') emit('member-joined', { seq: e.seq, ts: e.ts, member: e.member, history: replayed });
@@ -62,19 +81,39 @@ export function jsonOutput(write: (line: string) => void): CliOutput {
     error: (error) => emit('error', error),
     note: () => {},
     portMapping: (status) => emit('port-mapping', status),
-    inviteUpdated: (invite) => emit('invite-updated', { invite: invite.invite, addresses: invite.addresses }),
+    relay: (status) => emit('relay', status),
+    inviteUpdated: (invite) =>
+      emit('invite-updated', { invite: invite.invite, addresses: invite.addresses, ...(invite.relay ? { relay: invite.relay } : {}) }),
     transfer: (notice, view) => transferJson(emit, notice, view),
+  };
+}
+
+export interface HumanOptions {
+  acceptFiles: boolean;
+  /** A line the next one replaces (a terminal): connecting progress is then one line, updated. */
+  transient?: ((text: string) => void) | undefined;
+}
+
+/** How far a join is: one line updated every second on a terminal, else a line now and one every 5 s. */
+function connectingPrinter(line: (text: string) => void, transient: HumanOptions['transient']) {
+  return ({ addresses, elapsedMs }: ConnectProgress) => {
+    const seconds = Math.floor(elapsedMs / 1000);
+    const what = `Connecting to the host (${addresses} ${addresses === 1 ? 'address' : 'addresses'})…`;
+    if (transient) transient(seconds === 0 ? what : `${what} ${seconds} s`);
+    else if (seconds === 0) line(what);
+    else if (seconds % 5 === 0) line(`Still connecting (${seconds} s)…`);
   };
 }
 
 export function humanOutput(
   out: (line: string) => void,
   err: (line: string) => void,
-  options: { acceptFiles: boolean } = { acceptFiles: false },
+  options: HumanOptions = { acceptFiles: false },
 ): CliOutput {
   const line = (text: string) => out(`${text}\n`);
   let lastState = '';
   return {
+    connecting: connectingPrinter(line, options.transient),
     ready: (info) => {
       if (info.role === 'host') {
         line(`Hosting a room on port ${info.port} as ${printable(info.me.name)}. Send a friend this invite:`);
@@ -83,7 +122,7 @@ export function humanOutput(
       } else {
         line(`Joined as ${printable(info.me.name)}. In the room: ${info.members.map((m) => printable(m.name)).join(', ')}.`);
       }
-      line('Type a message and press Enter. /who lists who is here, /quit leaves.');
+      line('Type a message and press Enter. /help lists the commands, /quit leaves.');
     },
     roomEvent: (e) => {
       if (e.type === 'chat') {
@@ -107,6 +146,10 @@ export function humanOutput(
     portMapping: (status) => {
       if (status.code === 'starting') return;
       line(`Port forwarding: ${status.message}`);
+    },
+    relay: (status) => {
+      if (status.state === 'joining' || status.state === 'closed') return;
+      (status.state === 'retrying' ? err : out)(`Relay: ${status.message}\n`);
     },
     inviteUpdated: (invite) => {
       line('The invite changed; send this one from now on (the earlier one still works where it did):');

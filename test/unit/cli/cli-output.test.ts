@@ -94,6 +94,27 @@ test('sizes and speeds are in the decimal units the window shows: 17 B, not "0.0
   ]);
 });
 
+test('connecting: one line rewritten every second on a terminal; a line now and every 5 s elsewhere; nothing with --json', () => {
+  const shownInPlace: string[] = [];
+  const onTerminal = humanOutput(
+    () => {},
+    () => {},
+    { acceptFiles: false, transient: (t) => shownInPlace.push(t) },
+  );
+  for (const elapsedMs of [0, 1000, 2500]) onTerminal.connecting({ addresses: 3, elapsedMs });
+  assert.deepEqual(shownInPlace, [
+    'Connecting to the host (3 addresses)…',
+    'Connecting to the host (3 addresses)… 1 s',
+    'Connecting to the host (3 addresses)… 2 s',
+  ]);
+  const { output, out } = human();
+  for (let s = 0; s <= 10; s++) output.connecting({ addresses: 1, elapsedMs: s * 1000 });
+  assert.deepEqual(out, ['Connecting to the host (1 address)…\n', 'Still connecting (5 s)…\n', 'Still connecting (10 s)…\n']);
+  const lines: string[] = [];
+  jsonOutput((l) => lines.push(l)).connecting({ addresses: 1, elapsedMs: 0 });
+  assert.deepEqual(lines, [], 'ready is the first --json line');
+});
+
 test('--json writes one object per line with the event name first', () => {
   const lines: string[] = [];
   jsonOutput((l) => lines.push(l)).warning({ code: 'rate-limited', message: 'Slow down.' });
