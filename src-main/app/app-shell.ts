@@ -12,6 +12,7 @@ import { logProcessFailures } from '../log/process-failures';
 import { PAGE_URL, registerAppScheme, serveRenderer } from './app-protocol';
 import { setupMenu } from './app-menu';
 import { setupShutdown, SHUTDOWN_LIMIT_MS } from './app-shutdown';
+import { createQuitGuard } from './quit-guard';
 import { linkInArgv, registerLinkHandler, type LaunchFacts } from './deep-links';
 import type { ElectronModules } from './electron-modules';
 import { electronPlatform } from './electron-platform';
@@ -128,9 +129,15 @@ export function startShell(electron: ElectronModules, options: ShellOptions): Sh
     setupMenu(electron, options.platform);
     setupCore();
     setupWindow();
+    const guard = createQuitGuard(
+      electron,
+      () => core?.quitQuestion(),
+      () => window,
+    );
+    if (window) guard.watch(window);
     setupShutdown(
       electron,
-      { stop: () => core?.shutdown(), finally: () => logFile?.close() },
+      { confirm: () => guard.confirm(), stop: () => core?.shutdown(), finally: () => logFile?.close() },
       options.shutdownLimitMs ?? SHUTDOWN_LIMIT_MS,
     );
   }

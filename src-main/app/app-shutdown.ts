@@ -8,6 +8,8 @@ export const SHUTDOWN_LIMIT_MS = 6000;
 const log = logger('app');
 
 export interface ShutdownSteps {
+  /** Asked before anything stops; false keeps the app running (the person chose Cancel). */
+  confirm?(): Promise<boolean>;
   /** The core's ordered shutdown (room, port mapping, partial files). */
   stop(): Promise<void> | undefined;
   /** Runs after stop or the limit, just before quitting (the log file's last lines). */
@@ -21,10 +23,26 @@ export interface ShutdownSteps {
 export function setupShutdown({ app }: Pick<ElectronModules, 'app'>, steps: ShutdownSteps, limitMs = SHUTDOWN_LIMIT_MS): void {
   let stopped = false;
   let stopping = false;
+  let confirming = false;
   app.on('before-quit', (event) => {
     if (stopped) return;
     event.preventDefault();
-    if (stopping) return;
+    if (stopping || confirming) return;
+    if (steps.confirm) {
+      confirming = true;
+      void steps
+        .confirm()
+        .catch(() => false)
+        .then((yes) => {
+          confirming = false;
+          if (!yes) return log.info('quitting was cancelled');
+          stop();
+        });
+      return;
+    }
+    stop();
+  });
+  const stop = () => {
     stopping = true;
     log.info('quitting');
     let timer: NodeJS.Timeout | undefined;
@@ -42,7 +60,7 @@ export function setupShutdown({ app }: Pick<ElectronModules, 'app'>, steps: Shut
         stopped = true;
         app.quit();
       });
-  });
+  };
   // The room lives in this process; with no window there is no way to see it, so quit.
   app.on('window-all-closed', () => app.quit());
 }

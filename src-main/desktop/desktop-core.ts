@@ -35,6 +35,17 @@ export interface DesktopCore {
    * (`app:open-invite`, or the next snapshot's `openInvite`); anything else is ignored and logged.
    */
   openInvite(link: string): boolean;
+  /**
+   * What quitting now would stop, as the question to ask first ("Stop hosting and quit?" with what
+   * is lost), or undefined when nothing would be (no room hosted, no transfer running).
+   */
+  quitQuestion(): QuitQuestion | undefined;
+}
+
+/** The confirmation quitting needs: a question and what it would end. */
+export interface QuitQuestion {
+  message: string;
+  detail: string;
 }
 
 /** Builds the main-side logic of one window. */
@@ -86,5 +97,23 @@ export function createDesktopCore(options: DesktopCoreOptions): DesktopCore {
     })();
     return stopping;
   };
-  return { handlers, shutdown, openInvite: (link) => invites.open(link) };
+  const quitQuestion = (): QuitQuestion | undefined => {
+    const view = rooms.view();
+    if (!view) return undefined;
+    // Moving files only: an offer nobody answered yet loses nothing.
+    const running = view.transfers.filter((t) => t.state === 'sending' || t.state === 'receiving').length;
+    const files = running === 1 ? 'A file transfer is still running; it stops.' : `${running} file transfers are still running; they stop.`;
+    if (view.role === 'host') {
+      const others = view.members.length - 1;
+      const people =
+        others === 1 ? 'The one person in it is disconnected.' : others > 1 ? `The ${others} people in it are disconnected.` : '';
+      return {
+        message: 'Stop hosting and quit?',
+        detail: [`Quitting closes the room for everyone.`, people, running > 0 ? files : ''].filter(Boolean).join(' '),
+      };
+    }
+    if (running === 0) return undefined;
+    return { message: 'Quit while files are moving?', detail: files };
+  };
+  return { handlers, shutdown, openInvite: (link) => invites.open(link), quitQuestion };
 }

@@ -55,6 +55,9 @@ export function fakeElectron(options: FakeElectronOptions = {}) {
   const menus: Array<{ template: unknown[] }> = [];
   const forks: FakeChild[] = [];
   const protocolClients: unknown[][] = [];
+  const messageBoxes: unknown[] = [];
+  /** What the next message boxes answer (0: the first button, e.g. Quit). */
+  const messageBoxAnswers: number[] = [];
 
   class App extends EventEmitter {
     name = 'Porthole';
@@ -155,6 +158,13 @@ export function fakeElectron(options: FakeElectronOptions = {}) {
     clipboard: { writeText: (text: string) => void log.push(`clipboard.writeText ${text}`) },
     dialog: {
       showOpenDialog: async () => ({ canceled: true, filePaths: [] }),
+      /** Answers with `messageBoxAnswers` in turn (0 = the first button), 1 when they run out; each box is logged. */
+      showMessageBox: async (...args: unknown[]) => {
+        const boxOptions = args.at(-1) as { message?: string };
+        log.push(`dialog.showMessageBox ${boxOptions.message ?? ''}`);
+        messageBoxes.push(boxOptions);
+        return { response: messageBoxAnswers.shift() ?? 1, checkboxChecked: false };
+      },
     },
     ipcMain: new RecordingIpcMain(),
     Menu: {
@@ -224,6 +234,8 @@ export function fakeElectron(options: FakeElectronOptions = {}) {
     menus,
     forks,
     protocolClients,
+    messageBoxes,
+    messageBoxAnswers,
     /** Emits ready as Electron does, and waits for what whenReady's callers run. */
     async fireReady(): Promise<void> {
       ready = true;
