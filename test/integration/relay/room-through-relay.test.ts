@@ -16,6 +16,9 @@ import { startHosting, type HostedSession } from '../../../src-main/session/host
 import { RoomClient } from '../../../src-main/session/room-client';
 import type { RelayStatus } from '../../../src-main/relay/relay-status';
 import { PortholeError } from '../../../src-main/wire/errors';
+import { dialRelay } from '../../../src-main/relay/relay-dialer';
+import { relayUriOf } from '../../../src-main/link/relayed-connect';
+import { createHostIdentity } from '../../../src-main/link/host-identity';
 import { RelayServer, stopRelayServers } from '../../fixtures/relay-server';
 import { chatTexts, recordEvents, waitFor } from '../../fixtures/room';
 
@@ -180,4 +183,29 @@ test('a mistyped relay stops hosting before the room opens', async () => {
     startHosting({ configDir, name: 'Host', listenHost: '127.0.0.1', portForwarding: false, relay: 'relay://127.0.0.1:22067/' }),
     (err: unknown) => err instanceof PortholeError && err.code === 'relay-invalid',
   );
+});
+
+test('one relayed guest filling its admission slots does not lock out the other relayed friends', async () => {
+  const hosting = await host();
+  const invite = parseInvite(await relayOnly(hosting));
+  const noisy = await createHostIdentity(); // its relay id is what the gate counts it by
+  const dial = () =>
+    dialRelay({ uri: relayUriOf(invite.relay!), hostId: Buffer.from(invite.fingerprint, 'base64url'), timeoutMs: 10_000, identity: noisy });
+  // Eight silent connections (no TLS, no secret) fill this guest's unauthenticated slots…
+  const silent = [];
+  for (let i = 0; i < 8; i++) silent.push(await dial());
+  cleanups.push(async () => silent.forEach((s) => s.destroy()));
+  await waitFor(
+    hosting.host,
+    () => hosting.host.gate.stats.refusedConnections === 0 && silent.every((s) => !s.destroyed),
+    2_000,
+    'eight held',
+  );
+  // …a ninth from it is turned away…
+  const ninth = await dial();
+  cleanups.push(async () => ninth.destroy());
+  await waitFor(hosting.host, () => hosting.host.gate.stats.refusedConnections === 1, 10_000, 'the ninth refused');
+  // …and another friend through the same relay (the same address and port at the host) still gets in.
+  const friend = await guest(await relayOnly(hosting), 'Fay');
+  assert.equal(friend.state, 'connected');
 });
