@@ -192,7 +192,7 @@ test('one relayed guest filling its admission slots does not lock out the other 
   const dial = () =>
     dialRelay({ uri: relayUriOf(invite.relay!), hostId: Buffer.from(invite.fingerprint, 'base64url'), timeoutMs: 10_000, identity: noisy });
   // Eight silent connections (no TLS, no secret) fill this guest's unauthenticated slots…
-  const silent = [];
+  const silent: import('node:net').Socket[] = [];
   for (let i = 0; i < 8; i++) silent.push(await dial());
   cleanups.push(async () => silent.forEach((s) => s.destroy()));
   await waitFor(
