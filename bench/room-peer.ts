@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHostIdentity } from '../src-main/link/host-identity';
 import { formatInvite } from '../src-main/link/invite';
+import { RelayListener } from '../src-main/relay/relay-listener';
+import { parseRelayUri } from '../src-main/relay/relay-uri';
 import { RoomClient } from '../src-main/session/room-client';
 import { RoomHost, createRoomSecret } from '../src-main/session/room-host';
 import type { RoomSession } from '../src-main/session/room-session';
@@ -31,6 +33,17 @@ serveCommands({
     // As a pure relay the host says no to every file, so it only forwards.
     if (!accept) host.transfers.on('offer', (v) => host.transfers.decline(v.id));
     session = host;
+    if (typeof args.relay === 'string') {
+      // Through a relay only: the invite's one direct address is a closed port, so guests go straight to the relay.
+      const uri = parseRelayUri(args.relay);
+      const listener = new RelayListener({ uri, identity });
+      listener.on('session', (socket) => host.adoptConnection(socket));
+      const joined = new Promise<void>((resolve) => listener.on('status', (s) => s.state === 'joined' && resolve()));
+      listener.start();
+      await joined;
+      const relay = { host: uri.host, port: uri.port, id: uri.id.toString('base64url') };
+      return { invite: formatInvite({ host: '127.0.0.1', port: 1, fingerprint: identity.fingerprint, secret, relay }) };
+    }
     return { invite: formatInvite({ host: '127.0.0.1', port: host.port, fingerprint: identity.fingerprint, secret }) };
   },
   async join(args) {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { BenchChild } from './bench-child';
+import { RelayServer } from '../test/fixtures/relay-server';
 
 // npm run bench [-- SIZE]   SIZE in bytes, or with a unit: 512MiB, 2GiB (default 2GiB).
 // Loopback only; every role is its own process. Not a test: it reports, it does not judge.
@@ -54,9 +55,9 @@ async function rawTls() {
   return { mbps: rate(got.ms), rss: { receiver: got.rssMb, sender: sent.rssMb } };
 }
 
-async function room(relay: boolean, path: string) {
+async function room(relay: boolean, path: string, through?: string) {
   const host = child('./room-peer.ts');
-  const { invite } = await host.ask<{ invite: string }>('host', { accept: !relay });
+  const { invite } = await host.ask<{ invite: string }>('host', { accept: !relay, ...(through ? { relay: through } : {}) });
   const names = relay ? ['Sender', 'Recipient1', 'Recipient2'] : ['Recipient'];
   const members = names.map(() => child('./room-peer.ts'));
   for (const [i, m] of members.entries()) await m.ask('join', { invite, name: names[i] });
@@ -95,6 +96,18 @@ try {
       .map(([k, v]) => `${k} ${v} MB`)
       .join(', ')}`,
   );
+  // The same as (b), but the member reaches the host only through a Syncthing relay (strelaysrv) on loopback.
+  const relayServer = await RelayServer.start().catch((err: Error) => err);
+  if (relayServer instanceof Error)
+    console.log(`(e) host → member via relay  skipped: strelaysrv did not start (${relayServer.message.split('\n')[0]})`);
+  else {
+    try {
+      const e = await room(false, path, relayServer.uriText);
+      console.log(`(e) host → member via relay ${e.mbps.toFixed(0).padStart(6)} MB/s   ${(e.mbps / b.mbps).toFixed(2)} × direct (b)`);
+    } finally {
+      await relayServer.stop();
+    }
+  }
   const c = await room(true, path);
   console.log(`(c) member → host → 2       ${c.mbps.toFixed(0).padStart(6)} MB/s   ${(c.mbps / a.mbps).toFixed(2)} × raw (target ≥ 0.40)`);
   console.log(
