@@ -5,6 +5,7 @@ import { RoomScreen } from './components/room-screen';
 import { SettingsDialog } from './components/settings-dialog';
 import { StartScreen } from './components/start-screen';
 import { useFileDrop } from './components/use-file-drop';
+import { usePasteFiles } from './components/use-paste-files';
 
 /** The window's root: the start screen or the room, and the settings dialog over either. */
 export function App() {
@@ -15,6 +16,8 @@ export function App() {
   // Files dropped anywhere go to the room; outside a room a drop is refused, never opened as a page.
   const onDrop = useCallback((files: File[]) => void offerFiles(files), [offerFiles]);
   const dragging = useFileDrop(room !== null, onDrop);
+  // Pasted files (an image, files copied in the file manager) go the same way as dropped ones.
+  usePasteFiles(room !== null, onDrop);
 
   if (phase === 'loading') {
     return (

@@ -1,6 +1,7 @@
 import { memo } from 'react';
 import type { Member, RoomEvent } from '../../src-preload/contract';
 import { formatClock, formatDateTime, isoTime } from '../format/clock-time';
+import { dayLabel, startsNewDay } from '../format/day-labels';
 import { memberEventSentence } from '../format/room-words';
 import { LinkedText } from './linked-text';
 import { MemberAvatar } from './member-avatar';
@@ -14,8 +15,28 @@ interface ChatLineProps {
   me: Member;
 }
 
-/** One line of the chat: a message (name, time, text) or a join/leave line. */
+/** One line of the chat, with a day separator above the first line of each day. */
 export const ChatLine = memo(function ChatLine({ event, previous, me }: ChatLineProps) {
+  const newDay = startsNewDay(event.ts, previous?.ts);
+  return (
+    <>
+      {newDay && <DaySeparator ts={event.ts} />}
+      <LineBody event={event} previous={newDay ? undefined : previous} me={me} />
+    </>
+  );
+});
+
+/** "Today", "Yesterday" or the date, between the days of the chat. */
+function DaySeparator({ ts }: { ts: number }) {
+  return (
+    <div className="day-separator">
+      <time dateTime={isoTime(ts).slice(0, 10)}>{dayLabel(ts)}</time>
+    </div>
+  );
+}
+
+/** A message (name, time, text) or a join/leave line. */
+function LineBody({ event, previous, me }: ChatLineProps) {
   const clock = <Clock ts={event.ts} />;
   if (event.type !== 'chat') {
     return (
@@ -36,7 +57,9 @@ export const ChatLine = memo(function ChatLine({ event, previous, me }: ChatLine
       <div className="message-body">
         {/* A continued line still names its sender for screen readers and copy-paste. */}
         <div className={continued ? 'visually-hidden' : 'message-head'}>
-          <span className="chat-sender">{event.from.name}</span>
+          <span className="chat-sender" title={event.from.name}>
+            {event.from.name}
+          </span>
           {mine && <span className="visually-hidden"> (you)</span>}
           {!continued && clock}
         </div>
@@ -46,7 +69,7 @@ export const ChatLine = memo(function ChatLine({ event, previous, me }: ChatLine
       </div>
     </div>
   );
-});
+}
 
 function Clock({ ts }: { ts: number }) {
   return (

@@ -1,11 +1,14 @@
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { useActions } from '../state/store';
-import { ErrorSentence } from './error-sentence';
+import { useActions, useAppState } from '../state/store';
 import { SendIcon } from './icons';
 
-/** The message box: Enter sends, Shift+Enter starts a new line. */
+/**
+ * The message box: Enter sends, Shift+Enter starts a new line. Text the room refuses stays in the
+ * box (or comes back to it, when the host refuses it later) with the reason under it.
+ */
 export function Composer({ disabled }: { disabled: boolean }) {
-  const { sendChat } = useActions();
+  const { sendChat, refusedSendTaken } = useActions();
+  const { refusedSend } = useAppState();
   const [text, setText] = useState('');
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -18,6 +21,14 @@ export function Composer({ disabled }: { disabled: boolean }) {
   };
   useEffect(() => () => void window.porthole.setTyping(false), []);
 
+  // A line the host refused after it left the box: back in front of whatever is typed now.
+  useEffect(() => {
+    if (refusedSend === null) return;
+    setText((typed) => (typed.trim() === '' ? refusedSend.text : `${refusedSend.text}\n${typed}`));
+    setError(`Not sent: ${refusedSend.why}`);
+    refusedSendTaken();
+  }, [refusedSend, refusedSendTaken]);
+
   const send = async () => {
     if (sending || text.trim() === '') return;
     setSending(true);
@@ -27,7 +38,8 @@ export function Composer({ disabled }: { disabled: boolean }) {
       edit('');
       setError(null);
     } else {
-      setError(result.error.message);
+      // Refused at once (too long, say): the text stays for the person to shorten.
+      setError(`Not sent: ${result.error.message}`);
     }
     box.current?.focus();
   };
@@ -47,7 +59,9 @@ export function Composer({ disabled }: { disabled: boolean }) {
 
   return (
     <form className="composer" onSubmit={onSubmit}>
-      <ErrorSentence message={error} />
+      <p className="error-sentence" id="composer-error" role="alert">
+        {error}
+      </p>
       <div className="composer-row">
         <label className="visually-hidden" htmlFor="composer-text">
           Message
@@ -61,7 +75,8 @@ export function Composer({ disabled }: { disabled: boolean }) {
           onKeyDown={onKeyDown}
           placeholder={disabled ? 'Waiting for the connection…' : 'Write a message…'}
           rows={1}
-          aria-describedby="composer-hint"
+          aria-invalid={error !== null}
+          aria-describedby={error === null ? 'composer-hint' : 'composer-error composer-hint'}
         />
         <button
           type="submit"

@@ -7,6 +7,7 @@ import { initialState, type AppState } from './app-state';
 import { connectBridge } from './bridge-events';
 import { browserNotificationHost, createNotifier } from './desktop-notifications';
 import { reducer } from './reducer';
+import { browserAttentionHost, createUnreadCounter } from './unread-count';
 
 const StateContext = createContext<AppState | null>(null);
 const ActionsContext = createContext<Actions | null>(null);
@@ -21,11 +22,26 @@ export function StoreProvider({ api, children }: { api: PortholeApi; children: R
   });
 
   useEffect(() => {
-    const notifier = createNotifier(browserNotificationHost());
+    const notifications = createNotifier(browserNotificationHost());
+    // The unread count in the title and on the dock/taskbar badge, while the window is in the background.
+    const attention = browserAttentionHost((count) => void api.setBadge(count).catch(() => {}));
+    const unread = createUnreadCounter(attention);
+    const stopSeen = attention.listen(unread.seen);
+    const notifier = {
+      roomEvent: (...args: Parameters<typeof notifications.roomEvent>) => {
+        notifications.roomEvent(...args);
+        unread.roomEvent(...args);
+      },
+      offer: notifications.offer,
+    };
     const disconnect = connectBridge(api, dispatch, { notifier, me: () => stateRef.current.room?.me ?? null });
     // Subscribed first, so nothing pushed while the snapshot is on its way is lost.
     void actions.loadSnapshot();
-    return disconnect;
+    return () => {
+      disconnect();
+      stopSeen();
+      unread.seen();
+    };
   }, [api, actions]);
 
   return (
