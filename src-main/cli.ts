@@ -59,10 +59,11 @@ async function run(
   }
   // Whatever the end, a reader that went away missed lines: that is a failure to report. Not
   // after SIGHUP, though: the terminal closed, so lines it can no longer show were expected.
-  if (streams.broken && !shutdown.hungUp) process.exitCode = OUTPUT_BROKEN_EXIT_CODE;
+  const hungUp = shutdown.hungUp || terminalHungUp;
+  if (streams.broken && !hungUp) process.exitCode = OUTPUT_BROKEN_EXIT_CODE;
   // Open handles (stdin, timers of a closed room) must not keep a finished CLI alive.
   setImmediate(() => {
-    releaseClosedTerminal(shutdown.hungUp);
+    releaseClosedTerminal(hungUp);
     process.exit();
   });
 }
@@ -75,9 +76,13 @@ const shutdown = listenForShutdown(() => {
   repeatNoted = true;
   streams.err('Already leaving: saying goodbye to the room and removing any port forwarding first.\n');
 });
+// A terminal that hung up fails writes with EIO, sometimes before its SIGHUP arrives (or none
+// comes to us at all): a hang-up all the same, not a reader that went away.
+let terminalHungUp = false;
 // The program reading stdout went away (EPIPE on a closed pipe): leave exactly as on /quit.
 const streams = guardOutput(process.stdout, process.stderr, (error) => {
-  streams.err(`The output closed (${error.code ?? error.message}); leaving the room.\n`);
+  if (error.code === 'EIO' && process.stdout.isTTY) terminalHungUp = true;
+  else streams.err(`The output closed (${error.code ?? error.message}); leaving the room.\n`);
   shutdown.abort();
 });
 

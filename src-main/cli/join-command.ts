@@ -53,13 +53,17 @@ export async function joinCommand(options: JoinCommandOptions, output: CliOutput
     clearInterval(progress);
   }
   shown.ready({ role: 'guest', me: client.me, members: client.members() });
-  // The name the room took is the one to use next time, in either role (as the window does).
-  if (options.name !== undefined) {
-    await rememberChoices(options.configDir, { displayName: client.me.name }).catch((err: Error) =>
-      shown.warning({ code: 'internal', message: `Your name could not be remembered for next time (${err.message}).` }),
-    );
-  }
-  return runSessionLoop(client, shown, io);
+  // The name the room took is the one to use next time, in either role (as the window does). Not
+  // awaited before the loop: a room that closes meanwhile must still end it.
+  const remembering =
+    options.name === undefined
+      ? undefined
+      : rememberChoices(options.configDir, { displayName: client.me.name }).catch((err: Error) =>
+          shown.warning({ code: 'internal', message: `Your name could not be remembered for next time (${err.message}).` }),
+        );
+  const code = await runSessionLoop(client, shown, io);
+  await remembering;
+  return code;
 }
 
 /** The invite with `--relay`'s relay in place of its own (PortholeError 'relay-invalid' for a bad URI). */

@@ -3,7 +3,11 @@
 // Ctrl-C and Ctrl-D, and the progress line while joining.
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createHostIdentity } from '../../../src-main/link/host-identity';
 import { formatInvite } from '../../../src-main/link/invite';
 import { createRoomSecret } from '../../../src-main/session/room-host';
@@ -139,4 +143,41 @@ test('joining shows one progress line, counting seconds, until it gives up with 
     for (const socket of sockets) socket.destroy();
     await new Promise((resolve) => silent.close(resolve));
   }
+});
+
+test('the terminal closing at the prompt (hang-up) leaves cleanly: exit 0, no crash', async () => {
+  // A shell that ignores SIGHUP runs the host and writes down its exit status; killing `script`
+  // hangs the terminal up under it, as closing a terminal window does (the prompt's raw mode then
+  // cannot be restored: EIO, which must not crash the CLI).
+  const dir = await mkdtemp(join(tmpdir(), 'porthole-hup-'));
+  const status = join(dir, 'status');
+  const errors = join(dir, 'stderr');
+  const bin = new URL('../../../bin/porthole.js', import.meta.url).pathname;
+  const host = `'${process.execPath}' '${bin}' --config-dir '${join(dir, 'config')}' host --no-upnp --name Hosty`;
+  const script = spawn(
+    'script',
+    ['-qfec', `sh -c 'trap "" HUP; ${host.replaceAll("'", `'\\''`)} 2>${errors}; echo $? > ${status}'`, '/dev/null'],
+    {
+      stdio: ['pipe', 'pipe', 'ignore'],
+    },
+  );
+  let screen = '';
+  script.stdout.on('data', (chunk) => (screen += chunk));
+  for (const deadline = Date.now() + 15_000; !screen.includes('/help lists') && Date.now() < deadline; )
+    await new Promise((r) => setTimeout(r, 50));
+  assert.match(screen, /\/help lists the commands/);
+  script.stdin.write('half typed');
+  await new Promise((r) => setTimeout(r, 200));
+  script.kill('SIGKILL');
+  let exitStatus = '';
+  for (
+    const deadline = Date.now() + 15_000;
+    !exitStatus.endsWith('\n') && Date.now() < deadline;
+    await new Promise((r) => setTimeout(r, 50))
+  ) {
+    exitStatus = await readFile(status, 'utf8').catch(() => '');
+  }
+  const stderr = await readFile(errors, 'utf8').catch(() => '');
+  assert.equal(exitStatus, '0\n', `stderr: ${stderr}`);
+  assert.doesNotMatch(stderr, /Something went wrong|EIO|Error/, stderr);
 });
