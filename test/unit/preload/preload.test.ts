@@ -29,6 +29,11 @@ const API_METHODS = Object.keys({
   openLink: 1,
   setTyping: 1,
   setBadge: 1,
+  recentRooms: 1,
+  roomHistory: 1,
+  forgetRoom: 1,
+  removeMember: 1,
+  revokeInvite: 1,
   on: 1,
 } satisfies Record<keyof PortholeApi, 1>).sort();
 
