@@ -7,6 +7,7 @@ import type { RoomEvent, RoomSession, SessionEvents } from '../session/room-sess
 import type { EventEmitter } from 'node:events';
 import { logSessionStatus } from '../log/session-status-log';
 import type { EventSink } from './desktop-platform';
+import { followFeatureWindows } from './feature-windows';
 
 /** Chat and join/leave lines kept for redrawing the window; the window shows them all. */
 export const EVENTS_KEPT = 10_000;
@@ -61,7 +62,7 @@ export class ActiveRoom {
       sink('room:me', { me, formerIds });
     });
     session.on('send-failed', (failure) => sink('chat:send-failed', failure));
-    session.sides.typing.on('typing', (members) => sink('room:typing', members));
+    followFeatureWindows(session.sides, sink);
     logSessionStatus(session, options.role);
     session.on('status', (status) => {
       this.status = status;

@@ -4,6 +4,7 @@
 import { isFinalState } from '../../src-preload/domain-values';
 import { appCalls } from './app-calls';
 import { chatCalls } from './chat-calls';
+import { featureWindowCalls } from './feature-windows';
 import type { CallHandlers, DesktopPlatform, EventSink } from './desktop-platform';
 import { InviteInbox } from './invite-inbox';
 import { roomCalls } from './room-calls';
@@ -84,6 +85,7 @@ export function createDesktopCore(options: DesktopCoreOptions): DesktopCore {
     ...roomCalls({ configDir, platform, sink, settings, rooms, listenHost, recent }),
     ...recentRoomsCalls({ recent }),
     ...chatCalls({ rooms }),
+    ...featureWindowCalls({ rooms }),
     ...transferCalls({ rooms, settings, platform, saved }),
     ...uploadCalls({ rooms, staging }),
   };

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { CallArgs, CallName } from '../../src-preload/contract';
 import { PORT_RANGE, UPLOAD_CHUNK_BYTES } from '../../src-preload/domain-values';
 import { LIMITS } from '../wire/protocol';
+import { FEATURE_CALL_SCHEMAS } from '../desktop/feature-windows';
 
 const text = (max: number) => z.string().max(max);
 const id = z
@@ -43,7 +44,6 @@ export const CALL_SCHEMAS: { [C in CallName]: z.ZodType<CallArgs<C>> } = {
   'rooms:history': z.tuple([recentKey]),
   'rooms:forget': z.tuple([recentKey]),
   'chat:send': z.tuple([text(LIMITS.textMaxChars * 4)]),
-  'typing:set': z.tuple([z.boolean()]),
   'transfer:offer-paths': z.tuple([z.strictObject({ paths: z.array(text(4096).min(1)).min(1).max(1000), to: memberId.optional() })]),
   'transfer:choose-files': z.tuple([z.strictObject({ to: memberId.optional() })]),
   'upload:begin': z.tuple([z.strictObject({ name: text(1024).min(1), size: z.number().int().nonnegative(), to: memberId.optional() })]),
@@ -63,4 +63,6 @@ export const CALL_SCHEMAS: { [C in CallName]: z.ZodType<CallArgs<C>> } = {
   'clipboard:write': z.tuple([text(16_384)]),
   'link:open': z.tuple([text(2048)]),
   'app:set-badge': z.tuple([z.number().int().min(0).max(9999)]),
+  // The features' own calls (typing:set…), declared with their schemas in each feature's folder.
+  ...FEATURE_CALL_SCHEMAS,
 };

@@ -12,6 +12,7 @@ import type { HubPolicy } from '../features/files/transfer-hub';
 import { TypingHub } from '../features/typing/typing-hub';
 import { TypingMember } from '../features/typing/typing-member';
 import { TYPING_SPEC } from '../features/typing/typing-messages';
+import { TYPING_WINDOW } from '../features/typing/typing-window';
 import { MessageRegistry } from '../wire/message-registry';
 
 /** The wire protocol this build speaks: the core and every feature below (for tools and tests that decode frames). */
@@ -54,3 +55,10 @@ export function guestFeatures(files: FileTransferOptions = {}): { features: Feat
     ],
   };
 }
+
+/**
+ * The window's part of each feature that has one: its calls and pushed events (named in
+ * src-preload/contract.ts), and which member side they act on. src-main/desktop/feature-windows.ts
+ * wires them all, checked against the contract when it compiles.
+ */
+export const FEATURE_WINDOWS = [{ side: (sides: MemberSides) => sides.typing, window: TYPING_WINDOW }] as const;

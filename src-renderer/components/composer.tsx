@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import type { Member } from '../../src-preload/contract';
 import { useActions, useAppState } from '../state/store';
 import { SendIcon } from './icons';
 
@@ -59,6 +60,7 @@ export function Composer({ disabled }: { disabled: boolean }) {
 
   return (
     <form className="composer" onSubmit={onSubmit}>
+      <TypingLine />
       <p className="error-sentence" id="composer-error" role="alert">
         {error}
       </p>
@@ -92,5 +94,26 @@ export function Composer({ disabled }: { disabled: boolean }) {
         Enter sends, Shift+Enter starts a new line.
       </p>
     </form>
+  );
+}
+
+/** "Ada is typing…", "Ada and Bob are typing…", "Ada, Bob and 2 others are typing…". */
+export function typingWords(members: readonly Member[]): string {
+  const names = members.map((m) => m.name);
+  if (names.length === 0) return '';
+  if (names.length === 1) return `${names[0]} is typing…`;
+  if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
+  const others = names.length - 2;
+  return `${names[0]}, ${names[1]} and ${others} ${others === 1 ? 'other' : 'others'} are typing…`;
+}
+
+/** Who else is typing, above the box (typing/1); one empty line when nobody is, so nothing jumps. */
+function TypingLine() {
+  const [members, setMembers] = useState<Member[]>([]);
+  useEffect(() => window.porthole.on('room:typing', setMembers), []);
+  return (
+    <p className="field-hint" aria-live="polite">
+      {typingWords(members) || '\u00a0'}
+    </p>
   );
 }

@@ -12,7 +12,6 @@ import { MemberList } from './member-list';
 import { NoticeList } from './notice-list';
 import { RoomHeader } from './room-header';
 import { SideTabList, sidePanelProps, type SideTab } from './side-tabs';
-import { TypingLine } from './typing-line';
 import { useMediaQuery } from './use-media-query';
 
 /** Below this width the people and the files share one side column, as two tabs (room-layout.css agrees). */
@@ -46,7 +45,6 @@ export function RoomScreen({ room, onOpenSettings }: { room: RoomState; onOpenSe
           <ConnectionBanner status={room.status} />
           <NoticeList notices={notices} />
           <ChatPane events={room.events} me={room.me} />
-          <TypingLine />
           <Composer disabled={room.status.state === 'closed'} />
         </main>
       </div>
