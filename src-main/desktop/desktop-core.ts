@@ -85,7 +85,7 @@ export function createDesktopCore(options: DesktopCoreOptions): DesktopCore {
     ...roomCalls({ configDir, platform, sink, settings, rooms, listenHost, recent }),
     ...recentRoomsCalls({ recent }),
     ...chatCalls({ rooms }),
-    ...featureWindowCalls({ rooms }),
+    ...featureWindowCalls({ sides: () => rooms.inRoom().session.sides }),
     ...transferCalls({ rooms, settings, platform, saved }),
     ...uploadCalls({ rooms, staging }),
   };

@@ -6,7 +6,6 @@ import type { z } from 'zod';
 import type { CallArgs, CallData, CallName, EventName, Events } from '../../src-preload/contract';
 import { FEATURE_WINDOWS, type MemberSides } from '../session/room-features';
 import type { CallHandlers, EventSink } from './desktop-platform';
-import type { RoomSlot } from './room-slot';
 
 type Entry = (typeof FEATURE_WINDOWS)[number];
 type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
@@ -59,12 +58,12 @@ export const FEATURE_CALL_SCHEMAS = Object.fromEntries(
   entries().flatMap(({ calls }) => Object.entries(calls).map(([name, call]) => [name, call.args])),
 ) as { [C in FeatureCallName]: z.ZodType<CallArgs<C>> };
 
-/** A handler per feature call, acting on the member side of the room the window is in. */
-export function featureWindowCalls({ rooms }: { rooms: RoomSlot }): Pick<CallHandlers, FeatureCallName> {
+/** A handler per feature call, acting on the member sides of the room the window is in (`sides` throws when there is none). */
+export function featureWindowCalls({ sides: inRoom }: { sides: () => MemberSides }): Pick<CallHandlers, FeatureCallName> {
   const handlers: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
   for (const { side, calls } of entries()) {
     for (const [name, call] of Object.entries(calls)) {
-      handlers[name] = async (...args) => call.run(side(rooms.inRoom().session.sides), ...args);
+      handlers[name] = async (...args) => call.run(side(inRoom()), ...args);
     }
   }
   return handlers as unknown as Pick<CallHandlers, FeatureCallName>;
