@@ -25,16 +25,21 @@ export function fingerprintOf(der: Buffer): string {
 }
 
 /** Creates a self-signed ECDSA P-256 certificate, valid for long enough that pins never expire. */
-export async function createHostIdentity(): Promise<HostIdentity> {
+export function createHostIdentity(): Promise<HostIdentity> {
+  return createSelfSignedIdentity('Porthole host', VALIDITY_YEARS);
+}
+
+/** A self-signed ECDSA P-256 certificate named `commonName`, valid from yesterday for `years`. */
+export async function createSelfSignedIdentity(commonName: string, years: number): Promise<HostIdentity> {
   const keys = (await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify'])) as CryptoKeyPair;
   const notBefore = new Date(Date.now() - 24 * 3600 * 1000);
   const notAfter = new Date(notBefore);
-  notAfter.setFullYear(notAfter.getFullYear() + VALIDITY_YEARS);
+  notAfter.setFullYear(notAfter.getFullYear() + years);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: randomBytes(16)
       .toString('hex')
       .replace(/^[89a-f]/, '1'),
-    name: 'CN=Porthole host',
+    name: `CN=${commonName}`,
     notBefore,
     notAfter,
     signingAlgorithm: ALGORITHM,

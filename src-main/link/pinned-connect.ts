@@ -99,6 +99,7 @@ function describe(err: NodeJS.ErrnoException): string {
     case 'EADDRNOTAVAIL':
       return 'there is no route to it';
     case 'ECONNRESET':
+    case 'EPIPE':
       return 'it closed the connection';
     default:
       return err.code ?? err.message;

@@ -5,6 +5,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { isIP, type Socket } from 'node:net';
 import { connect, type TLSSocket } from 'node:tls';
 import { cancelledBy, PortholeError } from '../wire/errors';
+import { describeNetworkError } from '../link/pinned-connect';
 import { type RelayMessage, RelayMessageReader } from './relay-messages';
 import { relayAddressText, type RelayUri } from './relay-uri';
 
@@ -57,7 +58,7 @@ export function openRelayControl(target: ControlTarget): Promise<TLSSocket> {
       reject(err);
     };
     const onAbort = () => fail(cancelledBy(signal, 'Connecting to the relay was cancelled.'));
-    const onError = (err: NodeJS.ErrnoException) => fail(relayUnreachable(uri, describeSocketError(err)));
+    const onError = (err: NodeJS.ErrnoException) => fail(relayUnreachable(uri, describeNetworkError(err)));
     const timer = setTimeout(() => fail(relayUnreachable(uri, 'it did not answer in time')), target.timeoutMs);
     signal?.addEventListener('abort', onAbort, { once: true });
     socket.on('error', onError);
@@ -85,26 +86,6 @@ export function relayUnreachable(uri: { host: string; port: number }, why: strin
     'relay-unreachable',
     `Could not reach the relay at ${relayAddressText(uri)} (${why}). Check the relay address and that the relay is running.`,
   );
-}
-
-/** A socket error as the short reason that fits "at ADDRESS (…)". */
-export function describeSocketError(err: NodeJS.ErrnoException): string {
-  switch (err.code) {
-    case 'ECONNREFUSED':
-      return 'nothing is listening there';
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return 'the address could not be found';
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-    case 'EADDRNOTAVAIL':
-      return 'there is no route to it';
-    case 'ECONNRESET':
-    case 'EPIPE':
-      return 'it closed the connection';
-    default:
-      return err.code ?? err.message;
-  }
 }
 
 export interface MessageLoop {

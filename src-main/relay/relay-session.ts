@@ -4,7 +4,8 @@
 // is handed on paused, with those bytes put back in front (`unshift`).
 import { connect, isIP, type Socket } from 'node:net';
 import { cancelledBy, PortholeError } from '../wire/errors';
-import { describeSocketError, relayUnreachable } from './relay-control';
+import { describeNetworkError } from '../link/pinned-connect';
+import { relayUnreachable } from './relay-control';
 import { readSessionStart } from './session-start';
 import { encodeRelayMessage, type RelayMessage } from './relay-messages';
 import type { RelayUri } from './relay-uri';
@@ -88,7 +89,7 @@ export function joinRelaySession(join: SessionJoin): Promise<Socket> {
       reject(err);
     };
     const onAbort = () => fail(cancelledBy(signal, 'Joining the relay session was cancelled.'));
-    const onError = (err: NodeJS.ErrnoException) => fail(relayUnreachable(target, describeSocketError(err)));
+    const onError = (err: NodeJS.ErrnoException) => fail(relayUnreachable(target, describeNetworkError(err)));
     const onClose = () => fail(relayUnreachable(target, 'it closed the session connection'));
     const timer = setTimeout(() => fail(relayUnreachable(target, 'it did not answer the session join in time')), join.timeoutMs);
     signal?.addEventListener('abort', onAbort, { once: true });
