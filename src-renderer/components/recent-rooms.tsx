@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { RecentRoomSummary, RoomEvent } from '../../src-preload/contract';
 import { useActions, useAppState } from '../state/store';
+import { formatClock, formatDateTime, isoTime } from '../format/clock-time';
+import { dayLabel } from '../format/day-labels';
 import { ErrorSentence } from './error-sentence';
 import { useDefaultName } from './use-default-name';
 import { usePendingCall } from './use-pending-call';
@@ -26,8 +28,11 @@ export function RecentRooms() {
 
   if (rooms.length === 0) return null;
   return (
-    <section className="card recent-rooms" aria-labelledby="recent-title">
-      <h2 id="recent-title">Recent rooms</h2>
+    <section className="start-card recent-rooms" aria-labelledby="recent-title">
+      <h2 id="recent-title" className="start-card-title">
+        Recent rooms
+      </h2>
+      <p className="start-card-lead">Kept on this machine only: what was said, and the invite to go back in.</p>
       <ul className="recent-list">
         {rooms.map((recent) => (
           <RecentRoom
@@ -68,7 +73,9 @@ function RecentRoom({
         <span className="recent-room-title" title={title}>
           {title}
         </span>
-        <span className="muted recent-room-when">{new Date(recent.lastUsed).toLocaleString()}</span>
+        <span className="muted recent-room-when">
+          as {recent.name} · {dayLabel(recent.lastUsed)}, {formatClock(recent.lastUsed)}
+        </span>
       </div>
       <div className="recent-room-actions">
         {recent.canRejoin && (
@@ -83,7 +90,7 @@ function RecentRoom({
           Forget
         </button>
       </div>
-      {!recent.canRejoin && <p className="muted">The invite was not kept on this machine; ask for it again to rejoin.</p>}
+      {!recent.canRejoin && <p className="muted recent-room-note">The invite was not kept on this machine; ask for it again to rejoin.</p>}
       {failure && <ErrorSentence message={failure.message} />}
       {reading && <RecentHistory roomKey={recent.key} />}
     </li>
@@ -103,19 +110,21 @@ function RecentHistory({ roomKey }: { roomKey: string }) {
       live = false;
     };
   }, [roomKey, roomHistory]);
-  if (events === null) return <p className="muted">Loading…</p>;
-  if (events.length === 0) return <p className="muted">No messages were kept.</p>;
+  if (events === null) return <p className="muted recent-room-note">Loading…</p>;
+  if (events.length === 0) return <p className="muted recent-room-note">No messages were kept.</p>;
   return (
     <ol className="recent-history" aria-label="Messages kept from this room">
       {events.map((e) => (
         <li key={`${e.seq}-${e.ts}-${e.type}`} className="recent-history-line">
-          <span className="muted">{new Date(e.ts).toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' })} </span>
+          <time className="recent-history-time" dateTime={isoTime(e.ts)} title={formatDateTime(e.ts)}>
+            {formatClock(e.ts)}
+          </time>
           {e.type === 'chat' ? (
-            <>
-              <strong>{e.from.name}</strong>: {e.text}
-            </>
+            <span className="recent-history-text">
+              <strong>{e.from.name}</strong> {e.text}
+            </span>
           ) : (
-            <em>
+            <em className="recent-history-text">
               {e.member.name} {e.type === 'joined' ? 'joined' : 'left'}
             </em>
           )}
