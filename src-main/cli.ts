@@ -4,6 +4,7 @@ import { toAppError } from './wire/errors';
 import { humanOutput, jsonOutput, type CliOutput } from './cli/cli-output';
 import { hostCommand } from './cli/host-command';
 import { joinCommand } from './cli/join-command';
+import { forgetRoom, listRooms, showRoom } from './cli/rooms-command';
 import type { LoopIo } from './cli/session-loop';
 import { guardOutput, OUTPUT_BROKEN_EXIT_CODE } from './cli/output-streams';
 import { isInteractive, PromptTerminal } from './cli/prompt-terminal';
@@ -15,6 +16,13 @@ function portNumber(value: string): number {
   const port = Number(value);
   if (!/^\d+$/.test(value) || port < 1 || port > 65535) throw new InvalidArgumentError('Use a port number from 1 to 65535.');
   return port;
+}
+
+/** A room's number in `porthole rooms`. */
+function roomNumber(value: string): number {
+  if (!/^\d{1,4}$/.test(value) || Number(value) < 1)
+    throw new InvalidArgumentError('Use the number `porthole rooms` shows (1 is the newest).');
+  return Number(value);
 }
 
 interface FileFlags {
@@ -68,6 +76,19 @@ async function run(
   });
 }
 
+/** A command that prints and ends (`porthole rooms`): no room, no prompt; errors as sentences (or JSON). */
+async function runOnce(opts: { json?: boolean }, body: (output: CliOutput) => Promise<number>): Promise<void> {
+  const output = outputFor(opts, undefined);
+  try {
+    process.exitCode = await body(output);
+  } catch (err) {
+    output.error(toAppError(err));
+    process.exitCode = 1;
+  }
+  if (streams.broken) process.exitCode = OUTPUT_BROKEN_EXIT_CODE;
+  setImmediate(() => process.exit());
+}
+
 // Installed first thing, so a signal during start-up still ends in a clean close and exit 0.
 // Signals after the first are only acknowledged: they must not cut the unmapping short.
 let repeatNoted = false;
@@ -112,6 +133,7 @@ program
   .option('--name <name>', 'your display name in the room')
   .option('--no-upnp', 'do not ask the router to forward the port')
   .option('--new-invite', 'make a new room secret, so earlier invites stop working')
+  .option('--recent <n>', 'open again a room you hosted, number N of `porthole rooms`, with its invite and port', roomNumber)
   .option('--public-address <host[:port]>', 'an address you forwarded by hand, added to the invite (repeatable)', collect, [])
   .option('--relay <uri>', 'a relay you trust (relay://HOST:PORT/?id=…) for friends who cannot reach you directly; remembered')
   .option('--no-relay', 'use no relay, and forget the remembered one')
@@ -125,6 +147,7 @@ program
         name?: string;
         upnp: boolean;
         newInvite?: boolean;
+        recent?: number;
         publicAddress: string[];
         relay?: string | false;
         json?: boolean;
@@ -137,6 +160,7 @@ program
             name: opts.name,
             upnp: opts.upnp,
             newInvite: !!opts.newInvite,
+            recent: opts.recent,
             publicAddresses: opts.publicAddress,
             relay: opts.relay,
             configDir: program.opts().configDir,
@@ -151,20 +175,69 @@ program
 program
   .command('join')
   .description('join a room with the invite its host sent you')
-  .argument('<invite>', 'the porthole://… invite')
+  .argument('[invite]', 'the porthole://… invite (or --recent N)')
+  .option('--recent <n>', 'rejoin a recent room, number N of `porthole rooms`, with the invite kept for it', roomNumber)
   .option('--name <name>', 'your display name in the room')
   .option('--relay <uri>', "reach the host through this relay (relay://HOST:PORT/?id=…) instead of the invite's")
   .option('--download-dir <dir>', 'where received files are saved (default: Downloads/Porthole)')
   .option('--accept-files', 'accept every file offered in the room')
   .option('--json', 'print one JSON object per line (for other programs)')
-  .action((invite: string, opts: { name?: string; relay?: string; json?: boolean } & FileFlags) =>
-    run(opts, (output, io) =>
-      joinCommand(
-        { invite, name: opts.name, relay: opts.relay, configDir: program.opts().configDir, transfers: transferOptions(opts) },
-        output,
-        io,
-      ),
-    ),
+  .action(
+    (
+      invite: string | undefined,
+      opts: { recent?: number; name?: string; relay?: string; json?: boolean } & FileFlags,
+      command: Command,
+    ) => {
+      // One or the other: the invite typed, or the one kept for a recent room.
+      if ((invite === undefined) === (opts.recent === undefined))
+        command.error(
+          invite === undefined
+            ? 'error: give the invite, or --recent N (`porthole rooms` lists them)'
+            : 'error: give the invite or --recent N, not both',
+        );
+      return run(opts, (output, io) =>
+        joinCommand(
+          {
+            invite,
+            recent: opts.recent,
+            name: opts.name,
+            relay: opts.relay,
+            configDir: program.opts().configDir,
+            transfers: transferOptions(opts),
+          },
+          output,
+          io,
+        ),
+      );
+    },
   );
+
+const rooms = program
+  .command('rooms')
+  .description('list the rooms this machine was in lately (newest first), to rejoin with join --recent N')
+  .option('--json', 'print one JSON object (for other programs)')
+  .action((opts: { json?: boolean }) => runOnce(opts, () => listRooms(roomsOptions(opts))));
+
+/** The rooms commands' options; --json given before or after the subcommand. */
+const roomsOptions = (opts: { json?: boolean }) => {
+  const json = !!(opts.json || rooms.opts().json);
+  return { configDir: program.opts().configDir as string, json, out: streams.out };
+};
+
+rooms
+  .command('show')
+  .description('print what was said in recent room N, as kept on this machine')
+  .argument('<n>', 'the number `porthole rooms` shows', roomNumber)
+  .option('--json', 'print one JSON object per line (for other programs)')
+  .action((n: number, opts: { json?: boolean }) =>
+    runOnce({ json: roomsOptions(opts).json }, (output) => showRoom(roomsOptions(opts), n, output)),
+  );
+
+rooms
+  .command('forget')
+  .description('forget recent room N: its kept invite and lines are deleted')
+  .argument('<n>', 'the number `porthole rooms` shows', roomNumber)
+  .option('--json', 'print one JSON object (for other programs)')
+  .action((n: number, opts: { json?: boolean }) => runOnce({ json: roomsOptions(opts).json }, () => forgetRoom(roomsOptions(opts), n)));
 
 await program.parseAsync(process.argv);

@@ -41,8 +41,12 @@ export interface CliOutput {
   portMapping(status: PortMappingStatus): void;
   /** The host's relay connection changed (only when a relay is set). */
   relay(status: RelayStatus): void;
-  /** The host's invite gained or lost an address (the router answered, a forward lapsed). */
-  inviteUpdated(invite: RoomInvite): void;
+  /**
+   * The host's invite gained or lost an address (the router answered, a forward lapsed): the
+   * earlier one still works where it did. `revoked`: it has a new secret (/revoke), so the
+   * earlier one works nowhere any more.
+   */
+  inviteUpdated(invite: RoomInvite, revoked?: boolean): void;
   /** A file offer or a transfer's new state or progress. */
   transfer(notice: TransferNotice, view: TransferView): void;
 }
@@ -82,8 +86,13 @@ export function jsonOutput(write: (line: string) => void): CliOutput {
     note: () => {},
     portMapping: (status) => emit('port-mapping', status),
     relay: (status) => emit('relay', status),
-    inviteUpdated: (invite) =>
-      emit('invite-updated', { invite: invite.invite, addresses: invite.addresses, ...(invite.relay ? { relay: invite.relay } : {}) }),
+    inviteUpdated: (invite, revoked) =>
+      emit('invite-updated', {
+        invite: invite.invite,
+        addresses: invite.addresses,
+        ...(invite.relay ? { relay: invite.relay } : {}),
+        ...(revoked ? { revoked: true } : {}),
+      }),
     transfer: (notice, view) => transferJson(emit, notice, view),
   };
 }
@@ -151,8 +160,12 @@ export function humanOutput(
       if (status.state === 'joining' || status.state === 'closed') return;
       (status.state === 'retrying' ? err : out)(`Relay: ${status.message}\n`);
     },
-    inviteUpdated: (invite) => {
-      line('The invite changed; send this one from now on (the earlier one still works where it did):');
+    inviteUpdated: (invite, revoked) => {
+      line(
+        revoked
+          ? 'The invite changed; send this one from now on (the earlier one no longer works for anyone, anywhere):'
+          : 'The invite changed; send this one from now on (the earlier one still works where it did):',
+      );
       line(`  ${invite.invite}`);
       line(`  ${reachWords(invite)}`);
     },

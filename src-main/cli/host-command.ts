@@ -4,12 +4,18 @@ import type { CliOutput } from './cli-output';
 import { holdUntilReady } from './held-output';
 import { runSessionLoop, type LoopIo } from './session-loop';
 import { showTransfers } from './transfer-commands';
+import { cliRecentRooms, recordRoom } from './cli-recent-rooms';
+import { openRecentRoom } from './recent-room-pick';
+import { parseInvite } from '../link/invite';
+import { PortholeError } from '../wire/errors';
 
 export interface HostCommandOptions {
   port?: number | undefined;
   name?: string | undefined;
   upnp: boolean;
   newInvite: boolean;
+  /** The number of a recent room you hosted (`porthole rooms`): opened again with its secret and port. */
+  recent?: number | undefined;
   /** Addresses forwarded by hand, added to the invite. */
   publicAddresses?: string[];
   /** `--relay URI` (used and remembered), `--no-relay` (false: none, and forgotten), or the remembered one (undefined). */
@@ -26,7 +32,8 @@ export async function hostCommand(options: HostCommandOptions, output: CliOutput
     // A signal or a broken stdout while the room opens closes it again, before any router is asked.
     const remembered = options.relay === undefined ? (await settingsStore(options.configDir).load()).value.relay : undefined;
     const relay = options.relay === false ? undefined : (options.relay ?? remembered);
-    hosting = await startHosting({ ...options, relay, portForwarding: options.upnp, signal: io.shutdown });
+    const reopen = await reopened(options);
+    hosting = await startHosting({ ...options, ...reopen, relay, portForwarding: options.upnp, signal: io.shutdown });
   } catch (err) {
     if (io.shutdown.aborted) return 0;
     throw err;
@@ -52,12 +59,32 @@ export async function hostCommand(options: HostCommandOptions, output: CliOutput
     fingerprint: identity.fingerprint,
     invite: invite.current,
   });
-  invite.on('changed', (updated) => shown.inviteUpdated(updated));
+  // Kept in the recent rooms (`porthole rooms`), its secret in the 0600 index file, with what is said.
+  const recording = recordRoom(options.configDir, host, { role: 'host', invite: invite.current.invite, port: host.port });
+  let secret = parseInvite(invite.current.invite).secret;
+  invite.on('changed', (updated) => {
+    // A new secret is a revoked invite: the earlier one works nowhere, and the recent room keeps the new one.
+    const next = parseInvite(updated.invite).secret;
+    const revoked = next !== secret;
+    secret = next;
+    if (revoked) void recording.secretChanged(next);
+    shown.inviteUpdated(updated, revoked);
+  });
   // Every change of the router's state is reported, then the invite it changed.
   hosting.on('port-mapping', (status) => shown.portMapping(status));
   hosting.on('relay', (status) => shown.relay(status));
   hosting.startPortMapping();
   // The session closes the room first (guests on the internet still get their close frame through
   // the router), then the mapping goes.
-  return runSessionLoop(host, shown, io, { close: () => hosting.close(), hosting });
+  const code = await runSessionLoop(host, shown, io, { close: () => hosting.close(), hosting });
+  await recording.end();
+  return code;
+}
+
+/** `--recent N`: that room's secret and port, so the invite sent then works again. */
+async function reopened(options: HostCommandOptions): Promise<{ secret: string; port: number | undefined } | undefined> {
+  if (options.recent === undefined) return undefined;
+  if (options.newInvite) throw new PortholeError('invalid-request', '--recent reopens a room with its own invite: leave out --new-invite.');
+  const { room, secret } = await openRecentRoom(cliRecentRooms(options.configDir), options.recent, 'host');
+  return { secret, port: options.port ?? room.port };
 }

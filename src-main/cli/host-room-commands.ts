@@ -25,7 +25,8 @@ export function runHostCommand(hosting: HostedSession, output: CliOutput, text: 
     const allowed = who !== '' && host.allow(who);
     output.note(allowed ? `${printable(who)} may join again with the invite.` : `"${printable(who)}" was not removed.`);
   } else if (name === '/revoke') {
-    output.note('The invite was revoked: the one sent so far no longer works. Everyone here stays. The new invite:');
+    // The new invite follows, as the invite's 'changed' (printed as revoked: the old one works nowhere).
+    output.note('The invite was revoked. Everyone here stays.');
     hosting.revokeInvite().catch((err: unknown) => output.error(toAppError(err)));
   } else return false;
   return true;
