@@ -2,42 +2,16 @@
 // (core.openInvite, as app-shell.ts does on second-instance and open-url; the Electron side is
 // unit-tested in test/unit/app/app-shell.test.ts), the core checks it and pushes app:open-invite,
 // and the real renderer in Chromium fills and focuses the Join form, which then joins a real room.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { RoomView } from '../../src-preload/contract';
-import { launchChromium } from '../fixtures/desktop/browser';
-import { startDesktopInstance, type DesktopInstance } from '../fixtures/desktop/desktop-instance';
-import { REPO, RENDERER_DIR, requireBuiltApp } from '../fixtures/built-app';
+import { e2eHarness, SCREENSHOTS } from '../fixtures/desktop/e2e-harness';
 import { loopbackInvite } from '../fixtures/loopback-invite';
-import { buildTestPreload } from '../fixtures/desktop/test-preload-bundle';
-import { serveRenderer, type RendererServer } from '../fixtures/desktop/renderer-server';
 
-const SCREENSHOTS = join(REPO, 'test-results', 'screenshots');
-let browser: Browser;
-let server: RendererServer;
-let preload: string;
-const instances: DesktopInstance[] = [];
-
-before(async () => {
-  requireBuiltApp();
-  [browser, server, preload] = await Promise.all([launchChromium(), serveRenderer(RENDERER_DIR), buildTestPreload()]);
-  await mkdir(SCREENSHOTS, { recursive: true });
-});
-
-after(async () => {
-  await Promise.all(instances.splice(0).map((i) => i.close()));
-  await browser?.close();
-  await server?.close();
-});
-
-async function instance(): Promise<DesktopInstance> {
-  const started = await startDesktopInstance(browser, server.pageUrl, preload);
-  instances.push(started);
-  return started;
-}
+const harness = e2eHarness();
+const instance = () => harness.window();
 
 const joinSection = (page: Page) => page.getByRole('region', { name: 'Join a room' });
 const inviteField = (page: Page) => joinSection(page).getByLabel('Invite');

@@ -1,45 +1,20 @@
 // Two Porthole instances, each the real main-side code in Node plus the real renderer bundle in
 // Debian's Chromium, joined only by a test transport in place of Electron's IPC.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { PortMappingStatus, RoomInvite } from '../../src-preload/contract';
 import { lanAddresses } from '../../src-main/nat/local-addresses';
 import { formatInvite, parseInvite } from '../../src-main/link/invite';
 import { RoomClient } from '../../src-main/session/room-client';
-import { launchChromium } from '../fixtures/desktop/browser';
-import { startDesktopInstance, type DesktopInstance } from '../fixtures/desktop/desktop-instance';
-import { REPO, RENDERER_DIR, requireBuiltApp } from '../fixtures/built-app';
+import { dropFile, e2eHarness, SCREENSHOTS } from '../fixtures/desktop/e2e-harness';
 import { loopbackInvite } from '../fixtures/loopback-invite';
-import { buildTestPreload } from '../fixtures/desktop/test-preload-bundle';
-import { serveRenderer, type RendererServer } from '../fixtures/desktop/renderer-server';
 
-const SCREENSHOTS = join(REPO, 'test-results', 'screenshots');
-let browser: Browser;
-let server: RendererServer;
-let preload: string;
-const instances: DesktopInstance[] = [];
-
-before(async () => {
-  requireBuiltApp();
-  [browser, server, preload] = await Promise.all([launchChromium(), serveRenderer(RENDERER_DIR), buildTestPreload()]);
-  await mkdir(SCREENSHOTS, { recursive: true });
-});
-
-after(async () => {
-  await Promise.all(instances.splice(0).map((i) => i.close()));
-  await browser?.close();
-  await server?.close();
-});
-
-async function instance(): Promise<DesktopInstance> {
-  const started = await startDesktopInstance(browser, server.pageUrl, preload);
-  instances.push(started);
-  return started;
-}
+const harness = e2eHarness();
+const instance = () => harness.window();
 
 const hostSection = (page: Page) => page.getByRole('region', { name: 'Host a room' });
 const joinSection = (page: Page) => page.getByRole('region', { name: 'Join a room' });
@@ -59,26 +34,6 @@ async function say(page: Page, text: string): Promise<void> {
   const box = page.getByRole('textbox', { name: 'Message' });
   await box.fill(text);
   await box.press('Enter');
-}
-
-/** Drops a file made in the page onto the window with a real DataTransfer. */
-async function dropFile(page: Page, name: string, bytes: Buffer): Promise<void> {
-  const dataTransfer = await page.evaluateHandle(
-    ([fileName, base64]) => {
-      const binary = atob(base64);
-      const data = new Uint8Array(binary.length);
-      for (let i = 0; i < binary.length; i++) data[i] = binary.charCodeAt(i);
-      const transfer = new DataTransfer();
-      transfer.items.add(new File([data], fileName, { type: 'application/octet-stream' }));
-      return transfer;
-    },
-    [name, bytes.toString('base64')] as const,
-  );
-  await page.dispatchEvent('body', 'dragenter', { dataTransfer });
-  await page.dispatchEvent('body', 'dragover', { dataTransfer });
-  await page.getByTestId('drop-overlay').waitFor({ state: 'visible' });
-  await page.dispatchEvent('body', 'drop', { dataTransfer });
-  await page.getByTestId('drop-overlay').waitFor({ state: 'hidden' });
 }
 
 test('host, join by invite, chat both ways, drop a file, HTML shows as text', async () => {
@@ -165,7 +120,7 @@ test('host, join by invite, chat both ways, drop a file, HTML shows as text', as
   await link.click();
   await waitUntil(() => host.platform.opened.length === 1, 'the link went to the default browser');
   assert.equal(host.platform.opened[0], 'https://example.com/docs?x=1');
-  assert.equal(host.page.url(), server.pageUrl, 'the window did not navigate');
+  assert.equal(host.page.url(), harness.pageUrl(), 'the window did not navigate');
 
   // A file dropped on the host's window reaches the guest byte for byte once accepted.
   const bytes = randomBytes(3 * 1024 * 1024 + 12345);

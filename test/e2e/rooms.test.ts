@@ -3,55 +3,33 @@
 // invite kept without a keychain), the host removing a member, a new invite while everyone stays,
 // a guest who still knows who it is after its host restarted, and Leave asking first while files
 // are moving. Screenshots of the new parts, light and dark, go to test-results/screenshots/.
-import { after, afterEach, before, test } from 'node:test';
+import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { RoomView } from '../../src-preload/contract';
 import { parseInvite } from '../../src-main/link/invite';
 import { RELAY_PRIVACY_NOTE } from '../../src-main/relay/relay-status';
-import { launchChromium } from '../fixtures/desktop/browser';
-import { startDesktopInstance, type DesktopInstance } from '../fixtures/desktop/desktop-instance';
+import type { DesktopInstance } from '../fixtures/desktop/desktop-instance';
+import { dropFile, e2eHarness, SCREENSHOTS } from '../fixtures/desktop/e2e-harness';
 import { testKeychain } from '../fixtures/desktop/test-keychain';
-import { REPO, RENDERER_DIR, requireBuiltApp } from '../fixtures/built-app';
 import { loopbackInvite } from '../fixtures/loopback-invite';
-import { buildTestPreload } from '../fixtures/desktop/test-preload-bundle';
-import { serveRenderer, type RendererServer } from '../fixtures/desktop/renderer-server';
 import { TcpProxy, closeProxies } from '../fixtures/tcp-proxy';
 
-const SCREENSHOTS = join(REPO, 'test-results', 'screenshots');
-let browser: Browser;
-let server: RendererServer;
-let preload: string;
-const instances: DesktopInstance[] = [];
-
-before(async () => {
-  requireBuiltApp();
-  [browser, server, preload] = await Promise.all([launchChromium(), serveRenderer(RENDERER_DIR), buildTestPreload()]);
-  await mkdir(SCREENSHOTS, { recursive: true });
-});
+const harness = e2eHarness();
 
 afterEach(async () => {
-  for (const i of instances) assert.deepEqual(i.problems, [], 'no page errors, console errors or CSP violations');
-  await Promise.all(instances.splice(0).map((i) => i.close()));
+  for (const i of harness.windows) assert.deepEqual(i.problems, [], 'no page errors, console errors or CSP violations');
+  await harness.closeWindows();
   await closeProxies();
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 /** A window; with a keychain (safeStorage's stand-in) unless asked for one without. */
-async function instance({ keychain = true } = {}): Promise<DesktopInstance> {
-  const started = await startDesktopInstance(browser, server.pageUrl, preload, keychain ? { secretStorage: testKeychain() } : {});
-  instances.push(started);
-  return started;
-}
+const instance = ({ keychain = true } = {}): Promise<DesktopInstance> => harness.window(keychain ? { secretStorage: testKeychain() } : {});
 
 const hostSection = (page: Page) => page.getByRole('region', { name: 'Host a room' });
 const joinSection = (page: Page) => page.getByRole('region', { name: 'Join a room' });
@@ -106,26 +84,6 @@ async function stopHosting(host: DesktopInstance): Promise<void> {
   await host.page.getByRole('button', { name: 'Stop hosting', exact: true }).click();
   await host.page.getByRole('dialog', { name: 'Stop hosting?' }).getByRole('button', { name: 'Stop hosting' }).click();
   await hostSection(host.page).waitFor();
-}
-
-/** Drops a file made in the page onto the window with a real DataTransfer. */
-async function dropFile(page: Page, name: string, bytes: Buffer): Promise<void> {
-  const dataTransfer = await page.evaluateHandle(
-    ([fileName, base64]) => {
-      const binary = atob(base64);
-      const data = new Uint8Array(binary.length);
-      for (let i = 0; i < binary.length; i++) data[i] = binary.charCodeAt(i);
-      const transfer = new DataTransfer();
-      transfer.items.add(new File([data], fileName, { type: 'application/octet-stream' }));
-      return transfer;
-    },
-    [name, bytes.toString('base64')] as const,
-  );
-  await page.dispatchEvent('body', 'dragenter', { dataTransfer });
-  await page.dispatchEvent('body', 'dragover', { dataTransfer });
-  await page.getByTestId('drop-overlay').waitFor({ state: 'visible' });
-  await page.dispatchEvent('body', 'drop', { dataTransfer });
-  await page.getByTestId('drop-overlay').waitFor({ state: 'hidden' });
 }
 
 /** A port nothing listens on (taken, then let go). */

@@ -1,37 +1,14 @@
 // "Who is typing" (typing/1) in the window, in Debian's Chromium with the real main-side code
 // behind two instances: typing shows "… is typing" to the other, sending clears it at once,
 // emptying the box clears it, and it is never shown to the one typing.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../fixtures/desktop/browser';
-import { startDesktopInstance, type DesktopInstance } from '../fixtures/desktop/desktop-instance';
-import { RENDERER_DIR, requireBuiltApp } from '../fixtures/built-app';
+import type { Page } from 'playwright-core';
+import { e2eHarness } from '../fixtures/desktop/e2e-harness';
 import { loopbackInvite } from '../fixtures/loopback-invite';
-import { buildTestPreload } from '../fixtures/desktop/test-preload-bundle';
-import { serveRenderer, type RendererServer } from '../fixtures/desktop/renderer-server';
 
-let browser: Browser;
-let server: RendererServer;
-let preload: string;
-const instances: DesktopInstance[] = [];
-
-before(async () => {
-  requireBuiltApp();
-  [browser, server, preload] = await Promise.all([launchChromium(), serveRenderer(RENDERER_DIR), buildTestPreload()]);
-});
-
-after(async () => {
-  await Promise.all(instances.splice(0).map((i) => i.close()));
-  await browser?.close();
-  await server?.close();
-});
-
-async function instance(): Promise<DesktopInstance> {
-  const started = await startDesktopInstance(browser, server.pageUrl, preload);
-  instances.push(started);
-  return started;
-}
+const harness = e2eHarness();
+const instance = () => harness.window();
 
 const messageBox = (page: Page) => page.getByRole('textbox', { name: 'Message' });
 const typingLine = (page: Page) => page.locator('form.composer p[aria-live="polite"]');

@@ -2,44 +2,20 @@
 // the minimum window size with Files one click away (screenshots, light and dark, small and
 // large), paste-to-offer reaching the other side, Cancel while joining, refused text kept in the
 // box, day separators and the unread count while the window is in the background.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../fixtures/desktop/browser';
-import { startDesktopInstance, type DesktopInstance } from '../fixtures/desktop/desktop-instance';
-import { REPO, RENDERER_DIR, requireBuiltApp } from '../fixtures/built-app';
+import type { Page } from 'playwright-core';
+import type { DesktopInstance } from '../fixtures/desktop/desktop-instance';
+import { e2eHarness, SCREENSHOTS } from '../fixtures/desktop/e2e-harness';
 import { loopbackInvite } from '../fixtures/loopback-invite';
-import { buildTestPreload } from '../fixtures/desktop/test-preload-bundle';
-import { serveRenderer, type RendererServer } from '../fixtures/desktop/renderer-server';
 
-const SCREENSHOTS = join(REPO, 'test-results', 'screenshots');
-let browser: Browser;
-let server: RendererServer;
-let preload: string;
-const instances: DesktopInstance[] = [];
-
-before(async () => {
-  requireBuiltApp();
-  [browser, server, preload] = await Promise.all([launchChromium(), serveRenderer(RENDERER_DIR), buildTestPreload()]);
-  await mkdir(SCREENSHOTS, { recursive: true });
-});
-
-after(async () => {
-  await Promise.all(instances.splice(0).map((i) => i.close()));
-  await browser?.close();
-  await server?.close();
-});
-
-async function instance(): Promise<DesktopInstance> {
-  const started = await startDesktopInstance(browser, server.pageUrl, preload);
-  instances.push(started);
-  return started;
-}
+const harness = e2eHarness();
+const instance = () => harness.window();
 
 const hostSection = (page: Page) => page.getByRole('region', { name: 'Host a room' });
 const joinSection = (page: Page) => page.getByRole('region', { name: 'Join a room' });
