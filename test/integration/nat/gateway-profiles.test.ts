@@ -2,6 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
+import { REQUEST_TIMEOUT_MS } from '../../../src-main/nat/mapping-attempt';
 import { createLab } from '../../fixtures/upnp-lab/lab-network';
 import type { LabOptions } from '../../fixtures/upnp-lab/lab-network';
 import { waitForEvent } from '../../fixtures/upnp-lab/lab-checks';
@@ -15,9 +16,8 @@ async function statusIn(options: LabOptions, discoveryTimeoutMs = 2000) {
   const lab = await createLab(options);
   try {
     const runner = lab.spawnIn(lab.ns.lan, process.execPath, ['--import', 'tsx', runnerPath, '3600', String(discoveryTimeoutMs)]);
-    const begun = Date.now();
     const started = await waitForEvent(runner, (e) => e['event'] === 'started', 30_000);
-    const elapsed = Date.now() - begun;
+    const elapsed = started['tookMs'] as number;
     runner.stdin?.write('stop\n');
     await waitForEvent(runner, (e) => e['event'] === 'stopped', 10_000);
     return { status: started['status'], elapsed };
@@ -45,8 +45,9 @@ describe('router profiles', { skip }, () => {
     const { status, elapsed } = await statusIn({ gateway: 'none' }, 1500);
     assert.equal(status.code, 'no-router', status.message);
     assert.match(status.message, /did not answer UPnP, NAT-PMP or PCP/);
-    // Discovery deadline plus process start-up (tsx) — far below the request safety net.
-    assert.ok(elapsed < 1500 + 4000, `took ${elapsed} ms`);
+    // The discovery deadline decides, not the 8 s request safety net (REQUEST_TIMEOUT_MS); the
+    // bound is loose because the router helper's own start-up (a forked process) is in it.
+    assert.ok(elapsed < REQUEST_TIMEOUT_MS, `took ${elapsed} ms`);
   });
 });
 
