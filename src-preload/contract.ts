@@ -75,6 +75,8 @@ export interface RoomView {
   relay?: RelayStatus;
   /** Chat and join/leave lines so far, oldest first (the newest few thousand). */
   events: RoomEvent[];
+  /** Host only: names removed and not let back in (Let back in). */
+  removed?: string[];
   transfers: TransferView[];
 }
 
@@ -161,6 +163,8 @@ export const CALLS = {
   'room:leave': call<() => null>()('leave', 0),
   /** Host only: removes a member, who sees `reason`; the same invite does not let them back in. */
   'room:remove': call<(request: { member: string; reason?: string | undefined }) => null>()('removeMember', 1),
+  /** Host only: lets a removed name join again with the invite. */
+  'room:allow': call<(name: string) => null>()('allowMember', 1),
   /** Host only: a new secret, so the invite sent so far stops working; everyone present stays. Answers the new invite. */
   'room:revoke-invite': call<() => RoomInvite>()('revokeInvite', 0),
   /** Rooms this machine was in, most recent first (never their secrets). */
@@ -218,6 +222,8 @@ export const EVENTS = {
   'room:status': event<SessionStatus>(),
   'room:event': event<{ event: RoomEvent; replayed: boolean }>(),
   'room:members': event<Member[]>(),
+  /** Host only: the names removed and not let back in, after each change. */
+  'room:removed': event<string[]>(),
   /**
    * You are in the room under a new member id (a reconnect to a restarted host): `me` from now on;
    * lines from `formerIds` are yours too. Pushed before the new connection's events.

@@ -55,6 +55,7 @@ export class ActiveRoom {
       sink('room:event', { event, replayed });
     });
     session.on('members', (members) => sink('room:members', members));
+    session.on('removed', (names) => sink('room:removed', names));
     session.on('warning', (error) => sink('room:warning', error));
     // Back under a new id (the host restarted): your earlier lines stay yours, relabelled before the new events come.
     session.on('identity', (me, formerIds) => {
@@ -100,6 +101,7 @@ export class ActiveRoom {
       ...(this.options.hosting ? { invite: this.options.hosting.invite.current } : {}),
       ...(this.options.hosting?.portMapping ? { portMapping: this.options.hosting.portMapping } : {}),
       ...(this.options.hosting?.relay ? { relay: this.options.hosting.relay } : {}),
+      ...(this.options.hosting ? { removed: this.options.hosting.host.removedNames() } : {}),
       events: [...this.events],
       transfers: this.session.transfers.list(),
     };

@@ -91,6 +91,11 @@ export function roomCalls({ configDir, platform, sink, settings, rooms, listenHo
       return null;
     },
 
+    'room:allow': async (name) => {
+      hostedRoom().hosting.host.allow(name);
+      return null;
+    },
+
     'room:revoke-invite': async () => {
       const { active, hosting } = hostedRoom();
       const secret = await hosting.revokeInvite(); // pushes room:invite with the new invite too

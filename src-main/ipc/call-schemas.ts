@@ -40,6 +40,7 @@ export const CALL_SCHEMAS: { [C in CallName]: z.ZodType<CallArgs<C>> } = {
   'room:leave': none,
   'room:remove': z.tuple([z.strictObject({ member: memberId, reason: text(LIMITS.removalReasonMaxChars * 4).optional() })]),
   'room:revoke-invite': none,
+  'room:allow': z.tuple([name.min(1)]),
   'rooms:recent': none,
   'rooms:history': z.tuple([recentKey]),
   'rooms:forget': z.tuple([recentKey]),

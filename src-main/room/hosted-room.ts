@@ -238,12 +238,20 @@ export class HostedRoom<M extends RoomEvents<NumberedEvent> & Record<keyof M, un
       peer.sendError({ code: 'removed', message: removalSentence(reason) });
       peer.close(CloseCode.removed, 'Removed by the host.'); // its 'gone' announces the leave
     } else this.announceLeft(session, 'removed'); // it was lingering after a lost connection
+    this.tell('removed', this.registry.removed());
     return session.member;
   }
 
   /** Lets a removed name join again with the invite (a fresh hello). True if it was refused until now. */
   allow(name: string): boolean {
-    return this.registry.allow(name);
+    const allowed = this.registry.allow(name);
+    if (allowed) this.tell('removed', this.registry.removed());
+    return allowed;
+  }
+
+  /** The names removed and not let back in, as they were shown. */
+  removedNames(): string[] {
+    return this.registry.removed();
   }
 
   /** Closes every connection with a close frame, then the listening socket. */

@@ -39,8 +39,8 @@ export class MemberRegistry {
   private readonly byPeer = new Map<PeerConnection, GuestSession>();
   /** Sessions the host removed: their tokens are refused, so they cannot resume. */
   private readonly removedTokens = new Set<string>();
-  /** Names (folded) the host removed: a fresh hello under one is refused until the host allows it again. */
-  private readonly removedNames = new Set<string>();
+  /** Names the host removed, folded → as shown: a fresh hello under one is refused until the host allows it again. */
+  private readonly removedNames = new Map<string, string>();
 
   constructor(
     private readonly hostMember: Member,
@@ -128,13 +128,18 @@ export class MemberRegistry {
   remove(session: GuestSession): void {
     this.sessions.delete(session.token);
     this.removedTokens.add(session.token);
-    this.removedNames.add(fold(session.member.name));
+    this.removedNames.set(fold(session.member.name), session.member.name);
     session.lingering = false;
   }
 
   /** Lets a removed name in again (a fresh hello; the removed session itself stays closed). True if it was refused. */
   allow(name: string): boolean {
     return this.removedNames.delete(fold(name));
+  }
+
+  /** The names refused until the host lets them back in, as they were shown. */
+  removed(): string[] {
+    return [...this.removedNames.values()];
   }
 
   /** Members connected now or lingering, in the order they first joined. */

@@ -22,6 +22,8 @@ export type RoomEvents<E extends NumberedEvent = NumberedEvent> = {
   status: [status: SessionStatus];
   /** Something went wrong that the person should know about; the session goes on. */
   warning: [error: AppError];
+  /** Host only: the names the host removed and has not let back in, after each change. */
+  removed: [names: string[]];
   /**
    * A guest is in the room under a new member id (it reconnected to a restarted host): `me` is who
    * it is now, `formerIds` every id it had before in this session, oldest first. Reported before

@@ -2,9 +2,11 @@ import type { Member } from '../../src-preload/contract';
 import { sortMembers } from '../format/natural-sort';
 import { MemberAvatar } from './member-avatar';
 import { RemoveMember } from './remove-member';
+import { useActions } from '../state/store';
 
 /** Everyone in the room, host first, then by name ("guest2" before "guest10"), you marked. */
-export function MemberList({ members, me }: { members: Member[]; me: Member }) {
+export function MemberList({ members, me, removed = [] }: { members: Member[]; me: Member; removed?: string[] | undefined }) {
+  const { allowMember } = useActions();
   return (
     <section className="panel" aria-labelledby="members-title">
       <h2 className="panel-title" id="members-title">
@@ -24,6 +26,29 @@ export function MemberList({ members, me }: { members: Member[]; me: Member }) {
           </li>
         ))}
       </ul>
+      {me.host && removed.length > 0 && (
+        <>
+          <h3 className="panel-subtitle">Removed</h3>
+          <ul className="member-list removed-list" aria-label="Removed from the room">
+            {removed.map((name) => (
+              <li key={name} className="member removed">
+                <span className="member-name" title={name}>
+                  {name}
+                </span>
+                <button
+                  type="button"
+                  className="button ghost small"
+                  aria-label={`Let ${name} back in`}
+                  title={`Let ${name} join again with the invite`}
+                  onClick={() => void allowMember(name)}
+                >
+                  Let back in
+                </button>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
     </section>
   );
 }

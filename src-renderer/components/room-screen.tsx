@@ -35,7 +35,7 @@ export function RoomScreen({ room, onOpenSettings }: { room: RoomState; onOpenSe
           {narrow && <SideTabList selected={tab} onSelect={setTab} waitingOffers={waitingOffers} />}
           <section className="room-side" aria-label="Room" {...(narrow ? sidePanelProps('people', tab) : {})}>
             {room.role === 'host' && <InvitePanel room={room} />}
-            <MemberList members={room.members} me={room.me} />
+            <MemberList members={room.members} me={room.me} removed={room.removed} />
           </section>
           <div className="room-files" {...(narrow ? sidePanelProps('files', tab) : {})}>
             <FilesPanel transfers={room.transfers} />

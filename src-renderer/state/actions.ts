@@ -47,6 +47,7 @@ export function createActions(api: PortholeApi, dispatch: (action: Action) => vo
     /** Forgets a recent room, its invite and its lines. */
     forgetRoom: (key: string) => settle(() => api.forgetRoom(key)),
     /** Host: removes a member, who reads `reason`. */
+    allowMember: async (name: string) => noticeOnError(await settle(() => api.allowMember(name))),
     removeMember: async (member: string, reason: string) =>
       noticeOnError(await settle(() => api.removeMember({ member, ...(reason.trim() ? { reason: reason.trim() } : {}) }))),
     /** Host: a new invite; the one sent so far stops working, everyone here stays. */

@@ -81,6 +81,7 @@ export type Action =
   | { type: 'status-changed'; status: SessionStatus }
   | { type: 'events-received'; events: RoomEvent[] }
   | { type: 'members-changed'; members: Member[] }
+  | { type: 'removed-changed'; removed: string[] }
   | { type: 'me-changed'; me: Member; formerIds: string[] }
   | { type: 'invite-changed'; invite: RoomInvite }
   | { type: 'port-mapping-changed'; portMapping: PortMappingStatus }

@@ -55,6 +55,7 @@ export function connectBridge(api: PortholeApi, dispatch: (action: BatchAction) 
       enqueue({ type: 'events-received', events: [event] });
     }),
     api.on('room:members', (members) => enqueue({ type: 'members-changed', members })),
+    api.on('room:removed', (removed) => enqueue({ type: 'removed-changed', removed })),
     api.on('room:invite', (invite) => enqueue({ type: 'invite-changed', invite })),
     api.on('room:port-mapping', (portMapping) => enqueue({ type: 'port-mapping-changed', portMapping })),
     api.on('room:relay', (relay) => enqueue({ type: 'relay-changed', relay })),

@@ -48,6 +48,8 @@ function apply(state: AppState, action: Action): AppState {
       });
     case 'members-changed':
       return withRoom(state, (room) => ({ ...room, members: action.members }));
+    case 'removed-changed':
+      return withRoom(state, (room) => ({ ...room, removed: action.removed }));
     case 'me-changed':
       // A new id after the host restarted: lines under an earlier id of yours stay yours.
       return withRoom(state, (room) => ({ ...room, me: action.me, events: asMine(room.events, action.me, action.formerIds) }));

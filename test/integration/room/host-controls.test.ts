@@ -102,3 +102,17 @@ test('revoking the invite: everyone present stays and chats; the old invite is r
   assert.equal(carol.state, 'connected');
   assert.throws(() => host.setSecret('short'), { code: 'invalid-request' });
 });
+
+test('the host hears which names are removed, as shown, after each removal and each "let back in"', async () => {
+  const host = await startHost();
+  const bob = await join(host, 'Bob');
+  const lists: string[][] = [];
+  host.on('removed', (names) => lists.push(names));
+  host.remove(bob.me.id);
+  assert.deepEqual(host.removedNames(), ['Bob']);
+  assert.equal(host.allow('bob'), true, 'names compare without case');
+  assert.equal(host.allow('Bob'), false, 'already let back in');
+  assert.deepEqual(lists, [['Bob'], []]);
+  const again = await join(host, 'Bob');
+  assert.equal(again.state, 'connected');
+});

@@ -33,6 +33,7 @@ const API_METHODS = Object.keys({
   roomHistory: 1,
   forgetRoom: 1,
   removeMember: 1,
+  allowMember: 1,
   revokeInvite: 1,
   on: 1,
 } satisfies Record<keyof PortholeApi, 1>).sort();

@@ -50,7 +50,7 @@ function setup(me: Member | null = bo) {
 
 test('subscribes to every pushed event once, and unsubscribes them all', () => {
   const s = setup();
-  assert.equal(s.live(), 16); // every event but room:typing, which its component follows itself
+  assert.equal(s.live(), 17); // every event but room:typing, which its component follows itself
   s.disconnect();
   assert.equal(s.live(), 0);
 });
