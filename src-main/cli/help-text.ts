@@ -2,7 +2,8 @@
 export const HELP_TEXT = [
   'Commands:',
   '  /who              who is in the room',
-  '  /send PATH        offer a file to everyone in the room',
+  '  /send PATH...     offer files to everyone in the room (quote paths with spaces; ~ and file:// work)',
+  '  /send --to NAME PATH...  offer files to one person (repeat --to for more)',
   '  /accept ID [DIR]  accept a file offered to you (into DIR instead of the download folder)',
   '  /decline ID       decline a file offered to you',
   '  /cancel ID        stop a transfer, yours or one coming to you',
