@@ -114,6 +114,11 @@ export class PeerConnection extends EventEmitter<PeerEvents> {
     this.emit('joined');
   }
 
+  /** Whether this member and the host both speak the feature named `name` (`files/1`). */
+  shares(name: string): boolean {
+    return this.features.has(name);
+  }
+
   /** Whether the member announced the feature a message type belongs to (the core always). */
   speaks(type: string): boolean {
     return this.registry.allowed(this.features, type);

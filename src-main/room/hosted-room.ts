@@ -35,6 +35,7 @@ import { sharedFeatures } from '../wire/features';
 import { MessageRegistry } from '../wire/message-registry';
 import type { Feature, HubRoom, MemberConnection, Unstamped, WireMessage } from './feature';
 import { LocalMember } from './local-member';
+import { FeatureTable } from './feature-table';
 
 type Hello = z.infer<typeof helloSchema>;
 
@@ -120,6 +121,8 @@ export class HostedRoom<M extends RoomEvents<NumberedEvent> & Record<keyof M, un
   readonly messages: MessageRegistry;
   /** Each joined connection as the features see it. */
   private readonly connections = new Map<PeerConnection, MemberConnection>();
+  /** Which feature handles each message type. */
+  private readonly table: FeatureTable;
   /** The host's own member, joined to the hub features in-process. */
   private readonly local: LocalMember;
   /** The secret the upgrade gate checks; setSecret() changes it (a revoked invite). */
@@ -132,6 +135,7 @@ export class HostedRoom<M extends RoomEvents<NumberedEvent> & Record<keyof M, un
     super();
     this.secret = options.secret;
     this.messages = new MessageRegistry(features.map((f) => f.spec));
+    this.table = new FeatureTable(features, this.messages);
     this.policy = { ...DEFAULT_POLICY, ...options.policy };
     this.history = new History(options.historySize ?? LIMITS.historySize, LIMITS.historyMaxBytes);
     this.me = { id: randomBytes(6).toString('base64url'), name: options.hostName, host: true };
@@ -167,7 +171,7 @@ export class HostedRoom<M extends RoomEvents<NumberedEvent> & Record<keyof M, un
       res.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket' });
       res.end('This is a Porthole room. Join it with the Porthole app and an invite.\n');
     });
-    this.local = new LocalMember(this.me, this.messages, features, () => this.registry.members());
+    this.local = new LocalMember(this.me, this.table, () => this.registry.members());
   }
 
   /** Opens a room with these features; resolves once the port is open. */
@@ -331,15 +335,9 @@ export class HostedRoom<M extends RoomEvents<NumberedEvent> & Record<keyof M, un
     peer.on('chunk', (frame) => this.onBinary(peer, frame));
     peer.on('rejected', (type, ref) => {
       const connection = this.connections.get(peer);
-      if (connection) this.hubOf(type)?.rejected?.(connection, type, ref);
+      if (connection) this.table.hub(type)?.rejected?.(connection, type, ref);
     });
     peer.on('gone', (reason) => this.onGone(peer, reason));
-  }
-
-  /** The hub side of the feature a message type belongs to. */
-  private hubOf(type: string) {
-    const spec = this.messages.featureOf(type);
-    return spec && this.features.find((f) => f.spec === spec)?.hub;
   }
 
   private peerOf(connection: MemberConnection): PeerConnection | undefined {
@@ -349,9 +347,9 @@ export class HostedRoom<M extends RoomEvents<NumberedEvent> & Record<keyof M, un
 
   private onBinary(peer: PeerConnection, frame: Buffer): void {
     const connection = this.connections.get(peer);
-    const owner = this.messages.binaryFeature;
-    const hub = owner && this.features.find((f) => f.spec === owner)?.hub;
-    if (!connection || !owner || !peer.speaks(owner.name) || !hub?.binary) {
+    const owner = this.table.binary;
+    const hub = owner?.hub;
+    if (!connection || !owner || !peer.shares(owner.spec.name) || !hub?.binary) {
       return peer.offend({ code: 'binary-not-expected', message: 'A binary frame arrived, but this connection carries none.' });
     }
     hub.binary(connection, frame);
@@ -365,7 +363,7 @@ export class HostedRoom<M extends RoomEvents<NumberedEvent> & Record<keyof M, un
     }
     const connection = this.connections.get(peer);
     if (!session || !connection) return peer.refuse({ code: 'hello-first', message: 'Send hello before anything else.' });
-    this.hubOf(message.type)?.message(connection, message);
+    this.table.hub(message.type)?.message(connection, message);
   }
 
   private onHello(peer: PeerConnection, hello: Hello): void {

@@ -10,7 +10,8 @@ import { CloseCode, FINAL_CLOSE_CODES, VERSION_1_CHAT_RATE, nameSchema, type Mem
 import type { RoomEvents, SessionState } from './session-events';
 import { sharedFeatures } from '../wire/features';
 import { MessageRegistry } from '../wire/message-registry';
-import type { DetachReason, Feature, MemberFeature, RoomLink, WireMessage } from './feature';
+import { FeatureTable } from './feature-table';
+import type { DetachReason, Feature, RoomLink, WireMessage } from './feature';
 
 export interface JoinedRoomOptions {
   name: string;
@@ -54,6 +55,8 @@ export class JoinedRoom<M extends RoomEvents<NumberedEvent> & Record<keyof M, un
   private features: ReadonlySet<string>;
   /** The wire protocol of this guest: the core and the features it was built with. */
   readonly messages: MessageRegistry;
+  /** Which member side handles each message type. */
+  private readonly table: FeatureTable;
   private readonly invite: Invite;
   private readonly name: string;
   private readonly timeoutMs: number;
@@ -76,6 +79,7 @@ export class JoinedRoom<M extends RoomEvents<NumberedEvent> & Record<keyof M, un
     this.timeoutMs = options.connectTimeoutMs ?? 10_000;
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
     this.messages = new MessageRegistry(featureList.map((f) => f.spec));
+    this.table = new FeatureTable(featureList, this.messages);
     this.features = sharedFeatures(this.messages.names, undefined);
   }
 
@@ -218,15 +222,10 @@ export class JoinedRoom<M extends RoomEvents<NumberedEvent> & Record<keyof M, un
     };
   }
 
-  private memberOf(type: string): MemberFeature | undefined {
-    const spec = this.messages.featureOf(type);
-    return spec && this.featureList.find((f) => f.spec === spec)?.member;
-  }
-
   private onFrame(data: Buffer, isBinary: boolean): void {
     if (isBinary) {
-      const owner = this.messages.binaryFeature;
-      const member = owner && this.features.has(owner.name) ? this.featureList.find((f) => f.spec === owner)?.member : undefined;
+      const owner = this.table.binary;
+      const member = owner && this.features.has(owner.spec.name) ? owner.member : undefined;
       if (!member?.binary?.(data))
         this.tell('warning', { code: 'bad-host-message', message: 'The host sent file data that fits no transfer.' });
       return;
@@ -251,7 +250,7 @@ export class JoinedRoom<M extends RoomEvents<NumberedEvent> & Record<keyof M, un
       const event = message as NumberedEvent;
       return this.apply(event, event.seq <= this.historyUntil);
     }
-    this.memberOf(message.type)?.message(message);
+    this.table.member(message.type)?.message(message);
   }
 
   /** An error frame; its `ref` names the message it answers, if any (PROTOCOL.md §6). */

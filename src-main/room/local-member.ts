@@ -1,8 +1,8 @@
 import type { AppError } from '../wire/errors';
-import type { MessageRegistry } from '../wire/message-registry';
 import type { Member, NumberedEvent, Rate } from '../wire/protocol';
 import { roomLog } from '../wire/room-log';
-import type { DetachReason, Feature, MemberConnection, MemberFeature, RoomLink, WireMessage } from './feature';
+import type { DetachReason, MemberConnection, RoomLink, WireMessage } from './feature';
+import type { FeatureTable } from './feature-table';
 
 /** The host's own member is not paced: nobody is between it and the room. */
 const UNPACED: Rate = { capacity: 1_000_000, refillPerSecond: 1_000_000 };
@@ -21,18 +21,17 @@ export class LocalMember {
 
   constructor(
     me: Member,
-    private readonly messages: MessageRegistry,
-    private readonly features: readonly Feature[],
+    private readonly table: FeatureTable,
     members: () => Member[],
   ) {
     this.connection = {
       member: me,
-      send: (message) => queueMicrotask(() => this.memberOf(message.type)?.message(message)),
+      send: (message) => queueMicrotask(() => this.table.member(message.type)?.message(message)),
       sendError: (error, ref) => queueMicrotask(() => this.answered(error, ref)),
       // A hub feature finding fault with the host's own member is a bug of ours, not an attack.
       offend: (error) => roomLog.error('a feature refused the host’s own message', { code: error.code }),
       sendBinary: (frame, done) => {
-        if (this.joined) this.binaryMember()?.binary?.(frame);
+        if (this.joined) this.table.binary?.member?.binary?.(frame);
         done();
       },
       isOpen: () => this.joined,
@@ -43,12 +42,10 @@ export class LocalMember {
       rate: UNPACED,
       send: (message: WireMessage) =>
         queueMicrotask(() => {
-          if (this.joined) this.hubOf(message.type)?.message(this.connection, message);
+          if (this.joined) this.table.hub(message.type)?.message(this.connection, message);
         }),
       sendBinary: (frame, done) => {
-        const owner = this.messages.binaryFeature;
-        const hub = owner && this.features.find((f) => f.spec === owner)?.hub;
-        if (this.joined) hub?.binary?.(this.connection, frame);
+        if (this.joined) this.table.binary?.hub?.binary?.(this.connection, frame);
         done();
       },
       isOpen: () => this.joined,
@@ -58,8 +55,8 @@ export class LocalMember {
   /** The room is open: every hub feature meets the host's member first, then its member sides attach. */
   join(): void {
     this.joined = true;
-    for (const feature of this.features) feature.hub?.connected?.(this.connection);
-    for (const feature of this.features) feature.member?.attach(this.link);
+    for (const feature of this.table.features) feature.hub?.connected?.(this.connection);
+    for (const feature of this.table.features) feature.member?.attach(this.link);
   }
 
   /** A message a hub feature broadcast, for the host's own member side. */
@@ -69,37 +66,22 @@ export class LocalMember {
 
   /** A numbered event the room published. */
   event(event: NumberedEvent): void {
-    for (const feature of this.features) feature.member?.event?.(event, false);
+    for (const feature of this.table.features) feature.member?.event?.(event, false);
   }
 
   /** The room closes. */
   leave(reason: DetachReason): void {
     this.joined = false;
-    for (const feature of this.features) feature.member?.detach(reason);
-    for (const feature of this.features) feature.member?.closed?.(undefined);
+    for (const feature of this.table.features) feature.member?.detach(reason);
+    for (const feature of this.table.features) feature.member?.closed?.(undefined);
   }
 
   async stopped(): Promise<void> {
-    await Promise.all(this.features.map((f) => f.member?.stopped?.()));
+    await Promise.all(this.table.features.map((f) => f.member?.stopped?.()));
   }
 
   private answered(error: AppError, ref: string | undefined): void {
-    if (ref && this.features.some((f) => f.member?.answered?.(error, ref))) return;
+    if (ref && this.table.features.some((f) => f.member?.answered?.(error, ref))) return;
     roomLog.warn('the room refused the host’s own message', { code: error.code });
-  }
-
-  private memberOf(type: string): MemberFeature | undefined {
-    const spec = this.messages.featureOf(type);
-    return spec && this.features.find((f) => f.spec === spec)?.member;
-  }
-
-  private hubOf(type: string) {
-    const spec = this.messages.featureOf(type);
-    return spec && this.features.find((f) => f.spec === spec)?.hub;
-  }
-
-  private binaryMember(): MemberFeature | undefined {
-    const owner = this.messages.binaryFeature;
-    return owner && this.features.find((f) => f.spec === owner)?.member;
   }
 }

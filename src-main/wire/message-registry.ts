@@ -84,7 +84,8 @@ export class MessageRegistry {
   }
 }
 
-function typeOf(schema: MessageSchema): string {
+/** The literal `type` a message schema declares. */
+export function typeOf(schema: MessageSchema): string {
   const type = (schema.shape as { type?: z.ZodType }).type;
   if (!(type instanceof z.ZodLiteral) || typeof type.value !== 'string') throw new Error('A message schema needs a literal type.');
   return type.value;

@@ -187,3 +187,17 @@ test('guest: file messages from a host whose welcome did not list files/1 are sk
   void sending;
   await proxy.close();
 });
+
+test('a binary frame from a member that did not announce files/1 is an offense of the room’s, not a transfer’s', async () => {
+  const host = await startHost();
+  const chatOnly = await RawPeer.connect(host);
+  chatOnly.send({ type: 'hello', name: 'ChatOnly', features: ['chat/1'] });
+  await chatOnly.next((f) => f.type === 'welcome');
+  chatOnly.send(Buffer.alloc(32, 1));
+  const error = await chatOnly.next((f) => f.type === 'error');
+  assert.deepEqual(
+    { code: error.code, message: error.message },
+    { code: 'binary-not-expected', message: 'A binary frame arrived, but this connection carries none.' },
+  );
+  assert.equal(host.stats.offenses, 1);
+});

@@ -1,0 +1,35 @@
+import { typeOf, type MessageRegistry } from '../wire/message-registry';
+import type { Feature, HubFeature, MemberFeature } from './feature';
+
+/**
+ * Which feature's hub or member side handles a message type, and which handles binary frames:
+ * looked up once when the room is built, for the host's room, the host's own member and a
+ * guest's room alike (binary frames arrive by the thousand per file).
+ */
+export class FeatureTable {
+  /** The feature that owns binary frames, if any. */
+  readonly binary: Feature | undefined;
+  private readonly byType = new Map<string, Feature>();
+
+  constructor(
+    readonly features: readonly Feature[],
+    messages: MessageRegistry,
+  ) {
+    for (const feature of features) {
+      for (const schema of [...feature.spec.toHost, ...feature.spec.toMember, ...(feature.spec.events ?? [])]) {
+        const type = typeOf(schema);
+        if (messages.featureOf(type) === feature.spec) this.byType.set(type, feature);
+      }
+    }
+    const owner = messages.binaryFeature;
+    this.binary = owner && features.find((f) => f.spec === owner);
+  }
+
+  hub(type: string): HubFeature | undefined {
+    return this.byType.get(type)?.hub;
+  }
+
+  member(type: string): MemberFeature | undefined {
+    return this.byType.get(type)?.member;
+  }
+}
