@@ -19,15 +19,12 @@ export interface GuestSession {
   lingering: boolean;
   /** Hellos with this session's token: a member that reconnects in a loop is slowed down. */
   resumes: RateLimiter;
-  /** Client message id → sequence number, for ignoring resends. */
-  seen: Map<string, number>;
 }
 
 export type Admission =
   | { ok: true; session: GuestSession; replaced?: PeerConnection | undefined; announce: boolean; resumed: boolean; departed?: GuestSession }
   | { ok: false; error: AppError };
 
-const MAX_SEEN_IDS = 1000;
 const MAX_SESSIONS = 1000;
 
 /** Names compare without case or compatibility differences: "Bob" and "ｂｏｂ" are the same name. */
@@ -147,11 +144,6 @@ export class MemberRegistry {
     return [...this.sessions.values()].filter((s) => s.peer !== undefined || s.lingering);
   }
 
-  remember(session: GuestSession, id: string, seq: number): void {
-    session.seen.set(id, seq);
-    if (session.seen.size > MAX_SEEN_IDS) session.seen.delete(session.seen.keys().next().value!);
-  }
-
   private createSession(name: string): GuestSession {
     if (this.sessions.size >= MAX_SESSIONS) {
       const idle = [...this.sessions.values()].find((s) => !s.peer && !s.lingering);
@@ -163,7 +155,6 @@ export class MemberRegistry {
       peer: undefined,
       lingering: false,
       resumes: new RateLimiter(RESUME_RATE.capacity, RESUME_RATE.refillPerSecond),
-      seen: new Map(),
     };
     this.sessions.set(session.token, session);
     return session;
