@@ -12,6 +12,8 @@ export type RelayRecipientState = 'waiting' | 'active' | 'finished';
 export interface RelayRecipient {
   port: MemberPort;
   state: RelayRecipientState;
+  /** Its answer, once it gave one. */
+  accepted?: boolean;
   /** Bytes the recipient confirmed written to its disk. */
   acked: number;
   /** When it last made progress (or last had nothing owed). */

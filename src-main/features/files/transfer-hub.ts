@@ -69,14 +69,18 @@ export class TransferHub {
       case 'file-answer':
         if (recipient?.state !== 'waiting') return 'You already answered that offer.';
         recipient.state = message.accept ? 'active' : 'finished';
+        recipient.accepted = message.accept;
         transfer.sender.control({ type: 'file-answered', transfer: transfer.id, member: port.memberId, accept: message.accept });
         return this.update(transfer);
       case 'file-ack':
         if (recipient?.state !== 'active') return undefined;
-        if (message.bytes <= recipient.acked || message.bytes > transfer.received) return 'An acknowledgement did not advance.';
+        // A broken ack ends that recipient's part with bad-data (PROTOCOL.md §9), and counts against it.
+        if (message.bytes <= recipient.acked || message.bytes > transfer.received)
+          return this.brokenBy(transfer, recipient, 'An acknowledgement did not advance.');
         // Acking bytes still queued here would let a member that never reads make the host hold
         // the whole file for it: credit only follows what really went out to its connection.
-        if (message.bytes > recipient.port.delivered(transfer.id)) return 'An acknowledgement covered bytes not sent to you yet.';
+        if (message.bytes > recipient.port.delivered(transfer.id))
+          return this.brokenBy(transfer, recipient, 'An acknowledgement covered bytes not sent to you yet.');
         if (message.bytes % CHUNK_BYTES !== 0 && message.bytes !== transfer.size) return 'Acknowledgements come in whole chunks.';
         recipient.acked = message.bytes;
         recipient.lastProgressAt = Date.now();
@@ -186,7 +190,15 @@ export class TransferHub {
   /** After any change: start once everyone answered, grant credit, or forget a settled transfer. */
   private update(transfer: RelayTransfer): undefined {
     if (!this.transfers.has(transfer.id)) return undefined;
-    if (transfer.settled()) return this.forget(transfer);
+    if (transfer.settled()) {
+      // Nobody took it: the sender hears the end too, not only each answer (PROTOCOL.md §9).
+      const all = [...transfer.recipients.values()];
+      if (!all.some((r) => r.accepted)) {
+        const reason = all.every((r) => r.accepted === false) ? 'declined' : 'no-answer';
+        transfer.sender.control({ type: 'file-cancelled', transfer: transfer.id, reason });
+      }
+      return this.forget(transfer);
+    }
     if (transfer.waiting().length > 0) return undefined;
     clearTimeout(transfer.answerTimer);
     const credit = transfer.nextCredit(SENDER_WINDOW_BYTES - this.outstanding(transfer.sender, transfer));
@@ -206,6 +218,13 @@ export class TransferHub {
     if (now - r.reportedAt < PROGRESS_EVERY_MS && r.acked !== transfer.size) return;
     r.reportedAt = now;
     transfer.sender.control({ type: 'file-progress', transfer: transfer.id, member: r.port.memberId, bytes: r.acked });
+  }
+
+  /** One recipient broke a rule: its part ends with bad-data; the others go on. */
+  private brokenBy(transfer: RelayTransfer, recipient: RelayRecipient, why: string): string {
+    transfer.endFor(recipient, 'bad-data');
+    this.update(transfer);
+    return why;
   }
 
   private broken(transfer: RelayTransfer, why: string): string {
