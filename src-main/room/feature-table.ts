@@ -7,9 +7,9 @@ import type { Feature, HubFeature, MemberFeature } from './feature';
  * guest's room alike (binary frames arrive by the thousand per file).
  */
 export class FeatureTable {
-  /** The feature that owns binary frames, if any. */
-  readonly binary: Feature | undefined;
   private readonly byType = new Map<string, Feature>();
+  /** The feature that owns each kind of binary frame (its first byte). */
+  private readonly byKind: Array<Feature | undefined> = new Array(256);
 
   constructor(
     readonly features: readonly Feature[],
@@ -21,8 +21,12 @@ export class FeatureTable {
         if (messages.featureOf(type) === feature.spec) this.byType.set(type, feature);
       }
     }
-    const owner = messages.binaryFeature;
-    this.binary = owner && features.find((f) => f.spec === owner);
+    for (const [kind, spec] of messages.binaryKinds()) this.byKind[kind] = features.find((f) => f.spec === spec);
+  }
+
+  /** The feature a binary frame belongs to, by its first byte. */
+  binary(frame: Buffer): Feature | undefined {
+    return frame.length === 0 ? undefined : this.byKind[frame[0]!];
   }
 
   hub(type: string): HubFeature | undefined {

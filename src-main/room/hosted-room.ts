@@ -347,7 +347,7 @@ export class HostedRoom<M extends RoomEvents<NumberedEvent> & Record<keyof M, un
 
   private onBinary(peer: PeerConnection, frame: Buffer): void {
     const connection = this.connections.get(peer);
-    const owner = this.table.binary;
+    const owner = this.table.binary(frame);
     const hub = owner?.hub;
     if (!connection || !owner || !peer.shares(owner.spec.name) || !hub?.binary) {
       return peer.offend({ code: 'binary-not-expected', message: 'A binary frame arrived, but this connection carries none.' });

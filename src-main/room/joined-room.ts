@@ -224,7 +224,7 @@ export class JoinedRoom<M extends RoomEvents<NumberedEvent> & Record<keyof M, un
 
   private onFrame(data: Buffer, isBinary: boolean): void {
     if (isBinary) {
-      const owner = this.table.binary;
+      const owner = this.table.binary(data);
       const member = owner && this.features.has(owner.spec.name) ? owner.member : undefined;
       if (!member?.binary?.(data))
         this.tell('warning', { code: 'bad-host-message', message: 'The host sent file data that fits no transfer.' });

@@ -30,10 +30,12 @@ export class LocalMember {
       sendError: (error, ref) => queueMicrotask(() => this.answered(error, ref)),
       // A hub feature finding fault with the host's own member is a bug of ours, not an attack.
       offend: (error) => roomLog.error('a feature refused the host’s own message', { code: error.code }),
-      sendBinary: (frame, done) => {
-        if (this.joined) this.table.binary?.member?.binary?.(frame);
-        done();
-      },
+      // Through the same microtask queue as send(), so text and binary frames arrive in the order sent, as on a socket.
+      sendBinary: (frame, done) =>
+        queueMicrotask(() => {
+          if (this.joined) this.table.binary(frame)?.member?.binary?.(frame);
+          done();
+        }),
       isOpen: () => this.joined,
     };
     this.link = {
@@ -44,10 +46,11 @@ export class LocalMember {
         queueMicrotask(() => {
           if (this.joined) this.table.hub(message.type)?.message(this.connection, message);
         }),
-      sendBinary: (frame, done) => {
-        if (this.joined) this.table.binary?.hub?.binary?.(this.connection, frame);
-        done();
-      },
+      sendBinary: (frame, done) =>
+        queueMicrotask(() => {
+          if (this.joined) this.table.binary(frame)?.hub?.binary?.(this.connection, frame);
+          done();
+        }),
       isOpen: () => this.joined,
     };
   }

@@ -9,6 +9,9 @@ import { FileTransfers, type FileTransferOptions } from '../features/files/file-
 import { FilesHub } from '../features/files/files-hub';
 import { FILES_SPEC } from '../features/files/files-spec';
 import type { HubPolicy } from '../features/files/transfer-hub';
+import { FILES2_SPEC } from '../features/files/v2/files2-spec';
+import { Files2Hub } from '../features/files/v2/hub/files2-hub';
+import type { Files2Policy } from '../features/files/v2/hub/hub-records';
 import { TypingHub } from '../features/typing/typing-hub';
 import { TypingMember } from '../features/typing/typing-member';
 import { TYPING_SPEC } from '../features/typing/typing-messages';
@@ -16,7 +19,7 @@ import { TYPING_WINDOW } from '../features/typing/typing-window';
 import { MessageRegistry } from '../wire/message-registry';
 
 /** The wire protocol this build speaks: the core and every feature below (for tools and tests that decode frames). */
-export const BUILD_MESSAGES = new MessageRegistry([CHAT_SPEC, FILES_SPEC, TYPING_SPEC]);
+export const BUILD_MESSAGES = new MessageRegistry([CHAT_SPEC, FILES_SPEC, FILES2_SPEC, TYPING_SPEC]);
 
 /** What the CLI and the window use of a room's features: one member side of each. */
 export interface MemberSides {
@@ -26,18 +29,22 @@ export interface MemberSides {
 }
 
 export interface HostFileOptions extends FileTransferOptions {
-  /** The hub's limits (stall timeouts, transfers per sender…). */
+  /** The files/1 hub's limits (stall timeouts, transfers per sender…). */
   policy?: Partial<HubPolicy> | undefined;
+  /** The files/2 hub's limits and timings. */
+  policy2?: Partial<Files2Policy> | undefined;
 }
 
 /** The host's features: each one's hub side, and the host's own member side. */
 export function hostFeatures(files: HostFileOptions = {}): { features: Feature[]; sides: MemberSides } {
   const sides: MemberSides = { chat: new ChatMember(), files: new FileTransfers(files), typing: new TypingMember() };
+  const files1 = new FilesHub(files.policy);
   return {
     sides,
     features: [
       { spec: CHAT_SPEC, hub: new ChatHub(), member: sides.chat },
-      { spec: FILES_SPEC, hub: new FilesHub(files.policy), member: sides.files },
+      { spec: FILES_SPEC, hub: files1, member: sides.files },
+      { spec: FILES2_SPEC, hub: new Files2Hub({ policy: files.policy2, files1Members: () => files1.memberIds() }) },
       { spec: TYPING_SPEC, hub: new TypingHub(), member: sides.typing },
     ],
   };

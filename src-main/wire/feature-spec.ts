@@ -27,6 +27,9 @@ export interface FeatureSpec {
    * default) or `bulk` (a larger bucket for frequent control such as file acks).
    */
   readonly bucket?: 'chat' | 'bulk';
-  /** Whether binary frames belong to this feature; at most one feature in a room owns them. */
-  readonly binary?: boolean;
+  /**
+   * The binary frames that belong to this feature, by their first byte (the frame's kind); a kind
+   * belongs to at most one feature.
+   */
+  readonly binaryKinds?: readonly number[];
 }

@@ -31,6 +31,7 @@ export class MessageRegistry {
   /** The feature names, in the order given: what hello and welcome announce. */
   readonly names: readonly string[];
   private readonly featureOfType = new Map<string, FeatureSpec>();
+  private readonly binaryOwners = new Map<number, FeatureSpec>();
   private readonly eventTypes: ReadonlySet<string>;
 
   constructor(readonly specs: readonly FeatureSpec[]) {
@@ -47,7 +48,12 @@ export class MessageRegistry {
         this.featureOfType.set(type, spec);
       }
     }
-    if (specs.filter((s) => s.binary).length > 1) throw new Error('Only one feature may own binary frames.');
+    for (const spec of specs)
+      for (const kind of spec.binaryKinds ?? []) {
+        const owner = this.binaryOwners.get(kind);
+        if (owner) throw new Error(`Kind ${kind} of binary frames belongs to ${owner.name} and ${spec.name}.`);
+        this.binaryOwners.set(kind, spec);
+      }
     const eventSchemas = [...CORE_EVENT_SCHEMAS, ...specs.flatMap((s) => s.events ?? [])];
     this.events = union(eventSchemas) as unknown as z.ZodType<NumberedEvent>;
     this.eventTypes = new Set(eventSchemas.map(typeOf));
@@ -78,9 +84,14 @@ export class MessageRegistry {
     return feature === undefined || features.has(feature.name);
   }
 
-  /** The feature that owns binary frames, if any. */
-  get binaryFeature(): FeatureSpec | undefined {
-    return this.specs.find((s) => s.binary);
+  /** The feature that owns binary frames of this kind (their first byte), if any. */
+  binaryFeature(kind: number): FeatureSpec | undefined {
+    return this.binaryOwners.get(kind);
+  }
+
+  /** Every binary kind and the feature that owns it. */
+  binaryKinds(): ReadonlyMap<number, FeatureSpec> {
+    return this.binaryOwners;
   }
 }
 

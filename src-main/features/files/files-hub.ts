@@ -51,6 +51,11 @@ export class FilesHub implements HubFeature {
     this.hub.close();
   }
 
+  /** The members whose connection speaks files/1 now. */
+  memberIds(): string[] {
+    return this.current().map((port) => port.memberId);
+  }
+
   /** One port per member (the newest connection when one resumed), in the order they joined: the host first. */
   private current(): MemberPort[] {
     const byMember = new Map<string, MemberPort>();

@@ -1,4 +1,5 @@
 import type { FeatureSpec } from '../../wire/feature-spec';
+import { CHUNK_KIND_DATA } from './chunk-frame';
 import { FILES_FEATURE, TRANSFER_CLIENT_SCHEMAS, TRANSFER_HOST_SCHEMAS } from './transfer-messages';
 
 /** The files feature on the wire (PROTOCOL.md §9): its messages, bulk-rated, and the binary frames. */
@@ -8,5 +9,5 @@ export const FILES_SPEC: FeatureSpec = {
   toMember: TRANSFER_HOST_SCHEMAS,
   refFields: { 'file-offer': 'ref' },
   bucket: 'bulk',
-  binary: true,
+  binaryKinds: [CHUNK_KIND_DATA],
 };

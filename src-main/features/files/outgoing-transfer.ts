@@ -94,7 +94,7 @@ export class OutgoingTransfer {
     if (all.some((r) => r.state === 'waiting' || r.state === 'accepted')) return this.report();
     this.sender?.stop();
     if (all.some((r) => r.state === 'done')) return this.finish('done');
-    const reasons = all.map((r) => r.reason ?? 'cancelled');
+    const reasons = all.map((r) => (r.reason ?? 'cancelled') as EndReason);
     const reason = reasons.every((r) => r === 'declined') ? 'declined' : (reasons.find((r) => r !== 'declined') ?? 'cancelled');
     this.finish(reason === 'declined' ? 'declined' : reason === 'cancelled' ? 'cancelled' : 'failed', reason);
   }

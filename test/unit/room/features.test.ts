@@ -46,7 +46,7 @@ test('the registry refuses two features that claim one message type, a bad name,
       ]),
     /twice/,
   );
-  const bin = (name: string) => ({ name, toHost: [], toMember: [], binary: true });
+  const bin = (name: string) => ({ name, toHost: [], toMember: [], binaryKinds: [1] });
   assert.throws(() => new MessageRegistry([bin('a/1'), bin('b/1')]), /binary/);
   const registry = new MessageRegistry([spec('a/1')]);
   assert.equal(registry.toHost.types.has('ping-me'), true);
