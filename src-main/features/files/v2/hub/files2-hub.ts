@@ -622,12 +622,15 @@ export class Files2Hub implements HubFeature {
 
   /** A shared stream held back by one recipient while another is ahead: that one gets a stream of its own. */
   private splitLagging(stream: HubStream, now: number): void {
-    if (stream.recipients.size < 2 || !stream.offer.sender) return void (stream.blockedSince = undefined);
     const readers = [...stream.recipients];
-    const slowest = readers.reduce((a, b) => (b.acked < a.acked ? b : a));
+    const slowest = readers.reduce((a, b) => (b.acked < a.acked ? b : a), readers[0]!);
     const leader = Math.max(...readers.map((r) => r.acked));
-    const blocked = stream.credit >= 0 && stream.position >= stream.credit && slowest.acked < leader;
-    if (!blocked) return void (stream.blockedSince = undefined);
+    const blocked =
+      readers.length >= 2 && stream.offer.sender && stream.credit >= 0 && stream.position >= stream.credit && slowest.acked < leader;
+    if (!blocked) {
+      stream.blockedSince = undefined;
+      return;
+    }
     stream.blockedSince ??= now;
     if (now - stream.blockedSince < this.policy.lagSplitMs) return;
     stream.blockedSince = undefined;
