@@ -27,6 +27,9 @@ export interface BridgeTransport {
 
 const KNOWN_EVENTS: ReadonlySet<string> = new Set(EVENT_NAMES);
 
+/** `{ to }` for chosen members, `{}` for the whole room (no list, or an empty one). Main checks the ids. */
+const recipientsOf = (to: unknown): { to?: string[] } => (Array.isArray(to) && to.length > 0 ? { to: [...(to as string[])] } : {});
+
 /** The object the preload exposes as `window.porthole`. */
 export function createApi(transport: BridgeTransport): PortholeApi {
   const call = <C extends CallName>(channel: C, ...args: CallArgs<C>): Promise<Result<CallData<C>>> =>
@@ -38,10 +41,10 @@ export function createApi(transport: BridgeTransport): PortholeApi {
       }),
     );
 
-  /** Streams a File with no path on disk to main in pieces, then offers it. */
-  const upload = async (file: File, to: string | undefined): Promise<OfferOutcome> => {
-    const begun = await call('upload:begin', { name: file.name, size: file.size, ...(to ? { to } : {}) });
-    if (!begun.ok) return { name: file.name, error: begun.error };
+  /** Streams a File with no path on disk to main in pieces, where it is kept aside until offered; answers its upload id. */
+  const upload = async (file: File): Promise<Result<string>> => {
+    const begun = await call('upload:begin', { name: file.name, size: file.size });
+    if (!begun.ok) return begun;
     const { uploadId } = begun.data;
     for (let offset = 0; offset < file.size; offset += UPLOAD_CHUNK_BYTES) {
       const bytes = await file
@@ -59,29 +62,36 @@ export function createApi(transport: BridgeTransport): PortholeApi {
           };
       if (!sent.ok) {
         await call('upload:abort', { uploadId });
-        return { name: file.name, error: sent.error };
+        return sent;
       }
     }
     const finished = await call('upload:finish', { uploadId });
-    return finished.ok ? finished.data : { name: file.name, error: finished.error };
+    return finished.ok ? { ok: true, data: uploadId } : finished;
   };
 
-  const offerFiles = async (files: File[], to?: string): Promise<Result<OfferOutcome[]>> => {
+  /** Several files (dropped together, or a folder) are one offer: one item for everyone it is for. */
+  const offerFiles = async (files: File[], to?: string[]): Promise<Result<OfferOutcome>> => {
     // Duck-typed: File objects handed over by contextBridge need not pass instanceof here.
     const list = Array.from(files ?? []).filter(
       (f): f is File => typeof f?.name === 'string' && typeof f.size === 'number' && typeof f.slice === 'function',
     );
     if (list.length === 0) return { ok: false, error: { code: 'invalid-request', message: 'There were no files to send.' } };
+    const recipients = recipientsOf(to);
     const onDisk = list.map((file) => ({ file, path: transport.pathForFile(file) }));
-    const byPath = onDisk.filter((f) => f.path !== '');
-    const outcomes: OfferOutcome[] = [];
-    if (byPath.length > 0) {
-      const offered = await call('transfer:offer-paths', { paths: byPath.map((f) => f.path), ...(to ? { to } : {}) });
-      if (!offered.ok) return offered;
-      outcomes.push(...offered.data);
+    const paths = onDisk.filter((f) => f.path !== '').map((f) => f.path);
+    const pathless = onDisk.filter((f) => f.path === '').map((f) => f.file);
+    if (pathless.length === 0) return call('transfer:offer-paths', { paths, ...recipients });
+    // Files with no copy on disk are kept aside in main first, then offered with the rest as one item.
+    const uploadIds: string[] = [];
+    for (const file of pathless) {
+      const uploaded = await upload(file);
+      if (!uploaded.ok) {
+        for (const uploadId of uploadIds) await call('upload:abort', { uploadId });
+        return uploaded;
+      }
+      uploadIds.push(uploaded.data);
     }
-    for (const { file } of onDisk.filter((f) => f.path === '')) outcomes.push(await upload(file, to));
-    return { ok: true, data: outcomes };
+    return call('upload:offer', { uploadIds, paths, ...recipients });
   };
 
   /** One function per call with a method in the table: exactly its arguments, no more, no fewer. */
@@ -97,7 +107,8 @@ export function createApi(transport: BridgeTransport): PortholeApi {
   return {
     ...callMethods,
     offerFiles,
-    chooseFiles: (to) => call('transfer:choose-files', to ? { to } : {}),
+    chooseFiles: (to) => call('transfer:choose-files', recipientsOf(to)),
+    chooseFolder: (to) => call('transfer:choose-folder', recipientsOf(to)),
     on: <E extends EventName>(event: E, listener: (payload: Events[E]) => void) => {
       if (!KNOWN_EVENTS.has(event) || typeof listener !== 'function') throw new TypeError(`Unknown Porthole event: ${String(event)}`);
       return transport.on(event, (payload) => listener(payload as Events[E]));

@@ -27,6 +27,7 @@ export type {
   RecipientState,
   TransferPeer,
   EndReason,
+  TransferEndReason,
 } from '../src-main/features/files/transfer-events';
 
 /** What every IPC call answers: data, or an error with a stable code and a sentence. */
@@ -116,11 +117,13 @@ export interface JoinRequest {
   recent?: string | undefined;
 }
 
-/** Per file: the transfer id it got, or why it was not offered. */
+/**
+ * What an offer became: ONE item, however many files and folders it holds. `transferId` is its
+ * id in the list (a queued one's is 'q1'… until the room numbers it; the update that numbers it
+ * carries `was`).
+ */
 export interface OfferOutcome {
-  name: string;
-  transferId?: string;
-  error?: AppError;
+  transferId: string;
 }
 
 /**
@@ -178,20 +181,33 @@ export const CALLS = {
   /** Says whether the person is typing (true while typing, false once sent or cleared); shown to the others. */
   'typing:set': call<(active: boolean) => null>()('setTyping', 1),
   /**
-   * Offers files that are on disk, by path. Made by the preload's offerFiles only, with paths it
-   * got from the dropped File objects themselves; the renderer never names a path.
+   * Offers files and folders that are on disk, by path, as ONE item (a bundle when there are
+   * several, or a folder), to the room or to the members `to` names. Made by the preload's
+   * offerFiles only, with paths it got from the dropped File objects themselves; the renderer
+   * never names a path.
    */
-  'transfer:offer-paths': call<(request: { paths: string[]; to?: string | undefined }) => OfferOutcome[]>()(null, 1),
-  /** Opens the system file picker and offers what the person picked (made by chooseFiles). */
-  'transfer:choose-files': call<(request: { to?: string | undefined }) => OfferOutcome[]>()(null, 1),
-  /** A dropped file with no path on disk (dragged from a browser, say) is streamed in pieces by offerFiles. */
-  'upload:begin': call<(request: { name: string; size: number; to?: string | undefined }) => { uploadId: string }>()(null, 1),
+  'transfer:offer-paths': call<(request: { paths: string[]; to?: string[] | undefined }) => OfferOutcome>()(null, 1),
+  /** Opens the system file picker and offers what the person picked as one item (made by chooseFiles); null when cancelled. */
+  'transfer:choose-files': call<(request: { to?: string[] | undefined }) => OfferOutcome | null>()(null, 1),
+  /** Opens the system folder picker and offers the folder picked, with everything in it (made by chooseFolder); null when cancelled. */
+  'transfer:choose-folder': call<(request: { to?: string[] | undefined }) => OfferOutcome | null>()(null, 1),
+  /**
+   * A dropped file with no path on disk (dragged from a browser, say) is streamed in pieces by
+   * offerFiles and kept aside by `upload:finish`; `upload:offer` then offers the kept files and any
+   * files on disk as one item.
+   */
+  'upload:begin': call<(request: { name: string; size: number }) => { uploadId: string }>()(null, 1),
   'upload:chunk': call<(request: { uploadId: string; offset: number; bytes: Uint8Array }) => null>()(null, 1),
-  'upload:finish': call<(request: { uploadId: string }) => OfferOutcome>()(null, 1),
+  'upload:finish': call<(request: { uploadId: string }) => null>()(null, 1),
   'upload:abort': call<(request: { uploadId: string }) => null>()(null, 1),
+  'upload:offer': call<(request: { uploadIds: string[]; paths: string[]; to?: string[] | undefined }) => OfferOutcome>()(null, 1),
   'transfer:accept': call<(id: string) => null>()('accept', 1),
   'transfer:decline': call<(id: string) => null>()('decline', 1),
   'transfer:cancel': call<(id: string) => null>()('cancel', 1),
+  /** Tries an interrupted or failed transfer again: resumed from what was kept, or offered again. */
+  'transfer:retry': call<(id: string) => null>()('retry', 1),
+  /** Forgets every finished transfer (saved, sent, declined, cancelled, failed); answers their ids. */
+  'transfer:clear-finished': call<() => string[]>()('clearFinished', 0),
   /** Shows a received file in the system file manager. */
   'transfer:show-in-folder': call<(id: string) => null>()('showInFolder', 1),
   'clipboard:write': call<(text: string) => null>()('copyText', 1),
@@ -268,10 +284,12 @@ export type CallMethods = {
 
 /** The `window.porthole` functions the preload builds itself, on top of the calls. */
 export interface PreloadOwnMethods {
-  /** Offers dropped or picked File objects to the room, or to one member (transfer:offer-paths, upload:*). */
-  offerFiles(files: File[], to?: string): Promise<Result<OfferOutcome[]>>;
-  /** Lets the person pick files and offers them to the room, or to one member (transfer:choose-files). */
-  chooseFiles(to?: string): Promise<Result<OfferOutcome[]>>;
+  /** Offers dropped or pasted File objects as ONE item to the room, or to the members `to` names (transfer:offer-paths, upload:*). */
+  offerFiles(files: File[], to?: string[]): Promise<Result<OfferOutcome>>;
+  /** Lets the person pick files and offers them as one item (transfer:choose-files); null data when cancelled. */
+  chooseFiles(to?: string[]): Promise<Result<OfferOutcome | null>>;
+  /** Lets the person pick a folder and offers it (transfer:choose-folder); null data when cancelled. */
+  chooseFolder(to?: string[]): Promise<Result<OfferOutcome | null>>;
   /** Subscribes to a pushed event; returns the function that unsubscribes. */
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
 }

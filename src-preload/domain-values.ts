@@ -33,3 +33,28 @@ export function formatBytes(bytes: number): string {
   if (value >= 999.5 && unit < SIZE_UNITS.length - 1) return `1.0 ${SIZE_UNITS[unit + 1]}`;
   return `${value.toFixed(digits)} ${SIZE_UNITS[unit]}`;
 }
+
+/** A duration as people say it: "less than a second", "45 s", "3 min 20 s", "2 h 5 min". The window's and the CLI's. */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 1) return 'less than a second';
+  const s = Math.ceil(seconds);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) {
+    const minutes = Math.floor(s / 60);
+    const rest = s % 60;
+    return rest === 0 ? `${minutes} min` : `${minutes} min ${rest} s`;
+  }
+  const hours = Math.floor(s / 3600);
+  const minutes = Math.floor((s % 3600) / 60);
+  return minutes === 0 ? `${hours} h` : `${hours} h ${minutes} min`;
+}
+
+/**
+ * What an offer holds, in a few words: "2.1 GB" for one file, "312 files, 2.1 GB" for a bundle
+ * (`files` absent means one file). The window and the CLI say it the same way.
+ */
+export function contentsWords(item: { size: number; files?: number | undefined }): string {
+  const files = item.files ?? 1;
+  if (files === 1 && item.files === undefined) return formatBytes(item.size);
+  return `${files.toLocaleString('en-US')} ${files === 1 ? 'file' : 'files'}, ${formatBytes(item.size)}`;
+}

@@ -1,7 +1,9 @@
-// The transfer calls: offer files (by path, or picked in the system dialog), answer and stop
-// transfers, and show a received file in the file manager.
+// The transfer calls: offer files and folders as one item (by path, or picked in the system
+// dialogs) to the room or to chosen people, answer, stop, retry and forget transfers, and show a
+// received file in the file manager.
+import { homedir } from 'node:os';
 import type { OfferOutcome } from '../../src-preload/contract';
-import { PortholeError, toAppError } from '../wire/errors';
+import { PortholeError } from '../wire/errors';
 import type { TransferView } from '../features/files/transfer-events';
 import type { CallHandlers, DesktopPlatform } from './desktop-platform';
 import type { RoomSlot } from './room-slot';
@@ -24,14 +26,16 @@ export function transferCalls({ rooms, settings, platform, saved }: TransferCall
   };
 
   return {
-    'transfer:offer-paths': async ({ paths, to }) => {
-      rooms.inRoom();
-      return Promise.all(paths.map((path) => offerPath(rooms, path, to)));
-    },
+    'transfer:offer-paths': ({ paths, to }) => offerPaths(rooms, paths, to),
     'transfer:choose-files': async ({ to }) => {
-      rooms.inRoom();
+      recipientsIn(rooms, to);
       const paths = await platform.chooseFiles();
-      return Promise.all(paths.map((path) => offerPath(rooms, path, to)));
+      return paths.length === 0 ? null : offerPaths(rooms, paths, to);
+    },
+    'transfer:choose-folder': async ({ to }) => {
+      recipientsIn(rooms, to);
+      const folder = await platform.chooseFolder(homedir());
+      return folder === undefined ? null : offerPaths(rooms, [folder], to);
     },
     'transfer:accept': async (id) => {
       const transfers = transfersWith(id);
@@ -46,6 +50,15 @@ export function transferCalls({ rooms, settings, platform, saved }: TransferCall
       transfersWith(id).cancel(id);
       return null;
     },
+    'transfer:retry': async (id) => {
+      const transfers = rooms.inRoom().session.transfers;
+      const view = transfers.list().find((t) => t.id === id);
+      if (!view) throw new PortholeError('not-found', 'That transfer is no longer in this room.');
+      if (!view.retryable) throw new PortholeError('not-allowed', `${view.fileName} cannot be tried again now.`);
+      await transfers.retry(id);
+      return null;
+    },
+    'transfer:clear-finished': async () => rooms.inRoom().session.transfers.clearFinished(),
     'transfer:show-in-folder': async (id) => {
       const path = saved.get(id);
       if (!path) throw new PortholeError('not-found', 'That file has not been saved, so there is nothing to show.');
@@ -55,15 +68,26 @@ export function transferCalls({ rooms, settings, platform, saved }: TransferCall
   } satisfies Partial<CallHandlers>;
 }
 
-/** Offers one file on disk to the room (or one member); a file that cannot be offered gets its error. */
-export async function offerPath(rooms: RoomSlot, path: string, to: string | undefined): Promise<OfferOutcome> {
-  const name = path.split(/[\\/]/).pop() ?? path;
-  try {
-    const transferId = await rooms.inRoom().session.transfers.offer(path, to ? { to } : {});
-    return { name, transferId };
-  } catch (err) {
-    return { name, error: toAppError(err) };
+/**
+ * Offers files and folders on disk as ONE item, to the room or to the members `to` names. A
+ * recipient who is not in the room (any more) is refused with a sentence before anything is read.
+ */
+export async function offerPaths(rooms: RoomSlot, paths: string[], to: string[] | undefined): Promise<OfferOutcome> {
+  const recipients = recipientsIn(rooms, to);
+  const transferId = await rooms.inRoom().session.transfers.offer(paths, recipients ? { to: recipients } : {});
+  return { transferId };
+}
+
+/** The member ids an offer is for, checked against who is in the room now; undefined: the whole room. */
+function recipientsIn(rooms: RoomSlot, to: string[] | undefined): string[] | undefined {
+  const { session } = rooms.inRoom();
+  if (!to || to.length === 0) return undefined;
+  const here = new Map(session.members().map((m) => [m.id, m]));
+  for (const id of to) {
+    if (id === session.me.id) throw new PortholeError('not-allowed', 'You cannot send files to yourself; choose someone else.');
+    if (!here.has(id)) throw new PortholeError('not-found', 'Someone you chose is no longer in the room. Choose again.');
   }
+  return [...new Set(to)];
 }
 
 function known(list: TransferView[], id: string): void {

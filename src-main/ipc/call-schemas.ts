@@ -16,6 +16,15 @@ const id = z
   .max(64)
   .regex(/^[A-Za-z0-9_-]+$/);
 const memberId = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/);
+/** Who an offer is for (PROTOCOL §11: 1–64 distinct members); absent: the whole room. */
+const recipients = z
+  .array(memberId)
+  .min(1)
+  .max(64)
+  .refine((ids) => new Set(ids).size === ids.length, 'A member is named twice.')
+  .optional();
+/** Paths of files and folders on disk, one offer's worth. */
+const paths = z.array(text(4096).min(1)).max(1000);
 const name = text(LIMITS.nameMaxChars * 4);
 const none = z.tuple([]);
 /** A recent room's key (src-main/config/recent-rooms.ts). */
@@ -45,9 +54,10 @@ export const CALL_SCHEMAS: { [C in CallName]: z.ZodType<CallArgs<C>> } = {
   'rooms:history': z.tuple([recentKey]),
   'rooms:forget': z.tuple([recentKey]),
   'chat:send': z.tuple([text(LIMITS.textMaxChars * 4)]),
-  'transfer:offer-paths': z.tuple([z.strictObject({ paths: z.array(text(4096).min(1)).min(1).max(1000), to: memberId.optional() })]),
-  'transfer:choose-files': z.tuple([z.strictObject({ to: memberId.optional() })]),
-  'upload:begin': z.tuple([z.strictObject({ name: text(1024).min(1), size: z.number().int().nonnegative(), to: memberId.optional() })]),
+  'transfer:offer-paths': z.tuple([z.strictObject({ paths: paths.min(1), to: recipients })]),
+  'transfer:choose-files': z.tuple([z.strictObject({ to: recipients })]),
+  'transfer:choose-folder': z.tuple([z.strictObject({ to: recipients })]),
+  'upload:begin': z.tuple([z.strictObject({ name: text(1024).min(1), size: z.number().int().nonnegative() })]),
   'upload:chunk': z.tuple([
     z.strictObject({
       uploadId: id,
@@ -57,9 +67,17 @@ export const CALL_SCHEMAS: { [C in CallName]: z.ZodType<CallArgs<C>> } = {
   ]),
   'upload:finish': z.tuple([z.strictObject({ uploadId: id })]),
   'upload:abort': z.tuple([z.strictObject({ uploadId: id })]),
+  'upload:offer': z.tuple([
+    z
+      .strictObject({ uploadIds: z.array(id).max(1000), paths, to: recipients })
+      .refine((r) => r.uploadIds.length + r.paths.length > 0, 'There is nothing to offer.')
+      .refine((r) => r.uploadIds.length + r.paths.length <= 1000, 'That is more than 1,000 files and folders at once.'),
+  ]),
   'transfer:accept': z.tuple([id]),
   'transfer:decline': z.tuple([id]),
   'transfer:cancel': z.tuple([id]),
+  'transfer:retry': z.tuple([id]),
+  'transfer:clear-finished': none,
   'transfer:show-in-folder': z.tuple([id]),
   'clipboard:write': z.tuple([text(16_384)]),
   'link:open': z.tuple([text(2048)]),

@@ -4,7 +4,7 @@
 import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { readFile, readdir } from 'node:fs/promises';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { CallName, OfferOutcome, Result, RoomView, SettingsView, AppSnapshot } from '../../../src-preload/contract';
@@ -183,15 +183,19 @@ describe('room calls through IPC', () => {
   test('calls that need a room answer not-connected when there is none, and the pickers stay closed', async () => {
     const { call, platform } = await app();
     refused(await call('chat:send', 'hello'), 'not-connected');
-    for (const channel of ['transfer:accept', 'transfer:decline', 'transfer:cancel'] as const) {
+    for (const channel of ['transfer:accept', 'transfer:decline', 'transfer:cancel', 'transfer:retry'] as const) {
       refused(await call(channel, 'unknown_id'), 'not-connected');
     }
+    refused(await call('transfer:clear-finished'), 'not-connected');
     refused(await call('transfer:offer-paths', { paths: [join(tmpdir(), 'a.txt')] }), 'not-connected');
     refused(await call('transfer:choose-files', {}), 'not-connected');
+    refused(await call('transfer:choose-folder', {}), 'not-connected');
+    refused(await call('upload:offer', { uploadIds: [], paths: [join(tmpdir(), 'a.txt')] }), 'not-connected');
     refused(await call('upload:begin', { name: 'a.txt', size: 3 }), 'not-connected');
     refused(await call('upload:chunk', { uploadId: 'unknown', offset: 0, bytes: new Uint8Array(3) }), 'not-found');
     refused(await call('transfer:show-in-folder', 'unknown_id'), 'not-found');
     assert.equal(platform.calls.chooseFiles, 0);
+    assert.deepEqual(platform.calls.chooseFolder, []);
     assert.deepEqual(platform.calls.showInFolder, []);
     assert.equal(data(await call('room:leave')), null, 'leaving when in no room is harmless');
   });
@@ -244,15 +248,16 @@ describe('room calls through IPC', () => {
     assert.equal(joined.role, 'guest');
     assert.deepEqual(joined.members.map((m) => m.name).sort(), ['Guest', 'Host']);
 
-    // What the preload does for a File with no path: begin, pieces in order, finish.
+    // What the preload does for a File with no path: begin, pieces in order, finish, then offer it.
     const bytes = new Uint8Array(300_000).map((_, i) => (i * 7) % 251);
     const { uploadId } = data(await guest.call<{ uploadId: string }>('upload:begin', { name: 'notes.bin', size: bytes.length }));
     for (let offset = 0; offset < bytes.length; offset += 100_000) {
       assert.equal(data(await guest.call('upload:chunk', { uploadId, offset, bytes: bytes.subarray(offset, offset + 100_000) })), null);
     }
-    const outcome = data(await guest.call<OfferOutcome>('upload:finish', { uploadId }));
-    assert.equal(outcome.name, 'notes.bin');
+    assert.equal(data(await guest.call('upload:finish', { uploadId })), null);
+    const outcome = data(await guest.call<OfferOutcome>('upload:offer', { uploadIds: [uploadId], paths: [] }));
     assert.ok(outcome.transferId, JSON.stringify(outcome));
+    refused(await guest.call('upload:offer', { uploadIds: [uploadId], paths: [] }), 'not-found');
 
     const offer = await host.events.next('transfer:offer', (v) => v.fileName === 'notes.bin');
     assert.equal(offer.size, bytes.length);
@@ -266,7 +271,7 @@ describe('room calls through IPC', () => {
     assert.deepEqual(host.platform.calls.showInFolder, [done.savedPath]);
 
     // The guest's staged copy goes once its transfer is over.
-    await guest.events.next('transfer:update', (v) => v.id === outcome.transferId && v.state === 'done');
+    await guest.events.next('transfer:update', (v) => v.direction === 'outgoing' && v.fileName === 'notes.bin' && v.state === 'done');
     const staged = (await readdir(tmpdir())).filter((n) => n.startsWith('porthole-upload-'));
     for (let i = 0; i < 50 && staged.some((n) => existsSync(join(tmpdir(), n, 'notes.bin'))); i++)
       await new Promise((r) => setTimeout(r, 20));
@@ -280,5 +285,63 @@ describe('room calls through IPC', () => {
     assert.equal(data(await host.call('room:leave')), null);
     await guest.events.next('room:ended');
     assert.equal(data(await guest.call<AppSnapshot>('app:snapshot')).room, null);
+  });
+
+  test('several paths, a folder among them, are ONE offer to the member chosen; the folder picker offers a folder; retry and clear answer sentences', async () => {
+    const host = await app();
+    const bob = await app();
+    const cy = await app();
+    const room = data(await host.call<RoomView>('room:host', { name: 'Host' }));
+    const invite = loopbackInvite(room.invite!.invite);
+    const bobView = data(await bob.call<RoomView>('room:join', { invite, name: 'Bob' }));
+    data(await cy.call<RoomView>('room:join', { invite, name: 'Cy' }));
+    await host.events.next('room:members', (members) => members.length === 3);
+
+    const dir = join(host.config.root, 'send');
+    await mkdir(join(dir, 'Holiday', 'empty'), { recursive: true });
+    await writeFile(join(dir, 'Holiday', 'beach.jpg'), 'sand');
+    await writeFile(join(dir, 'notes.txt'), 'notes');
+
+    // Nobody outside the room, and not yourself.
+    refused(await host.call('transfer:offer-paths', { paths: [join(dir, 'notes.txt')], to: ['nobody_here'] }), 'not-found');
+    refused(await host.call('transfer:offer-paths', { paths: [join(dir, 'notes.txt')], to: [room.me.id] }), 'not-allowed');
+    refused(await host.call('transfer:choose-folder', { to: ['nobody_here'] }), 'not-found');
+    assert.deepEqual(host.platform.calls.chooseFolder, [], 'the picker stays closed for a refused recipient');
+
+    const { transferId } = data(
+      await host.call<OfferOutcome>('transfer:offer-paths', { paths: [join(dir, 'Holiday'), join(dir, 'notes.txt')], to: [bobView.me.id] }),
+    );
+    assert.ok(transferId);
+    const offered = await bob.events.next('transfer:offer');
+    assert.equal(offered.files, 2, 'one item holding both files');
+    assert.equal(offered.size, 'sand'.length + 'notes'.length);
+    assert.equal(offered.from?.name, 'Host');
+    const mine = await host.events.next('transfer:update', (v) => v.direction === 'outgoing' && v.state !== 'queued');
+    assert.deepEqual(
+      mine.to?.map((p) => p.name),
+      ['Bob'],
+    );
+
+    // The folder picker: cancelled answers null; a folder picked is one offer, to everyone.
+    host.platform.pickedFolders.push(undefined, join(dir, 'Holiday'));
+    assert.equal(data(await host.call('transfer:choose-folder', {})), null);
+    const folder = data(await host.call<OfferOutcome>('transfer:choose-folder', {}));
+    assert.ok(folder.transferId);
+    const holiday = await cy.events.next('transfer:offer', (v) => v.fileName === 'Holiday');
+    assert.equal(holiday.files, 1);
+    assert.equal((await cy.events.next('transfer:offer')).fileName, 'Holiday', 'Cy was never offered the first one');
+
+    // Retry of something that is not there, or cannot be retried, says why.
+    refused(await host.call('transfer:retry', 'nosuchid'), 'not-found');
+    refused(await cy.call('transfer:retry', holiday.id), 'not-allowed');
+    // Declined: finished, so Clear finished forgets it (and answers its id); a second clear has nothing.
+    assert.equal(data(await cy.call('transfer:decline', holiday.id)), null);
+    await cy.events.next('transfer:update', (v) => v.id === holiday.id && v.state === 'declined');
+    assert.deepEqual(data(await cy.call<string[]>('transfer:clear-finished')), [holiday.id]);
+    assert.deepEqual(data(await cy.call<string[]>('transfer:clear-finished')), []);
+    assert.equal(
+      data(await cy.call<AppSnapshot>('app:snapshot')).room?.transfers.some((t) => t.id === holiday.id),
+      false,
+    );
   });
 });

@@ -54,7 +54,7 @@ test('the shared values are the main side’s own, not copies', () => {
 test('each call names its own method, and no call or event name repeats', () => {
   const methods = CALL_NAMES.map((name) => CALLS[name].method).filter((m) => m !== null);
   assert.equal(new Set(methods).size, methods.length);
-  for (const own of ['offerFiles', 'chooseFiles', 'on']) assert.equal(methods.includes(own as never), false, own);
+  for (const own of ['offerFiles', 'chooseFiles', 'chooseFolder', 'on']) assert.equal(methods.includes(own as never), false, own);
   assert.equal(new Set([...CALL_NAMES, ...EVENT_NAMES]).size, CALL_NAMES.length + EVENT_NAMES.length);
 });
 

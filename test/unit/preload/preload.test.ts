@@ -21,9 +21,12 @@ const API_METHODS = Object.keys({
   sendChat: 1,
   offerFiles: 1,
   chooseFiles: 1,
+  chooseFolder: 1,
   accept: 1,
   decline: 1,
   cancel: 1,
+  retry: 1,
+  clearFinished: 1,
   showInFolder: 1,
   copyText: 1,
   openLink: 1,
@@ -182,10 +185,15 @@ describe('the built preload under a sandbox', () => {
       [() => api.leave(), 'room:leave', []],
       [() => api.sendChat('hi'), 'chat:send', ['hi']],
       [() => api.chooseFiles(), 'transfer:choose-files', [{}]],
-      [() => api.chooseFiles('member_1'), 'transfer:choose-files', [{ to: 'member_1' }]],
+      [() => api.chooseFiles(['member_1', 'member_2']), 'transfer:choose-files', [{ to: ['member_1', 'member_2'] }]],
+      [() => api.chooseFiles([]), 'transfer:choose-files', [{}]],
+      [() => api.chooseFolder(), 'transfer:choose-folder', [{}]],
+      [() => api.chooseFolder(['member_1']), 'transfer:choose-folder', [{ to: ['member_1'] }]],
       [() => api.accept('t_1'), 'transfer:accept', ['t_1']],
       [() => api.decline('t_1'), 'transfer:decline', ['t_1']],
       [() => api.cancel('t_1'), 'transfer:cancel', ['t_1']],
+      [() => api.retry('7'), 'transfer:retry', ['7']],
+      [() => api.clearFinished(), 'transfer:clear-finished', []],
       [() => api.showInFolder('t_1'), 'transfer:show-in-folder', ['t_1']],
       [() => api.copyText('text'), 'clipboard:write', ['text']],
       [() => api.openLink('https://example.com/'), 'link:open', ['https://example.com/']],
@@ -244,42 +252,34 @@ describe('the built preload under a sandbox', () => {
     assert.equal(listeners.length, 0);
   });
 
-  test('files with a path on disk are offered by path, in one call', async () => {
+  test('files with a path on disk are offered by path as one item, in one call', async () => {
     const { api, invoked, paths, answerWith } = preload;
     const a = new File(['a'], 'a.txt');
-    const b = new File(['b'], 'b.txt');
+    const b = new File(['b'], 'Holiday');
     paths.set(a, '/x/a.txt');
-    paths.set(b, '/x/b.txt');
-    answerWith(async (_channel, [request]) => ({
-      ok: true,
-      data: (request as { paths: string[] }).paths.map((p) => ({ name: p, transferId: 't' })),
-    }));
-    const result = plain(await api.offerFiles([a, b], 'member_1'));
-    assert.deepEqual(invoked, [{ channel: 'transfer:offer-paths', args: [{ paths: ['/x/a.txt', '/x/b.txt'], to: 'member_1' }] }]);
-    assert.deepEqual(result, {
-      ok: true,
-      data: [
-        { name: '/x/a.txt', transferId: 't' },
-        { name: '/x/b.txt', transferId: 't' },
-      ],
-    });
+    paths.set(b, '/x/Holiday');
+    answerWith(async () => ({ ok: true, data: { transferId: 'q1' } }));
+    const result = plain(await api.offerFiles([a, b], ['member_1']));
+    assert.deepEqual(invoked, [{ channel: 'transfer:offer-paths', args: [{ paths: ['/x/a.txt', '/x/Holiday'], to: ['member_1'] }] }]);
+    assert.deepEqual(result, { ok: true, data: { transferId: 'q1' } });
   });
 
-  test('a file with no path is uploaded in pieces of at most 1 MiB carrying its exact bytes', async () => {
+  test('a file with no path is uploaded in pieces of at most 1 MiB carrying its exact bytes, then offered', async () => {
     const { api, invoked, answerWith } = preload;
     const content = new Uint8Array(2 * UPLOAD_CHUNK_BYTES + 12_345).map((_, i) => (i * 13) % 256);
     const file = new File([content], 'dragged.bin');
     answerWith(async (channel) => {
       if (channel === 'upload:begin') return { ok: true, data: { uploadId: 'up-1' } };
-      if (channel === 'upload:finish') return { ok: true, data: { name: 'dragged.bin', transferId: 't-9' } };
+      if (channel === 'upload:offer') return { ok: true, data: { transferId: 't-9' } };
       return { ok: true, data: null };
     });
     const result = plain(await api.offerFiles([file]));
-    assert.deepEqual(result, { ok: true, data: [{ name: 'dragged.bin', transferId: 't-9' }] });
+    assert.deepEqual(result, { ok: true, data: { transferId: 't-9' } });
 
     assert.deepEqual(invoked[0], { channel: 'upload:begin', args: [{ name: 'dragged.bin', size: content.length }] });
-    assert.deepEqual(invoked.at(-1), { channel: 'upload:finish', args: [{ uploadId: 'up-1' }] });
-    const pieces = invoked.slice(1, -1).map(({ channel, args }) => {
+    assert.deepEqual(invoked.at(-2), { channel: 'upload:finish', args: [{ uploadId: 'up-1' }] });
+    assert.deepEqual(invoked.at(-1), { channel: 'upload:offer', args: [{ uploadIds: ['up-1'], paths: [] }] });
+    const pieces = invoked.slice(1, -2).map(({ channel, args }) => {
       assert.equal(channel, 'upload:chunk');
       const { uploadId, offset, bytes } = args[0] as { uploadId: string; offset: number; bytes: Uint8Array };
       assert.equal(uploadId, 'up-1');
@@ -294,29 +294,50 @@ describe('the built preload under a sandbox', () => {
     assert.deepEqual(Buffer.concat(pieces.map((p) => p.bytes)), Buffer.from(content));
   });
 
-  test('files with and without a path in one drop: paths first, then uploads; junk entries are ignored', async () => {
+  test('files with and without a path in one drop are ONE offer: uploads kept aside first, then offered with the paths; junk entries are ignored', async () => {
     const { api, invoked, paths } = preload;
     const onDisk = new File(['a'], 'a.txt');
     paths.set(onDisk, '/x/a.txt');
     const inMemory = new File(['bb'], 'b.txt');
+    const alsoInMemory = new File(['c'], 'c.txt');
+    let uploads = 0;
     preload.answerWith(async (channel) => {
-      if (channel === 'transfer:offer-paths') return { ok: true, data: [{ name: 'a.txt', transferId: 't-a' }] };
-      if (channel === 'upload:begin') return { ok: true, data: { uploadId: 'up-b' } };
-      if (channel === 'upload:finish') return { ok: true, data: { name: 'b.txt', transferId: 't-b' } };
+      if (channel === 'upload:begin') return { ok: true, data: { uploadId: `up-${++uploads}` } };
+      if (channel === 'upload:offer') return { ok: true, data: { transferId: '7' } };
+      if (channel === 'transfer:offer-paths') return assert.fail('the paths go with the uploads, in one offer');
       return { ok: true, data: null };
     });
-    const result = plain(await api.offerFiles([inMemory, 'not a file', null, onDisk] as unknown as File[]));
+    const result = plain(await api.offerFiles([inMemory, 'not a file', null, onDisk, alsoInMemory] as unknown as File[], ['member_1']));
+    assert.deepEqual(result, { ok: true, data: { transferId: '7' } });
+    assert.deepEqual(
+      invoked.map((i) => i.channel),
+      ['upload:begin', 'upload:chunk', 'upload:finish', 'upload:begin', 'upload:chunk', 'upload:finish', 'upload:offer'],
+    );
+    assert.deepEqual(invoked.at(-1)?.args, [{ uploadIds: ['up-1', 'up-2'], paths: ['/x/a.txt'], to: ['member_1'] }]);
+  });
+
+  test('an upload that fails drops the ones kept aside before it, and nothing is offered', async () => {
+    const { api, invoked } = preload;
+    let uploads = 0;
+    preload.answerWith(async (channel) => {
+      if (channel === 'upload:begin') {
+        uploads += 1;
+        return uploads === 2
+          ? { ok: false, error: { code: 'busy', message: 'Too many files are being added at once; wait for some to finish.' } }
+          : { ok: true, data: { uploadId: `up-${uploads}` } };
+      }
+      return { ok: true, data: null };
+    });
+    const result = plain(await api.offerFiles([new File(['a'], 'a.txt'), new File(['b'], 'b.txt')]));
     assert.deepEqual(result, {
-      ok: true,
-      data: [
-        { name: 'a.txt', transferId: 't-a' },
-        { name: 'b.txt', transferId: 't-b' },
-      ],
+      ok: false,
+      error: { code: 'busy', message: 'Too many files are being added at once; wait for some to finish.' },
     });
     assert.deepEqual(
       invoked.map((i) => i.channel),
-      ['transfer:offer-paths', 'upload:begin', 'upload:chunk', 'upload:finish'],
+      ['upload:begin', 'upload:chunk', 'upload:finish', 'upload:begin', 'upload:abort'],
     );
+    assert.deepEqual(invoked.at(-1)?.args, [{ uploadId: 'up-1' }]);
   });
 
   test('an empty drop is refused without calling main', async () => {
