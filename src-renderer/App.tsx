@@ -4,7 +4,7 @@ import { DropOverlay } from './components/drop-overlay';
 import { RoomScreen } from './components/room-screen';
 import { SettingsDialog } from './components/settings-dialog';
 import { StartScreen } from './components/start-screen';
-import { useFileDrop } from './components/use-file-drop';
+import { type DropMember, useFileDrop } from './components/use-file-drop';
 import { usePasteFiles } from './components/use-paste-files';
 
 /** The window's root: the start screen or the room, and the settings dialog over either. */
@@ -13,11 +13,13 @@ export function App() {
   const { loadSnapshot, offerFiles } = useActions();
   const [settingsOpen, setSettingsOpen] = useState(false);
   const openSettings = () => setSettingsOpen(true);
-  // Files dropped anywhere go to the room; outside a room a drop is refused, never opened as a page.
-  const onDrop = useCallback((files: File[]) => void offerFiles(files), [offerFiles]);
-  const dragging = useFileDrop(room !== null, onDrop);
-  // Pasted files (an image, files copied in the file manager) go the same way as dropped ones.
-  usePasteFiles(room !== null, onDrop);
+  // Files dropped anywhere go to the room as one item, or to one person when dropped on them;
+  // outside a room a drop is refused, never opened as a page.
+  const onDrop = useCallback((files: File[], to?: DropMember) => void offerFiles(files, to ? [to.id] : undefined), [offerFiles]);
+  const drag = useFileDrop(room !== null, onDrop);
+  // Pasted files (an image, files copied in the file manager) go to the room, as one item.
+  const onPaste = useCallback((files: File[]) => void offerFiles(files), [offerFiles]);
+  usePasteFiles(room !== null, onPaste);
 
   if (phase === 'loading') {
     return (
@@ -40,8 +42,12 @@ export function App() {
 
   return (
     <>
-      {room ? <RoomScreen room={room} onOpenSettings={openSettings} /> : <StartScreen onOpenSettings={openSettings} />}
-      {dragging && <DropOverlay />}
+      {room ? (
+        <RoomScreen room={room} onOpenSettings={openSettings} dropTarget={drag.dragging ? (drag.member?.id ?? null) : undefined} />
+      ) : (
+        <StartScreen onOpenSettings={openSettings} />
+      )}
+      {drag.dragging && <DropOverlay member={drag.member} />}
       {settingsOpen && settings && (
         <SettingsDialog settings={settings} suggestedName={suggestedName} onClose={() => setSettingsOpen(false)} />
       )}

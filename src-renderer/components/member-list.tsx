@@ -3,18 +3,35 @@ import { sortMembers } from '../format/natural-sort';
 import { MemberAvatar } from './member-avatar';
 import { RemoveMember } from './remove-member';
 import { useActions } from '../state/store';
+import { dropMemberProps } from './use-file-drop';
 
-/** Everyone in the room, host first, then by name ("guest2" before "guest10"), you marked. */
-export function MemberList({ members, me, removed = [] }: { members: Member[]; me: Member; removed?: string[] | undefined }) {
+interface MemberListProps {
+  members: Member[];
+  me: Member;
+  removed?: string[] | undefined;
+  /** While files are dragged over the window: the member they are over (null: none); undefined when no drag. */
+  dropTarget?: string | null | undefined;
+}
+
+/**
+ * Everyone in the room, host first, then by name ("guest2" before "guest10"), you marked. Files
+ * dropped on someone else go to them only (use-file-drop.ts reads the marks).
+ */
+export function MemberList({ members, me, removed = [], dropTarget }: MemberListProps) {
   const { allowMember } = useActions();
+  const dragging = dropTarget !== undefined;
   return (
     <section className="panel" aria-labelledby="members-title">
       <h2 className="panel-title" id="members-title">
         People <span className="count">{members.length}</span>
       </h2>
-      <ul className="member-list">
+      <ul className={`member-list ${dragging ? 'dropping' : ''}`}>
         {sortMembers(members).map((member) => (
-          <li key={member.id} className="member">
+          <li
+            key={member.id}
+            className={`member ${dragging && member.id !== me.id ? 'drop-member' : ''} ${dropTarget === member.id ? 'drop-target' : ''}`}
+            {...(member.id === me.id ? {} : dropMemberProps(member))}
+          >
             <MemberAvatar member={member} />
             {/* A long name is cut with an ellipsis: the whole name shows on hover, and screen readers read it all. */}
             <span className="member-name" title={member.name}>

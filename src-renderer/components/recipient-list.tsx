@@ -2,7 +2,7 @@ import type { RecipientView } from '../../src-preload/contract';
 import { recipientStateWords } from '../format/transfer-words';
 import { MemberAvatar } from './member-avatar';
 
-/** An outgoing file's recipients, each with their answer and progress. */
+/** An outgoing offer's recipients, each with their answer and progress: waiting, receiving 42%, paused, received, declined, failed and why. */
 export function RecipientList({ recipients }: { recipients: RecipientView[] }) {
   return (
     <ul className="recipient-list" aria-label="Recipients">
@@ -10,10 +10,7 @@ export function RecipientList({ recipients }: { recipients: RecipientView[] }) {
         <li key={r.member.id} className={`recipient state-${r.state}`}>
           <MemberAvatar member={r.member} size="small" />
           <span className="recipient-name">{r.member.name}</span>
-          <span className="recipient-state">
-            {recipientStateWords(r.state, r.reason)}
-            {r.state === 'accepted' && ` · ${Math.floor(r.percent)}%`}
-          </span>
+          <span className="recipient-state">{recipientStateWords(r)}</span>
         </li>
       ))}
     </ul>

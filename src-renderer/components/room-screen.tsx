@@ -17,8 +17,15 @@ import { useMediaQuery } from './use-media-query';
 /** Below this width the people and the files share one side column, as two tabs (room-layout.css agrees). */
 export const NARROW_QUERY = '(max-width: 1100px)';
 
+interface RoomScreenProps {
+  room: RoomState;
+  onOpenSettings: () => void;
+  /** While files are dragged over the window: the member they are over (null: none); undefined when no drag. */
+  dropTarget?: string | null | undefined;
+}
+
 /** The room: header, people and invites, files, and the chat. */
-export function RoomScreen({ room, onOpenSettings }: { room: RoomState; onOpenSettings: () => void }) {
+export function RoomScreen({ room, onOpenSettings, dropTarget }: RoomScreenProps) {
   const { notices } = useAppState();
   const narrow = useMediaQuery(NARROW_QUERY);
   const [tab, setTab] = useState<SideTab>('people');
@@ -35,10 +42,10 @@ export function RoomScreen({ room, onOpenSettings }: { room: RoomState; onOpenSe
           {narrow && <SideTabList selected={tab} onSelect={setTab} waitingOffers={waitingOffers} />}
           <section className="room-side" aria-label="Room" {...(narrow ? sidePanelProps('people', tab) : {})}>
             {room.role === 'host' && <InvitePanel room={room} />}
-            <MemberList members={room.members} me={room.me} removed={room.removed} />
+            <MemberList members={room.members} me={room.me} removed={room.removed} dropTarget={dropTarget} />
           </section>
           <div className="room-files" {...(narrow ? sidePanelProps('files', tab) : {})}>
-            <FilesPanel transfers={room.transfers} />
+            <FilesPanel transfers={room.transfers} members={room.members} me={room.me} />
           </div>
         </div>
         <main className="room-chat">

@@ -1,19 +1,31 @@
 import { useState } from 'react';
 import type { TransferView } from '../../src-preload/contract';
-import { formatBytes } from '../format/byte-units';
-import { endedBadly, isFinal, transferStateWords } from '../format/transfer-words';
+import { contentsWords } from '../format/byte-units';
+import {
+  cancellable,
+  endedBadly,
+  recipientsWords,
+  retryWords,
+  transferLine,
+  transferStateWords,
+  waitingSentence,
+} from '../format/transfer-words';
 import { useActions } from '../state/store';
 import { ArrowDownIcon, ArrowUpIcon, FolderIcon } from './icons';
 import { RecipientList } from './recipient-list';
 import { TransferFigures, TransferProgressBar } from './transfer-progress';
 
-/** One file going in or out: what it is, how far along, and what you can do with it. */
+/**
+ * One offer going in or out, however many files it holds ("Holiday — 312 files, 2.1 GB"): how far
+ * along, who it is for and how each of them is doing, and what you can do with it.
+ */
 export function TransferCard({ view }: { view: TransferView }) {
-  const { accept, decline, cancel, showInFolder } = useActions();
+  const { accept, decline, cancel, retry, showInFolder } = useActions();
   const [pending, setPending] = useState(false);
   const incoming = view.direction === 'incoming';
   const offeredToMe = incoming && view.state === 'offered';
-  const final = isFinal(view.state);
+  const bundle = view.files !== undefined;
+  const waiting = waitingSentence(view);
 
   // One answer at a time: a double click must not accept and then cancel.
   const run = (call: (id: string) => Promise<unknown>) => async () => {
@@ -22,36 +34,41 @@ export function TransferCard({ view }: { view: TransferView }) {
     setPending(false);
   };
 
-  const peer = incoming ? `from ${view.from?.name ?? 'someone'}` : recipientsSummary(view);
+  const peer = incoming ? `from ${view.from?.name ?? 'someone'}` : recipientsWords(view);
+  const line = transferLine(view);
 
   return (
     <article
       className={`transfer state-${view.state} ${offeredToMe ? 'is-offer' : ''}`}
       data-testid="transfer"
       data-state={view.state}
-      aria-label={`${incoming ? 'Incoming' : 'Outgoing'} file ${view.fileName}`}
+      data-id={view.id}
+      aria-label={`${incoming ? 'Incoming' : 'Outgoing'} ${bundle ? 'files' : 'file'} ${line}`}
     >
       <div className="transfer-head">
-        <span className={`transfer-icon ${incoming ? 'in' : 'out'}`}>{incoming ? <ArrowDownIcon /> : <ArrowUpIcon />}</span>
+        <span className={`transfer-icon ${incoming ? 'in' : 'out'}`}>
+          {bundle ? <FolderIcon /> : incoming ? <ArrowDownIcon /> : <ArrowUpIcon />}
+        </span>
         <div className="transfer-title">
-          <p className="transfer-name" title={view.fileName}>
+          <p className="transfer-name" title={line}>
             {view.fileName}
           </p>
           <p className="transfer-meta">
-            {formatBytes(view.size)} · {peer}
+            {contentsWords(view)} · {peer}
           </p>
         </div>
       </div>
 
-      {!offeredToMe && <TransferProgressBar view={view} />}
+      {!offeredToMe && view.state !== 'queued' && <TransferProgressBar view={view} />}
       <div className="transfer-status">
-        {!offeredToMe && <TransferFigures view={view} />}
+        {!offeredToMe && view.state !== 'queued' && <TransferFigures view={view} />}
         <span className={`transfer-state ${endedBadly(view.state) ? 'bad' : view.state === 'done' ? 'good' : offeredToMe ? 'ask' : ''}`}>
           {transferStateWords(view)}
         </span>
       </div>
+      {waiting && <p className="transfer-wait">{waiting}</p>}
       {!incoming && view.recipients && view.recipients.length > 0 && <RecipientList recipients={view.recipients} />}
-      {endedBadly(view.state) && view.message && <p className="transfer-message">{view.message}</p>}
+      {(endedBadly(view.state) || view.state === 'paused') && view.message && <p className="transfer-message">{view.message}</p>}
 
       <div className="transfer-actions">
         {offeredToMe && (
@@ -64,7 +81,12 @@ export function TransferCard({ view }: { view: TransferView }) {
             </button>
           </>
         )}
-        {!offeredToMe && !final && (
+        {view.retryable && (
+          <button type="button" className="button primary small" onClick={() => void run(retry)()} disabled={pending}>
+            {retryWords(view)}
+          </button>
+        )}
+        {cancellable(view) && (
           <button type="button" className="button outline small" onClick={() => void run(cancel)()} disabled={pending}>
             Cancel
           </button>
@@ -78,11 +100,4 @@ export function TransferCard({ view }: { view: TransferView }) {
       </div>
     </article>
   );
-}
-
-function recipientsSummary(view: TransferView): string {
-  const count = view.recipients?.length ?? 0;
-  if (count === 0) return 'to everyone';
-  if (count === 1) return `to ${view.recipients![0]!.member.name}`;
-  return `to ${count} people`;
 }

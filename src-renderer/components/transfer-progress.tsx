@@ -1,6 +1,5 @@
 import type { TransferView } from '../../src-preload/contract';
 import { formatSpeed, timeLeftWords } from '../format/byte-units';
-import { isFinal } from '../format/transfer-words';
 
 /** How far a transfer is, 0–100; a finished file is whole whatever the last report said. */
 const percentOf = (view: TransferView): number => {
@@ -18,6 +17,7 @@ export function TransferProgressBar({ view }: { view: TransferView }) {
       className="progress-track"
       role="progressbar"
       aria-label={`${view.fileName} progress`}
+      data-testid="transfer-progress"
       aria-valuemin={0}
       aria-valuemax={100}
       aria-valuenow={percent}
@@ -28,16 +28,16 @@ export function TransferProgressBar({ view }: { view: TransferView }) {
   );
 }
 
-/** Percent, and while the file is moving its speed and the time left. */
+/** Percent, and while data moves its speed and the time left. */
 export function TransferFigures({ view }: { view: TransferView }) {
-  const moving = !isFinal(view.state) && view.state !== 'offered';
+  const moving = view.state === 'sending' || view.state === 'receiving';
   const speed = moving ? formatSpeed(view.bytesPerSecond) : null;
-  const left = moving ? timeLeftWords(view.size, view.bytes, view.bytesPerSecond) : null;
+  const left = moving ? timeLeftWords(view.size, view.bytes, view.bytesPerSecond, view.secondsLeft) : null;
   return (
     <p className="transfer-figures">
       <span className="transfer-percent">{percentText(percentOf(view))}</span>
-      {speed && <span>{speed}</span>}
-      {left && <span>{left}</span>}
+      {speed && <span className="transfer-speed">{speed}</span>}
+      {left && <span className="transfer-left">{left}</span>}
     </p>
   );
 }

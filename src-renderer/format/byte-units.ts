@@ -1,9 +1,9 @@
 // Sizes, speeds and remaining time in the words a file manager would use.
 
-import { formatBytes } from '../../src-preload/domain-values';
+import { contentsWords, formatBytes, formatDuration } from '../../src-preload/domain-values';
 
-/** Sizes in decimal SI units ("4.2 MB"), the one formatter the CLI uses too. */
-export { formatBytes };
+/** Sizes in decimal SI units ("4.2 MB"), durations ("3 min 20 s") and an offer's contents ("312 files, 2.1 GB"): the CLI's too. */
+export { contentsWords, formatBytes, formatDuration };
 
 /** A transfer speed, e.g. "1.5 MB/s"; null while nothing is moving. */
 export function formatSpeed(bytesPerSecond: number): string | null {
@@ -17,23 +17,11 @@ export function secondsLeft(remaining: number, bytesPerSecond: number): number |
   return Math.max(0, Math.ceil(remaining / bytesPerSecond));
 }
 
-/** A duration as people say it: "less than a second", "45 s", "3 min 20 s", "2 h 5 min". */
-export function formatDuration(seconds: number): string {
-  if (seconds < 1) return 'less than a second';
-  const s = Math.ceil(seconds);
-  if (s < 60) return `${s} s`;
-  if (s < 3600) {
-    const minutes = Math.floor(s / 60);
-    const rest = s % 60;
-    return rest === 0 ? `${minutes} min` : `${minutes} min ${rest} s`;
-  }
-  const hours = Math.floor(s / 3600);
-  const minutes = Math.floor((s % 3600) / 60);
-  return minutes === 0 ? `${hours} h` : `${hours} h ${minutes} min`;
-}
-
-/** "3 min 20 s left" for a transfer, or null while the speed is unknown. */
-export function timeLeftWords(size: number, bytes: number, bytesPerSecond: number): string | null {
-  const seconds = secondsLeft(size - bytes, bytesPerSecond);
+/**
+ * "3 min 20 s left" for a transfer, or null while the speed is unknown. `reported`: the time left
+ * main worked out (TransferView.secondsLeft), used when present.
+ */
+export function timeLeftWords(size: number, bytes: number, bytesPerSecond: number, reported?: number): string | null {
+  const seconds = reported !== undefined && Number.isFinite(reported) ? Math.max(0, reported) : secondsLeft(size - bytes, bytesPerSecond);
   return seconds === null ? null : `${formatDuration(seconds)} left`;
 }

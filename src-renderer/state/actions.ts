@@ -1,6 +1,7 @@
 // Every call the window makes to the main process. Each one updates the store with what it
 // answered and hands the Result back, so a form can show its own error sentence.
-import type { OfferOutcome, PortholeApi, Result, SettingsPatch, SettingsView } from '../../src-preload/contract';
+import type { PortholeApi, Result, SettingsPatch, SettingsView } from '../../src-preload/contract';
+import { filesSummary } from '../format/transfer-words';
 import type { Action } from './app-state';
 
 export type Actions = ReturnType<typeof createActions>;
@@ -16,9 +17,11 @@ export function createActions(api: PortholeApi, dispatch: (action: Action) => vo
     if (result.ok) dispatch({ type: 'settings-changed', settings: result.data });
     return result;
   };
-  const offersAnswer = (result: Result<OfferOutcome[]>): Result<OfferOutcome[]> => {
-    if (!result.ok) notice(result.error.message);
-    else for (const outcome of result.data) if (outcome.error) notice(`${outcome.name}: ${outcome.error.message}`);
+  /** A refused offer is said in a sentence naming what was not sent, when the window knows it. */
+  const offerAnswer = <T>(result: Result<T>, names: readonly string[] = []): Result<T> => {
+    if (result.ok) return result;
+    const what = names.length === 0 ? '' : `${filesSummary(names)} ${names.length === 1 ? 'was' : 'were'} not sent: `;
+    notice(`${what}${result.error.message}`);
     return result;
   };
 
@@ -64,10 +67,27 @@ export function createActions(api: PortholeApi, dispatch: (action: Action) => vo
     },
     /** Sends a chat message; the line appears when the room echoes it back. */
     sendChat: (text: string) => settle(() => api.sendChat(text)),
-    /** Offers dropped files to everyone; a file that could not be offered becomes a notice. */
-    offerFiles: async (files: File[]) => offersAnswer(await settle(() => api.offerFiles(files))),
-    /** Lets the person pick files and offers them to everyone. */
-    chooseFiles: async () => offersAnswer(await settle(() => api.chooseFiles())),
+    /**
+     * Offers dropped or pasted files as ONE item, to everyone or to the members `to` names; an
+     * offer that was refused becomes a notice.
+     */
+    offerFiles: async (files: File[], to?: string[]) =>
+      offerAnswer(
+        await settle(() => api.offerFiles(files, to)),
+        Array.from(files, (f) => f.name),
+      ),
+    /** Lets the person pick files and offers them as one item, to everyone or to `to`. */
+    chooseFiles: async (to?: string[]) => offerAnswer(await settle(() => api.chooseFiles(to))),
+    /** Lets the person pick a folder and offers it with everything in it, to everyone or to `to`. */
+    chooseFolder: async (to?: string[]) => offerAnswer(await settle(() => api.chooseFolder(to))),
+    /** Tries an interrupted or failed transfer again (resumes it where data was kept). */
+    retry: async (id: string) => noticeOnError(await settle(() => api.retry(id))),
+    /** Forgets the finished transfers; the list drops them. */
+    async clearFinished() {
+      const result = await settle(() => api.clearFinished());
+      if (result.ok) dispatch({ type: 'transfers-cleared', ids: result.data });
+      return noticeOnError(result);
+    },
     /** Accepts an incoming file; it is saved to the download folder. */
     accept: async (id: string) => noticeOnError(await settle(() => api.accept(id))),
     /** Declines an incoming file. */

@@ -87,6 +87,8 @@ export type Action =
   | { type: 'port-mapping-changed'; portMapping: PortMappingStatus }
   | { type: 'relay-changed'; relay: RelayStatus }
   | { type: 'transfer-changed'; transfer: TransferView }
+  /** Finished transfers main forgot (Clear finished). */
+  | { type: 'transfers-cleared'; ids: string[] }
   | { type: 'settings-changed'; settings: SettingsView }
   | { type: 'notice-added'; text: string }
   | { type: 'notice-dismissed'; id: number }

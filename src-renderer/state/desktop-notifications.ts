@@ -1,7 +1,7 @@
 // System notifications for what happens while the window is in the background: a message from
 // someone else, or a file offered to you. Fed by the bridge module, never by components.
 import type { Member, RoomEvent, TransferView } from '../../src-preload/contract';
-import { formatBytes } from '../format/byte-units';
+import { contentsWords } from '../format/byte-units';
 
 /** What the notifier needs from the browser; a fake in tests. */
 export interface NotificationHost {
@@ -47,7 +47,10 @@ export function createNotifier(host: NotificationHost): Notifier {
     },
     offer(view) {
       if (view.direction !== 'incoming' || view.state !== 'offered') return;
-      notify(`${view.from?.name ?? 'Someone'} offers a file`, `${view.fileName} (${formatBytes(view.size)})`);
+      notify(
+        `${view.from?.name ?? 'Someone'} offers ${view.files === undefined ? 'a file' : 'files'}`,
+        `${view.fileName} (${contentsWords(view)})`,
+      );
     },
   };
 }

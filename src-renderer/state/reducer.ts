@@ -3,7 +3,7 @@
 // arrive with no room open belong to a room the window no longer shows, so they are dropped: the
 // RoomView that opens a room already holds everything up to that moment.
 import { appendEvents } from './chat-log';
-import { upsertTransfer } from './transfer-list';
+import { upsertTransfer, withoutTransfers } from './transfer-list';
 import type { Member } from '../../src-preload/contract';
 import type { Action, AppState, BatchAction, RoomState } from './app-state';
 
@@ -61,6 +61,11 @@ function apply(state: AppState, action: Action): AppState {
       return withRoom(state, (room) => ({ ...room, relay: action.relay }));
     case 'transfer-changed':
       return withRoom(state, (room) => ({ ...room, transfers: upsertTransfer(room.transfers, action.transfer) }));
+    case 'transfers-cleared':
+      return withRoom(state, (room) => {
+        const transfers = withoutTransfers(room.transfers, action.ids);
+        return transfers === room.transfers ? room : { ...room, transfers };
+      });
     case 'settings-changed':
       return { ...state, settings: action.settings };
     case 'notice-added': {

@@ -30,16 +30,55 @@ test('joining hands back the answer; the room opens with the room:opened event, 
   assert.deepEqual(refused.dispatched, []);
 });
 
-test('files that could not be offered each become a notice naming the file', async () => {
-  const { actions, dispatched } = setup({
-    offerFiles: () =>
-      ok([
-        { name: 'a.txt', transferId: '1' },
-        { name: 'b.txt', error: { code: 'file-unreadable', message: 'The file could not be read.' } },
-      ]),
+test('an offer that was refused becomes one notice naming what was not sent; an offer made says nothing', async () => {
+  const unreadable = { code: 'file-unreadable', message: 'There is no file to send at /x/b.txt.' } as const;
+  const refused = setup({ offerFiles: async () => ({ ok: false as const, error: unreadable }) });
+  await refused.actions.offerFiles([new File(['a'], 'a.txt'), new File(['b'], 'b.txt'), new File(['c'], 'c.txt')]);
+  await refused.actions.offerFiles([new File(['a'], 'a.txt')]);
+  assert.deepEqual(refused.dispatched, [
+    { type: 'notice-added', text: 'a.txt and 2 more were not sent: There is no file to send at /x/b.txt.' },
+    { type: 'notice-added', text: 'a.txt was not sent: There is no file to send at /x/b.txt.' },
+  ]);
+
+  const passed: unknown[] = [];
+  const made = setup({
+    offerFiles: async (_files, to) => {
+      passed.push(to);
+      return { ok: true, data: { transferId: 'q1' } };
+    },
   });
-  await actions.offerFiles([]);
-  assert.deepEqual(dispatched, [{ type: 'notice-added', text: 'b.txt: The file could not be read.' }]);
+  const result = await made.actions.offerFiles([new File(['a'], 'a.txt')], ['m1']);
+  assert.deepEqual(result, { ok: true, data: { transferId: 'q1' } });
+  assert.deepEqual(passed, [['m1']]);
+  assert.deepEqual(made.dispatched, []);
+});
+
+test('a picker that was cancelled says nothing; a refused pick says why', async () => {
+  const cancelled = setup({ chooseFiles: () => ok(null), chooseFolder: () => ok(null) });
+  assert.deepEqual(await cancelled.actions.chooseFiles(), { ok: true, data: null });
+  assert.deepEqual(await cancelled.actions.chooseFolder(['m1']), { ok: true, data: null });
+  assert.deepEqual(cancelled.dispatched, []);
+  const gone = { code: 'not-found', message: 'Someone you chose is no longer in the room. Choose again.' } as const;
+  const refused = setup({ chooseFolder: async () => ({ ok: false as const, error: gone }) });
+  await refused.actions.chooseFolder(['m1']);
+  assert.deepEqual(refused.dispatched, [{ type: 'notice-added', text: gone.message }]);
+});
+
+test('Clear finished drops the ids main forgot; Retry that fails says why', async () => {
+  const cleared = setup({ clearFinished: () => ok(['3', '5']) });
+  await cleared.actions.clearFinished();
+  assert.deepEqual(cleared.dispatched, [{ type: 'transfers-cleared', ids: ['3', '5'] }]);
+  const notAllowed = { code: 'not-allowed', message: 'Holiday cannot be tried again now.' } as const;
+  const retried: string[] = [];
+  const retry = setup({
+    retry: async (id) => {
+      retried.push(id);
+      return { ok: false as const, error: notAllowed };
+    },
+  });
+  await retry.actions.retry('7');
+  assert.deepEqual(retried, ['7']);
+  assert.deepEqual(retry.dispatched, [{ type: 'notice-added', text: notAllowed.message }]);
 });
 
 test('a bridge call that throws becomes a failed Result with a sentence, not a rejection', async () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatBytes as sharedFormatBytes } from '../../../src-preload/domain-values';
+import { formatBytes as sharedFormatBytes, formatDuration as sharedFormatDuration } from '../../../src-preload/domain-values';
 import { formatBytes, formatDuration, formatSpeed, secondsLeft, timeLeftWords } from '../../../src-renderer/format/byte-units';
 
 test('sizes use decimal SI units (1 MB = 1,000,000 B) with one decimal below ten', () => {
@@ -61,4 +61,14 @@ test('a transfer says how long it has left, or nothing without a speed', () => {
   assert.equal(timeLeftWords(42_000_000, 26_040_000, 3_500_000), '5 s left');
   assert.equal(timeLeftWords(100, 100, 50), 'less than a second left');
   assert.equal(timeLeftWords(100, 10, 0), null);
+});
+
+test('the time left main worked out wins over the window’s own estimate', () => {
+  assert.equal(timeLeftWords(314_572_800, 104_857_600, 10_485_760, 95), '1 min 35 s left');
+  assert.equal(timeLeftWords(100, 10, 0, 3), '3 s left');
+});
+
+test('the window and the CLI share the duration words', () => {
+  assert.equal(formatDuration, sharedFormatDuration);
+  assert.equal(formatDuration(Number.NaN), 'less than a second');
 });

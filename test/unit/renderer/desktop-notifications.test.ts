@@ -40,13 +40,14 @@ test('no notification for your own, replayed, join/leave lines, or while focused
   assert.deepEqual(focused.shown, []);
 });
 
-test('an incoming offer notifies with the file and its size; other transfer states do not', () => {
+test('an incoming offer notifies with the file and its size (a bundle: its count too); other transfer states do not', () => {
   const f = fakeHost();
   const notifier = createNotifier(f.host);
   notifier.offer(transfer('t1', { fileName: 'photos.zip', size: 3_000_000 }));
   notifier.offer(transfer('t2', { direction: 'outgoing' }));
   notifier.offer(transfer('t3', { state: 'receiving' }));
-  assert.deepEqual(f.shown, ['Ana offers a file: photos.zip (3.0 MB)']);
+  notifier.offer(transfer('t4', { fileName: 'Holiday', files: 312, size: 2_100_000_000 }));
+  assert.deepEqual(f.shown, ['Ana offers a file: photos.zip (3.0 MB)', 'Ana offers files: Holiday (312 files, 2.1 GB)']);
 });
 
 test('permission is asked once, lazily, and the first notification waits for the answer', async () => {

@@ -95,6 +95,56 @@ test('transfers are kept one per id, updated in place', () => {
   );
 });
 
+test('a queued offer the room numbered (`was`) takes the queued entry’s place: one item, where it was', () => {
+  let state = inRoom({ transfers: [transfer('3', { state: 'done' })] });
+  const queued = transfer('q1', { direction: 'outgoing', state: 'queued', fileName: 'Holiday', files: 312, size: 2_100_000_000 });
+  state = reducer(state, { type: 'transfer-changed', transfer: queued });
+  state = reducer(state, { type: 'transfer-changed', transfer: transfer('4', { direction: 'outgoing', state: 'sending' }) });
+  const numbered = { ...queued, id: '7', state: 'offered' as const, was: 'q1' };
+  state = reducer(state, { type: 'transfer-changed', transfer: numbered });
+  assert.deepEqual(
+    state.room?.transfers.map((t) => `${t.id}:${t.state}`),
+    ['3:done', '7:offered', '4:sending'],
+  );
+  assert.equal('was' in (state.room?.transfers[1] ?? {}), false, 'the store keeps views, not what they replaced');
+  // Later updates of 7 (with or without `was`) update it in place.
+  state = reducer(state, { type: 'transfer-changed', transfer: { ...numbered, state: 'sending', was: 'q1' } });
+  const { was: _was, ...plain } = numbered;
+  state = reducer(state, { type: 'transfer-changed', transfer: { ...plain, state: 'done' } });
+  assert.deepEqual(
+    state.room?.transfers.map((t) => `${t.id}:${t.state}`),
+    ['3:done', '7:done', '4:sending'],
+  );
+});
+
+test('an update under the new id that overtook the numbering is merged, never shown twice', () => {
+  let state = inRoom({ transfers: [transfer('q2', { direction: 'outgoing', state: 'queued' })] });
+  state = reducer(state, { type: 'transfer-changed', transfer: transfer('8', { direction: 'outgoing', state: 'offered' }) });
+  state = reducer(state, {
+    type: 'transfer-changed',
+    transfer: { ...transfer('8', { direction: 'outgoing', state: 'sending' }), was: 'q2' },
+  });
+  assert.deepEqual(
+    state.room?.transfers.map((t) => `${t.id}:${t.state}`),
+    ['8:sending'],
+  );
+});
+
+test('Clear finished removes exactly the ids main forgot; nothing to remove keeps the state object', () => {
+  const state = inRoom({
+    transfers: [transfer('1', { state: 'done' }), transfer('2', { state: 'receiving' }), transfer('3', { state: 'failed' })],
+  });
+  const cleared = reducer(state, { type: 'transfers-cleared', ids: ['1', '3'] });
+  assert.deepEqual(
+    cleared.room?.transfers.map((t) => t.id),
+    ['2'],
+  );
+  assert.equal(reducer(cleared, { type: 'transfers-cleared', ids: ['1', 'gone'] }), cleared);
+  assert.equal(reducer(cleared, { type: 'transfers-cleared', ids: [] }), cleared);
+  const start = reducer(initialState, { type: 'snapshot-loaded', snapshot: snapshot(null) });
+  assert.equal(reducer(start, { type: 'transfers-cleared', ids: ['1'] }), start);
+});
+
 test('the room ending returns to the start screen with its sentence', () => {
   const state = reducer(inRoom(), { type: 'room-ended', error: { code: 'room-closed', message: 'The host closed the room.' } });
   assert.equal(state.room, null);

@@ -3,8 +3,19 @@ import assert from 'node:assert/strict';
 import { displayAddress, inviteAddressWords, inviteSummary } from '../../../src-renderer/format/invite-words';
 import { parsePortField } from '../../../src-renderer/format/port-field';
 import { memberEventSentence, portMappingWords, sessionStatusWords } from '../../../src-renderer/format/room-words';
-import { endedBadly, isFinal, recipientStateWords, transferStateWords } from '../../../src-renderer/format/transfer-words';
-import { orderTransfers } from '../../../src-renderer/state/transfer-list';
+import {
+  cancellable,
+  endedBadly,
+  filesSummary,
+  isFinal,
+  recipientStateWords,
+  recipientsWords,
+  retryWords,
+  transferLine,
+  transferStateWords,
+  waitingSentence,
+} from '../../../src-renderer/format/transfer-words';
+import { hasFinished, orderTransfers } from '../../../src-renderer/state/transfer-list';
 import { ana, bo, chat, lanEntry, roomInvite, transfer } from './room-fixtures';
 
 test('join and leave lines say who and why', () => {
@@ -103,8 +114,59 @@ test('transfer states read from the side looking at them', () => {
   );
   assert.equal(endedBadly('done'), false);
   assert.equal(endedBadly('failed'), true);
-  assert.equal(recipientStateWords('ended', 'disk-full'), 'Stopped (disk full)');
-  assert.equal(recipientStateWords('accepted'), 'Receiving');
+  assert.equal(transferStateWords({ state: 'queued', direction: 'outgoing' }), 'Queued');
+  assert.equal(transferStateWords({ state: 'paused', direction: 'incoming' }), 'Paused');
+});
+
+test('a bundle is one line with its count and size; a single file with its size', () => {
+  assert.equal(transferLine({ fileName: 'Holiday', files: 312, size: 2_100_000_000 }), 'Holiday — 312 files, 2.1 GB');
+  assert.equal(transferLine({ fileName: 'photo.jpg', size: 4_200_000 }), 'photo.jpg — 4.2 MB');
+  assert.equal(transferLine({ fileName: 'Empty', files: 1, size: 0 }), 'Empty — 1 file, 0 B');
+  assert.equal(transferLine({ fileName: 'Big', files: 100_000, size: 5e12 }), 'Big — 100,000 files, 5.0 TB');
+});
+
+test('each recipient of your own offer: waiting, receiving and paused with %, done, declined, failed and why', () => {
+  const r = (state: Parameters<typeof recipientStateWords>[0]['state'], patch = {}) =>
+    recipientStateWords({ state, percent: 42.7, ...patch });
+  assert.deepEqual(
+    [r('waiting'), r('accepted'), r('paused'), r('done'), r('declined')],
+    ['Waiting', 'Receiving · 42%', 'Paused · 42%', 'Received', 'Declined'],
+  );
+  assert.equal(r('ended', { reason: 'disk-full' }), 'Failed (disk full)');
+  assert.equal(r('ended', { reason: 'hash-mismatch' }), 'Failed (checksum did not match)');
+  assert.equal(r('ended', { reason: 'resume-failed' }), 'Failed (kept data did not match)');
+  assert.equal(r('ended', { reason: 'cancelled' }), 'Cancelled');
+  assert.equal(r('ended'), 'Failed');
+});
+
+test('who an offer is for, what a queued or paused one waits for, and what its buttons say', () => {
+  const p = (name: string) => ({ id: name.toLowerCase(), name });
+  assert.equal(recipientsWords({}), 'to everyone');
+  assert.equal(recipientsWords({ to: [p('Bo')] }), 'to Bo');
+  assert.equal(recipientsWords({ to: [p('Bo'), p('Cy')] }), 'to Bo and Cy');
+  assert.equal(recipientsWords({ to: [p('Bo'), p('Cy'), p('Di')] }), 'to Bo, Cy and 1 other');
+  assert.equal(recipientsWords({ to: [p('Bo'), p('Cy'), p('Di'), p('Ed')] }), 'to Bo, Cy and 2 others');
+
+  assert.match(waitingSentence({ state: 'queued', direction: 'outgoing' }) ?? '', /^Offered as soon as earlier offers/);
+  assert.match(waitingSentence({ state: 'paused', direction: 'incoming', retryable: true }) ?? '', /Resume to continue/);
+  assert.match(waitingSentence({ state: 'paused', direction: 'incoming' }) ?? '', /when the sender is back/);
+  assert.equal(waitingSentence({ state: 'sending', direction: 'outgoing' }), null);
+
+  assert.equal(retryWords({ state: 'paused', bytes: 0 }), 'Resume');
+  assert.equal(retryWords({ state: 'failed', bytes: 1000 }), 'Resume', 'what arrived is kept');
+  assert.equal(retryWords({ state: 'failed', bytes: 0 }), 'Retry');
+  assert.equal(retryWords({ state: 'declined', bytes: 0 }), 'Retry');
+
+  assert.equal(cancellable({ state: 'queued', direction: 'outgoing' }), true);
+  assert.equal(cancellable({ state: 'sending', direction: 'outgoing' }), true);
+  assert.equal(cancellable({ state: 'paused', direction: 'incoming' }), true);
+  assert.equal(cancellable({ state: 'offered', direction: 'incoming' }), false, 'Decline says it');
+  assert.equal(cancellable({ state: 'done', direction: 'incoming' }), false);
+
+  assert.equal(filesSummary(['a.txt']), 'a.txt');
+  assert.equal(filesSummary(['a.txt', 'b.txt', 'c.txt']), 'a.txt and 2 more');
+  assert.equal(hasFinished([transfer('a', { state: 'receiving' })]), false);
+  assert.equal(hasFinished([transfer('a', { state: 'receiving' }), transfer('b', { state: 'declined' })]), true);
 });
 
 test('offers waiting for you come first, finished transfers last, newest first within', () => {
@@ -114,10 +176,12 @@ test('offers waiting for you come first, finished transfers last, newest first w
     transfer('offer', { state: 'offered' }),
     transfer('out-offered', { direction: 'outgoing', state: 'offered' }),
     transfer('new-failed', { state: 'failed' }),
+    transfer('queued', { direction: 'outgoing', state: 'queued' }),
+    transfer('paused', { state: 'paused' }),
   ];
   assert.deepEqual(
     orderTransfers(list).map((t) => t.id),
-    ['offer', 'out-offered', 'running', 'new-failed', 'old-done'],
+    ['offer', 'paused', 'queued', 'out-offered', 'running', 'new-failed', 'old-done'],
   );
 });
 
