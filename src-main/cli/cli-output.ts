@@ -99,7 +99,10 @@ export function jsonOutput(write: (line: string) => void): CliOutput {
 
 export interface HumanOptions {
   acceptFiles: boolean;
-  /** A line the next one replaces (a terminal): connecting progress is then one line, updated. */
+  /**
+   * A line the next one replaces (a terminal, PromptTerminal.transient): connecting progress is
+   * then one line, updated, and once in the room transfer progress is a status line above the prompt.
+   */
   transient?: ((text: string) => void) | undefined;
 }
 
@@ -169,6 +172,6 @@ export function humanOutput(
       line(`  ${invite.invite}`);
       line(`  ${reachWords(invite)}`);
     },
-    transfer: transferHumanPrinter(line, options.acceptFiles),
+    transfer: transferHumanPrinter(line, { autoAccept: options.acceptFiles, status: options.transient }),
   };
 }

@@ -1,6 +1,8 @@
 // The line editor of an interactive CLI (stdin and stdout both a terminal): Node's readline edits
 // the line after a "> " prompt, and every line the room prints goes above it, the prompt and what
-// you were typing drawn again below, so arriving messages never break a half-typed line.
+// you were typing drawn again below, so arriving messages never break a half-typed line. A status
+// line (transfer progress) can sit just above the prompt, redrawn in place and never left behind
+// in the scrollback.
 import { createInterface, type Interface, type Key } from 'node:readline';
 
 /** The prompt in front of what you type. */
@@ -10,7 +12,11 @@ export const PROMPT = '> ';
 const CARRIAGE_RETURN = '\r';
 const CLEAR_TO_END_OF_SCREEN = '\x1b[0J';
 const CLEAR_LINE = '\x1b[2K';
+/** Deletes the cursor's row; the rows below move up (DL). */
+const DELETE_LINE = '\x1b[M';
 const up = (rows: number) => (rows > 0 ? `\x1b[${rows}A` : '');
+const down = (rows: number) => (rows > 0 ? `\x1b[${rows}B` : '');
+const toColumn = (column: number) => `\x1b[${column + 1}G`;
 
 export interface PromptTerminalOptions {
   input: NodeJS.ReadStream;
@@ -40,6 +46,9 @@ export class PromptTerminal {
   private transientShown = false;
   /** Rows the prompt and the line took when Enter was pressed (cursor at the line's end). */
   private enteredRows = 1;
+  /** The status line kept above the prompt while reading ('' for none), and whether it is on screen now. */
+  private status = '';
+  private statusShown = false;
 
   constructor(private readonly options: PromptTerminalOptions) {
     // Restoring the terminal's mode on a terminal that hung up fails; that is no reason to crash.
@@ -55,11 +64,21 @@ export class PromptTerminal {
     else this.options.err(text);
   };
 
-  /** A line shown until the next output replaces it, e.g. "Connecting… 3 s" (no newline in `text`). */
+  /**
+   * A line the next call replaces (no newline in `text`; '' removes it). Before reading, e.g.
+   * "Connecting… 3 s", also gone with the next output. While reading, a status line kept just above
+   * the prompt (lines printed go above it), e.g. a transfer's progress; cut to the terminal's width.
+   */
   readonly transient = (text: string): void => {
-    if (this.lines) return;
-    this.options.out(`${CARRIAGE_RETURN}${CLEAR_LINE}${text}`);
-    this.transientShown = true;
+    if (!this.lines) {
+      this.options.out(`${CARRIAGE_RETURN}${CLEAR_LINE}${text}`);
+      this.transientShown = true;
+      return;
+    }
+    const fitted = this.fit(text);
+    if (fitted === this.status && this.statusShown === (fitted !== '')) return;
+    this.status = fitted;
+    this.above('', this.options.out);
   };
 
   /** Starts the line editor (raw mode, history, the prompt); lines typed arrive as 'line'. */
@@ -77,7 +96,10 @@ export class PromptTerminal {
     this.lines = lines;
     // Before readline handles Enter: how many rows the prompt and the line fill, to erase them.
     input.prependListener('keypress', (_text: string | undefined, key: Key | undefined) => {
-      if (key?.name === 'return' || key?.name === 'enter') this.enteredRows = this.rowsOfInput();
+      if (key?.name !== 'return' && key?.name !== 'enter') return;
+      this.enteredRows = this.rowsOfInput();
+      // The line entered stays in the scrollback; the status above it must not. Drawn again with the next output.
+      this.dropStatusRow();
     });
     // readline passes the input's errors on (setRawMode EIO once the terminal hung up): not a crash.
     lines.on('error', () => {});
@@ -98,6 +120,8 @@ export class PromptTerminal {
 
   /** Ends the line editor: the terminal goes back to its usual mode. */
   close(): void {
+    this.dropStatusRow();
+    this.status = '';
     this.lines?.close();
     this.lines = undefined;
   }
@@ -108,12 +132,31 @@ export class PromptTerminal {
       this.clearTransient();
       return write(text);
     }
-    // From the cursor's row up to the prompt's first row, then everything below it goes.
-    this.options.out(`${up(lines.getCursorPos().rows)}${CARRIAGE_RETURN}${CLEAR_TO_END_OF_SCREEN}`);
+    // From the cursor's row up to the status (or the prompt's first row), then everything below it goes.
+    const statusRows = this.statusShown ? 1 : 0;
+    this.options.out(`${up(lines.getCursorPos().rows + statusRows)}${CARRIAGE_RETURN}${CLEAR_TO_END_OF_SCREEN}`);
     write(text);
+    this.statusShown = this.status !== '';
+    if (this.statusShown) this.options.out(`${this.status}\n`);
     // readline would move up by the rows of its last drawing first; those rows are gone already.
     (lines as unknown as { prevRows: number }).prevRows = 0;
     lines.prompt(true);
+  }
+
+  /** Takes the status row above the prompt out of the screen (the prompt and input move up into it), the cursor where it was in the input. */
+  private dropStatusRow(): void {
+    const lines = this.lines;
+    if (!lines || !this.statusShown) return;
+    this.statusShown = false;
+    const { rows, cols } = lines.getCursorPos();
+    this.options.out(`${up(rows + 1)}${CARRIAGE_RETURN}${DELETE_LINE}${down(rows)}${toColumn(cols)}`);
+  }
+
+  /** `text` on one row of this terminal: cut with an ellipsis, so redrawing it never has to count wrapped rows. */
+  private fit(text: string): string {
+    const columns = this.options.terminal.columns || 80;
+    const chars = [...text];
+    return chars.length < columns ? text : `${chars.slice(0, Math.max(0, columns - 2)).join('')}…`;
   }
 
   private clearTransient(): void {

@@ -1,8 +1,8 @@
 import type { RoomSession } from '../session/room-session';
 
-/** A transfer that `/quit` would stop: one being sent or received, or an offer of yours still waiting for answers. */
+/** A transfer that `/quit` would stop: one being sent or received, or an offer of yours still open or queued. */
 const isRunning = (v: { state: string; direction: string }) =>
-  v.state === 'sending' || v.state === 'receiving' || (v.state === 'offered' && v.direction === 'outgoing');
+  v.state === 'sending' || v.state === 'receiving' || (v.direction === 'outgoing' && (v.state === 'offered' || v.state === 'queued'));
 
 /**
  * Why leaving deserves a second `/quit` (hosting: the room closes for everyone; transfers would

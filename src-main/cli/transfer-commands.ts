@@ -1,10 +1,13 @@
 import { toAppError } from '../wire/errors';
+import type { Member } from '../wire/protocol';
 import type { RoomSession } from '../session/room-session';
-import type { TransferView } from '../features/files/transfer-events';
+import { isFinalState, type TransferView } from '../features/files/transfer-events';
 import type { CliOutput } from './cli-output';
+import { printable } from './printable';
 import { parseSendArgs } from './send-args';
+import { itemWords, progressFigures, recipientWords } from './transfer-output';
 
-/** The CLI's file commands; returns false when `text` is not one of them. */
+/** The CLI's file commands; returns false when `text` is not one of them. Each one says something, whatever happens. */
 export function runTransferCommand(session: RoomSession, output: CliOutput, text: string): boolean {
   const [name = '', ...rest] = text.split(/\s+/);
   const arg = text.slice(name.length).trim();
@@ -15,7 +18,9 @@ export function runTransferCommand(session: RoomSession, output: CliOutput, text
       return true;
     case '/accept': {
       const transfer = answerable(session, output, rest[0], 'accept');
-      if (transfer) void transfers.accept(transfer.id, rest[1]).catch((err: unknown) => output.error(toAppError(err)));
+      if (!transfer) return true;
+      output.note(`Accepting ${itemWords(transfer)}${rest[1] ? ` into ${printable(rest[1])}` : ''}.`);
+      void transfers.accept(transfer.id, rest[1]).catch((err: unknown) => output.error(toAppError(err)));
       return true;
     }
     case '/decline': {
@@ -25,15 +30,35 @@ export function runTransferCommand(session: RoomSession, output: CliOutput, text
     }
     case '/cancel': {
       const transfer = find(session, output, rest[0], '/cancel');
-      if (transfer && isOver(transfer))
+      if (transfer && isFinalState(transfer.state))
         output.error({ code: 'not-allowed', message: `Transfer ${transfer.id} is over already (${transfer.state}).` });
       else if (transfer) transfers.cancel(transfer.id);
       return true;
     }
+    case '/retry': {
+      const transfer = find(session, output, rest[0], '/retry');
+      if (!transfer) return true;
+      if (!transfer.retryable) {
+        output.error({ code: 'not-allowed', message: notRetryable(transfer) });
+        return true;
+      }
+      output.note(`${transfer.state === 'paused' || transfer.bytes > 0 ? 'Resuming' : 'Trying again:'} ${itemWords(transfer)}.`);
+      void transfers.retry(transfer.id).catch((err: unknown) => output.error(toAppError(err)));
+      return true;
+    }
+    case '/clear': {
+      const ids = transfers.clearFinished();
+      output.note(
+        ids.length === 0
+          ? 'There are no finished transfers to clear.'
+          : `Cleared ${ids.length === 1 ? '1 finished transfer' : `${ids.length} finished transfers`} from /files.`,
+      );
+      return true;
+    }
     case '/files': {
       const list = transfers.list();
-      if (list.length === 0) output.note('No transfers yet. /send PATH offers a file to the room.');
-      for (const v of list) output.note(`${v.id}  ${v.direction}  ${v.fileName}  ${v.state}  ${v.percent} %`);
+      if (list.length === 0) output.note('No transfers yet. /send PATH offers a file or a folder to the room.');
+      for (const v of list) output.note(listing(v));
       return true;
     }
     default:
@@ -47,26 +72,72 @@ export function showTransfers(session: RoomSession, output: CliOutput): void {
   session.transfers.on('update', (view) => output.transfer('update', view));
 }
 
-const isOver = (v: TransferView) => v.state === 'done' || v.state === 'declined' || v.state === 'cancelled' || v.state === 'failed';
+/**
+ * One line of /files: "7  ↑ Holiday (312 files, 2.1 GB)  sending 42 %  to everyone: Bo receiving 40 %, Cy waiting".
+ * Bundles are one line; your own offers say how each recipient is doing.
+ */
+export function listing(v: TransferView): string {
+  const arrow = v.direction === 'incoming' ? '↓' : '↑';
+  const moving = v.state === 'sending' || v.state === 'receiving';
+  const how = moving ? progressFigures(v) : `${Math.floor(v.percent)} %`;
+  const parts = [`${v.id}  ${arrow} ${itemWords(v)}  ${v.state} ${how}`];
+  if (v.direction === 'incoming') parts.push(`from ${printable(v.from?.name ?? 'someone')}`);
+  else {
+    const who = v.to && v.to.length > 0 ? `to ${v.to.map((p) => printable(p.name)).join(', ')}` : 'to everyone';
+    const each = (v.recipients ?? []).map((r) => `${printable(r.member.name)} ${recipientWords(r)}`);
+    parts.push(each.length > 0 ? `${who}: ${each.join(', ')}` : who);
+  }
+  if (v.retryable) parts.push(`/retry ${v.id}`);
+  return parts.join('  ');
+}
 
-/** `/send [--to NAME]... PATH...`: each path offered to the room, or to each person named. */
+/** Why /retry cannot run for a transfer, in a sentence. */
+function notRetryable(v: TransferView): string {
+  if (v.state === 'done') return `Transfer ${v.id} is done already.`;
+  if (v.state === 'offered' && v.direction === 'incoming') return `Transfer ${v.id} is waiting for your answer: /accept ${v.id}.`;
+  if (!isFinalState(v.state) && v.state !== 'paused') return `Transfer ${v.id} is ${v.state} already; there is nothing to retry.`;
+  return `Transfer ${v.id} cannot be tried again (${v.state}).`;
+}
+
+/** `/send [--to NAME]... PATH...`: ONE offer (a bundle for several paths or a folder) to the room, or to the people named. */
 function send(session: RoomSession, output: CliOutput, arg: string): void {
   const parsed = parseSendArgs(arg);
   if (!parsed.ok) return output.error({ code: 'invalid-message', message: parsed.message });
-  const others = session.members().filter((m) => m.id !== session.me.id);
-  const recipients: Array<string | undefined> = [];
+  const to: string[] = [];
   for (const name of parsed.to) {
-    const member = others.find((m) => m.name.toLocaleLowerCase() === name.toLocaleLowerCase());
-    if (!member)
-      return output.error({ code: 'not-found', message: `Nobody called "${name.slice(0, 40)}" is in the room. /who lists who is.` });
-    if (!recipients.includes(member.id)) recipients.push(member.id);
+    const found = memberNamed(session, name);
+    if (typeof found === 'string') return output.error({ code: 'not-found', message: found });
+    if (!to.includes(found.id)) to.push(found.id);
   }
-  if (recipients.length === 0) recipients.push(undefined); // the whole room
-  for (const path of parsed.paths) {
-    for (const to of recipients) {
-      session.transfers.offer(path, to ? { to } : {}).catch((err: unknown) => output.error(toAppError(err)));
-    }
-  }
+  session.transfers.offer(parsed.paths, to.length > 0 ? { to } : {}).then(
+    (id) => {
+      // Says what became of it, if the transfer's own update has not said it yet (the printer shows each state once).
+      const view = session.transfers.list().find((v) => v.id === id);
+      if (view) output.transfer('update', view);
+    },
+    (err: unknown) => output.error(toAppError(err)),
+  );
+}
+
+/**
+ * The member `name` means: the one called exactly that (any case), else the only one whose name
+ * starts with it. A sentence when nobody, several people, or you are meant.
+ */
+function memberNamed(session: RoomSession, name: string): Member | string {
+  const wanted = name.toLocaleLowerCase();
+  const shown = `"${printable(name.slice(0, 40))}"`;
+  const members = session.members();
+  const exact = members.filter((m) => m.name.toLocaleLowerCase() === wanted);
+  const matches = exact.length > 0 ? exact : members.filter((m) => m.name.toLocaleLowerCase().startsWith(wanted));
+  const others = matches.filter((m) => m.id !== session.me.id);
+  if (matches.length > 0 && others.length === 0) return `${shown} is you: name someone else with --to.`;
+  if (others.length === 0) return `Nobody called ${shown} is in the room. /who lists who is.`;
+  if (others.length > 1)
+    return `${shown} could be ${others
+      .slice(0, 5)
+      .map((m) => printable(m.name))
+      .join(' or ')}: use the whole name, in quotes if it has spaces.`;
+  return others[0]!;
 }
 
 /** The transfer `id` names, or an error saying there is none (and how to see them). */
@@ -76,7 +147,8 @@ function find(session: RoomSession, output: CliOutput, id: string | undefined, c
     return undefined;
   }
   const transfer = session.transfers.list().find((v) => v.id === id);
-  if (!transfer) output.error({ code: 'not-found', message: `There is no transfer ${id.slice(0, 40)} here. /files lists them.` });
+  if (!transfer)
+    output.error({ code: 'not-found', message: `There is no transfer ${printable(id.slice(0, 40))} here. /files lists them.` });
   return transfer;
 }
 
@@ -86,6 +158,10 @@ function answerable(session: RoomSession, output: CliOutput, id: string | undefi
   if (!transfer) return undefined;
   if (transfer.direction !== 'incoming') {
     output.error({ code: 'not-allowed', message: `Transfer ${transfer.id} is your own offer: only its recipients can ${verb} it.` });
+    return undefined;
+  }
+  if (transfer.state === 'paused' && transfer.retryable && verb === 'accept') {
+    output.error({ code: 'not-allowed', message: `Transfer ${transfer.id} was interrupted: /retry ${transfer.id} resumes it.` });
     return undefined;
   }
   if (transfer.state !== 'offered') {

@@ -69,7 +69,7 @@ test('file offers say how to answer, or that --accept-files answers; each answer
   output.transfer('update', mine('waiting'));
   output.transfer('update', mine('accepted'));
   output.transfer('update', mine('accepted'));
-  assert.deepEqual(out, ['Offered b.bin to Bob (id t2).\n', 'Bob accepted b.bin.\n']);
+  assert.deepEqual(out, ['Offered b.bin (10 B) to everyone (id t2).\n', 'Bob accepted b.bin.\n']);
 });
 
 test('sizes and speeds are in the decimal units the window shows: 17 B, not "0.0 MB"', () => {
@@ -90,7 +90,7 @@ test('sizes and speeds are in the decimal units the window shows: 17 B, not "0.0
   assert.deepEqual(out, [
     'Bob offers f (17 B). /accept s17 or /decline s17\n',
     'Bob offers f (500 MB). /accept s500000000 or /decline s500000000\n',
-    'Receiving f: 40 % at 1.5 MB/s\n',
+    'Receiving f: 40 % of 10 B · 1.5 MB/s · 1 s left\n',
   ]);
 });
 
