@@ -1,25 +1,16 @@
-import { createHash, type Hash } from 'node:crypto';
-import { realpath, type FileHandle } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import { PortholeError } from '../../../../wire/errors';
 import { hasRoomFor, prepareDownloadDir } from '../../download-folder';
-import { ProgressMeter } from '../../progress-meter';
-import { safeFileName } from '../../safe-file-name';
-import {
-  isFinalState,
-  percentOf,
-  reasonSentence,
-  secondsLeft,
-  type TransferPeer,
-  type TransferState,
-  type TransferView,
-} from '../../transfer-events';
+import type { TransferPeer, TransferView } from '../../transfer-events';
 import type { Files2ClientMessage, Files2EndReason, Files2Offered } from '../files2-messages';
 import { decodeManifest, type Manifest } from '../manifest';
 import { DataLayout } from './data-layout';
+import { KeptProgress, readBack, type ResumePoint } from './kept-progress';
 import { keptFor } from './kept-state';
+import { OfferView } from './offer-view';
 import { PartialStore } from './partial-store';
 import { publishKept } from './publish';
-import { EMPTY_SHA256, type ReceiverHooks, type ReceiverStart, StreamReceiver } from './stream-receiver';
+import { type ReceiverHooks, type ReceiverStart, StreamReceiver } from './stream-receiver';
 
 /** What an offer needs from the set of offers it belongs to (incoming-offers.ts). */
 export interface OfferHooks {
@@ -39,16 +30,6 @@ export interface OfferHooks {
 /** Ends for which kept data stays: the offer (or one with the same key) may come back. */
 const PAUSING: ReadonlySet<Files2EndReason> = new Set(['sender-left', 'host-left', 'connection-lost', 'stalled']);
 
-/** Verified progress, what a resume continues from. */
-interface Kept {
-  /** One file: known at once. A bundle: once its manifest was verified. */
-  layout: DataLayout | undefined;
-  manifest: Manifest | undefined;
-  manifestSha: string | undefined;
-  /** SHA-256 of files 1, 2, … verified so far. */
-  shas: string[];
-}
-
 /**
  * One offer someone made to this member (PROTOCOL.md §11), from the question to the saved file
  * or folder: accepting (from what was kept, when there is something), one StreamReceiver per
@@ -57,19 +38,15 @@ interface Kept {
  * touches the disk runs one task at a time, in order; frames are taken synchronously.
  */
 export class IncomingOffer {
-  readonly view: TransferView;
-  /** Shown to the person (an 'offer' event went out, or it resumed by itself). */
-  announced = false;
+  private readonly shown: OfferView;
   private offer: Files2Offered;
   private dir: string | undefined;
   private realDir: string | undefined;
   private store: PartialStore | undefined;
-  private kept: Kept;
-  private pendingManifest: { bytes: Buffer; manifest: Manifest; layout: DataLayout } | undefined;
-  private readonly okShas = new Map<number, string>();
+  private kept: KeptProgress;
+  private pendingManifest: { bytes: Buffer; manifest: Manifest } | undefined;
   private readonly mismatches = new Map<number, number>();
   private receiver: StreamReceiver | undefined;
-  private meter = new ProgressMeter();
   private work: Promise<void> = Promise.resolve();
   private stallResumes = 0;
   /** An end from this side is on its way (cancel): nothing starts again. */
@@ -83,19 +60,18 @@ export class IncomingOffer {
     private readonly hooks: OfferHooks,
   ) {
     this.offer = offer;
-    this.kept = this.nothingKept();
-    this.view = {
-      id: String(offer.offer),
-      direction: 'incoming',
-      fileName: safeFileName(offer.name),
-      size: offer.bytes,
-      ...(offer.manifest > 0 ? { files: offer.files } : {}),
-      from,
-      state: 'offered',
-      bytes: 0,
-      percent: 0,
-      bytesPerSecond: 0,
-    };
+    this.kept = new KeptProgress(offer);
+    this.shown = new OfferView(offer, from, hooks.changed);
+  }
+
+  /** The live view (copy it before handing it out). */
+  get view(): TransferView {
+    return this.shown.view;
+  }
+
+  /** Shown to the person (asked, or resumed by itself). */
+  get announced(): boolean {
+    return this.shown.shown;
   }
 
   get key(): string {
@@ -107,7 +83,7 @@ export class IncomingOffer {
   }
 
   get finished(): boolean {
-    return this.ending || isFinalState(this.view.state);
+    return this.ending || this.shown.final;
   }
 
   private get dataEnd(): number {
@@ -123,7 +99,7 @@ export class IncomingOffer {
       const store = realDir ? await PartialStore.existing(realDir, this.key) : undefined;
       const state = await store?.readState();
       if (state && keptFor(state, this.offer)) return this.begin(dir);
-      this.announce(true);
+      this.shown.ask();
       if (autoAccept) await this.begin(dir);
     });
   }
@@ -144,21 +120,21 @@ export class IncomingOffer {
   async accept(dir: string): Promise<void> {
     if (this.view.state !== 'offered' || this.finished) return;
     if (!this.hooks.connected()) throw new PortholeError('not-connected', 'You are not connected to the room right now.');
-    this.setState('receiving');
+    this.shown.set('receiving');
     await this.enqueue(() => this.begin(dir));
   }
 
   decline(): void {
     if (this.view.state !== 'offered' || this.finished) return;
     this.hooks.send({ type: 'files-decline', offer: this.offer.offer });
-    this.end('declined', 'declined');
+    this.shown.ended('declined', 'declined');
   }
 
   /** Stops receiving from this side: the host is told, kept data goes. */
   cancel(): void {
     if (this.view.state === 'offered') return this.decline();
     if (this.publishing || this.ending) return;
-    if (isFinalState(this.view.state)) {
+    if (this.shown.final) {
       if (this.view.retryable) void this.enqueue(() => this.forget());
       return;
     }
@@ -168,7 +144,8 @@ export class IncomingOffer {
     void this.enqueue(async () => {
       await dropping;
       await this.removeStore();
-      this.end('cancelled', 'cancelled');
+      this.ending = false;
+      if (!this.shown.final) this.shown.ended('cancelled', 'cancelled');
     });
   }
 
@@ -177,7 +154,7 @@ export class IncomingOffer {
     const retryable = this.view.state === 'paused' || (this.view.state === 'failed' && this.view.retryable === true);
     if (!retryable || this.ending || this.publishing) return;
     if (!this.hooks.connected()) throw new PortholeError('not-connected', 'You are not connected to the room right now.');
-    this.setState('receiving');
+    this.shown.set('receiving');
     await this.enqueue(() => this.carryOn(dir));
   }
 
@@ -204,8 +181,7 @@ export class IncomingOffer {
       this.breakRule();
       return false;
     }
-    this.view.bytes = Math.min(this.offer.bytes, Math.max(0, r.position - this.offer.manifest));
-    if (this.meter.record(this.view.bytes)) this.report();
+    this.shown.progress(this.fileBytes(r.position));
     return true;
   }
 
@@ -221,20 +197,21 @@ export class IncomingOffer {
   /** The offer is over for this member (files-ended). */
   ended(reason: Files2EndReason): void {
     void this.enqueue(async () => {
-      if (this.publishing) return;
-      if (isFinalState(this.view.state)) {
+      // A cancel from this side is on its way and says the last word.
+      if (this.publishing || this.ending) return;
+      if (this.shown.final) {
         if (this.view.retryable && !PAUSING.has(reason)) await this.forget();
         return;
       }
-      if (this.view.state === 'offered') return this.end(reason === 'cancelled' || reason === 'declined' ? reason : 'failed', reason);
+      if (this.view.state === 'offered') return this.shown.ended(endState(reason), reason);
       await this.dropReceiver('stop');
       if (reason === 'stalled' && this.stallResumes === 0 && this.hooks.connected()) {
         this.stallResumes++;
         return this.resume();
       }
-      if (PAUSING.has(reason) && (await this.keptSomething())) return this.pause(reason);
+      if (PAUSING.has(reason) && this.store && (await this.kept.something(this.store))) return this.pause(reason);
       await this.removeStore();
-      this.end(reason === 'cancelled' || reason === 'declined' ? reason : 'failed', reason, undefined, reason === 'stalled');
+      this.shown.ended(endState(reason), reason, undefined, reason === 'stalled');
     });
   }
 
@@ -250,7 +227,7 @@ export class IncomingOffer {
       if (this.publishing) return;
       if (this.view.state === 'receiving' && !this.finished) return this.pause('connection-lost');
       await this.dropReceiver('stop');
-      if (this.store && !isFinalState(this.view.state)) await this.saveState();
+      if (this.store && !this.shown.final) await this.saveState();
       this.stopSaveTimer();
     });
   }
@@ -266,11 +243,8 @@ export class IncomingOffer {
       this.store = undefined;
       this.stopSaveTimer();
       if (wasReceiving) this.hooks.send({ type: 'files-cancel', offer: this.offer.offer, reason: 'cancelled' });
-      if (!isFinalState(this.view.state)) this.end('cancelled', 'cancelled', `It was offered again as #${to} and continues there.`);
-      else if (this.view.retryable) {
-        this.view.retryable = false;
-        this.announce(false);
-      }
+      if (!this.shown.final) this.shown.ended('cancelled', 'cancelled', `It was offered again as #${to} and continues there.`);
+      else this.shown.notRetryable();
     }).then(() => dir);
   }
 
@@ -279,13 +253,19 @@ export class IncomingOffer {
   /** Opens the kept data in `dir` (taking it over from an older offer of the same key), then accepts. */
   private async begin(dir: string): Promise<void> {
     if (this.ending) return;
-    this.setState('receiving');
+    this.shown.set('receiving');
     try {
       await this.hooks.claimStore(this);
       this.dir = dir;
       this.realDir = await prepareDownloadDir(dir);
       this.store = await PartialStore.open(this.realDir, this.key);
-      await this.loadKept(this.store, this.realDir);
+      const kept = await KeptProgress.load(this.store, this.offer);
+      if (!kept) {
+        // Nothing usable for this offer: start clean.
+        await this.store.remove();
+        this.store = await PartialStore.open(this.realDir, this.key);
+      }
+      this.kept = kept ?? new KeptProgress(this.offer);
     } catch {
       return this.fail('write-failed');
     }
@@ -300,47 +280,30 @@ export class IncomingOffer {
 
   /** Works out where to continue, reads back the file it continues in, checks room, and sends files-accept. */
   private async resume(): Promise<void> {
+    await this.dropReceiver('stop');
     const store = this.store;
     const realDir = this.realDir;
     if (!store || !realDir || this.ending) return;
-    let point: { from: number; index: number; onDisk: number };
-    let resumed: { index: number; handle: FileHandle; hash: Hash } | undefined;
+    let point: ResumePoint;
+    let resumed: ReceiverStart['resumed'];
     try {
-      point = await this.resumePoint(store);
+      point = await this.kept.resumePoint(store);
       if (!(await hasRoomFor(realDir, this.dataEnd - point.from))) return this.fail('disk-full');
       resumed = point.onDisk > 0 ? await readBack(store, point.index, point.onDisk) : undefined;
       await this.saveState();
     } catch {
       return this.fail('write-failed');
     }
-    if (this.ending || isFinalState(this.view.state) || !this.hooks.connected()) {
+    if (this.finished || !this.hooks.connected()) {
       await resumed?.handle.close();
       if (!this.finished) await this.pause('connection-lost');
       return;
     }
-    this.okShas.clear();
+    this.kept.forgetAhead();
     this.pendingManifest = undefined;
     this.receiver = this.newReceiver(store, point.from, resumed);
-    this.meter = new ProgressMeter();
-    this.view.bytes = Math.min(this.offer.bytes, Math.max(0, point.from - this.offer.manifest));
-    this.setState('receiving');
     this.hooks.send({ type: 'files-accept', offer: this.offer.offer, from: point.from });
-    this.announce(false);
-  }
-
-  /**
-   * Where the data continues: the first file not verified, from the bytes of it on disk. A file
-   * whole on disk but not verified continues at its last byte, so its checksum comes again
-   * (a stream sends only the checksums of files that end after its start).
-   */
-  private async resumePoint(store: PartialStore): Promise<{ from: number; index: number; onDisk: number }> {
-    const layout = this.kept.layout;
-    if (!layout) return { from: 0, index: 0, onDisk: 0 };
-    const index = this.kept.shas.length + 1;
-    if (index > layout.files) return { from: layout.end, index, onDisk: 0 };
-    const size = layout.size(index);
-    const onDisk = Math.min(await store.dataSize(index), size - 1);
-    return { from: layout.start(index) + onDisk, index, onDisk };
+    this.shown.restart(this.fileBytes(point.from));
   }
 
   private newReceiver(store: PartialStore, from: number, resumed: ReceiverStart['resumed']): StreamReceiver {
@@ -364,7 +327,7 @@ export class IncomingOffer {
         files: this.offer.files,
         layout: this.kept.layout,
         resumed,
-        isVerified: (index) => (index === 0 ? this.kept.layout !== undefined : index <= this.kept.shas.length),
+        isVerified: (index) => this.kept.isVerified(index),
       },
       store,
       hooks,
@@ -372,51 +335,16 @@ export class IncomingOffer {
     return r;
   }
 
-  /** The kept state when it was made for this offer (else the folder is emptied), with what it says checked against the disk. */
-  private async loadKept(store: PartialStore, realDir: string): Promise<void> {
-    const state = await store.readState();
-    if (!state || !keptFor(state, this.offer)) {
-      this.kept = this.nothingKept();
-      this.advance();
-      await store.remove();
-      this.store = await PartialStore.open(realDir, this.key);
-      return;
-    }
-    let layout = this.offer.manifest === 0 ? new DataLayout(0, [this.offer.bytes]) : undefined;
-    let manifest: Manifest | undefined;
-    if (!layout && state.manifestSha256) {
-      const bytes = await store.readManifest();
-      if (bytes && sha256(bytes) === state.manifestSha256) {
-        try {
-          manifest = decodeManifest(bytes, { files: this.offer.files, bytes: this.offer.bytes });
-          layout = new DataLayout(
-            this.offer.manifest,
-            manifest.files.map((f) => f.size),
-          );
-        } catch {}
-      }
-    }
-    let shas = layout ? state.verified : [];
-    // A verified file whose data went missing (or changed size) is fetched again, with what follows it.
-    for (let i = 0; layout && i < shas.length; i++) {
-      const size = layout.size(i + 1);
-      if (size > 0 && (await store.dataSize(i + 1)) !== size) shas = shas.slice(0, i);
-    }
-    this.kept = { layout, manifest, manifestSha: manifest ? state.manifestSha256 : undefined, shas: [...shas] };
-    this.advance();
-  }
-
   // ---- what the receiver reports ---------------------------------------------------
 
   private manifestIn(bytes: Buffer): DataLayout | undefined {
     try {
       const manifest = decodeManifest(bytes, { files: this.offer.files, bytes: this.offer.bytes });
-      const layout = new DataLayout(
+      this.pendingManifest = { bytes, manifest };
+      return new DataLayout(
         this.offer.manifest,
         manifest.files.map((f) => f.size),
       );
-      this.pendingManifest = { bytes, manifest, layout };
-      return layout;
     } catch {
       queueMicrotask(() => this.breakRule());
       return undefined;
@@ -429,24 +357,11 @@ export class IncomingOffer {
       const pending = this.pendingManifest;
       if (!pending || !this.store) return;
       await this.store.writeManifest(pending.bytes);
-      this.kept = { ...this.kept, layout: pending.layout, manifest: pending.manifest, manifestSha: sha };
+      this.kept.manifestVerified(pending.manifest, sha);
       this.pendingManifest = undefined;
-    } else this.okShas.set(index, sha);
-    this.advance();
+    } else this.kept.fileVerified(index, sha);
     this.saveStateSoon();
     await this.maybeFinish();
-  }
-
-  /** Verified files extend the kept prefix; an empty file needs no bytes and is verified when its turn comes. */
-  private advance(): void {
-    const layout = this.kept.layout;
-    if (!layout) return;
-    for (let next = this.kept.shas.length + 1; next <= layout.files; next++) {
-      const sha = layout.size(next) === 0 ? EMPTY_SHA256 : this.okShas.get(next);
-      if (!sha) break;
-      this.kept.shas.push(sha);
-      this.okShas.delete(next);
-    }
   }
 
   /** A file did not match its checksum: drop it and fetch it again from its start, once. */
@@ -456,7 +371,7 @@ export class IncomingOffer {
     const seen = this.mismatches.get(index) ?? 0;
     if (seen > 0) {
       await this.removeStore();
-      return this.end('failed', 'hash-mismatch');
+      return this.shown.ended('failed', 'hash-mismatch');
     }
     this.mismatches.set(index, seen + 1);
     if (index > 0) await this.store?.removeData(index);
@@ -466,26 +381,24 @@ export class IncomingOffer {
   /** Once every byte is on disk and every file verified: into the download folder, files-saved, kept data gone. */
   private async maybeFinish(): Promise<void> {
     const r = this.receiver;
-    const { layout, shas, manifest } = this.kept;
     if (!r || r.stream === undefined || r.written !== this.dataEnd || this.publishing) return;
-    if (!layout || shas.length !== layout.files || !this.store || !this.realDir) return;
+    const { store, realDir, kept } = this;
+    if (!kept.complete || !store || !realDir) return;
     this.publishing = true;
     await this.dropReceiver('stop');
     let savedPath: string;
     try {
-      savedPath = await publishKept(this.realDir, this.store, this.offer.name, manifest);
+      savedPath = await publishKept(realDir, store, this.offer.name, kept.manifest);
     } catch {
       this.publishing = false;
       this.hooks.send({ type: 'files-cancel', offer: this.offer.offer, reason: 'write-failed' });
       await this.removeStore();
-      return this.end('failed', 'write-failed');
+      return this.shown.ended('failed', 'write-failed');
     }
     this.hooks.send({ type: 'files-saved', offer: this.offer.offer });
     await this.removeStore();
     this.publishing = false;
-    const sha = layout.files === 1 && this.offer.manifest === 0 ? shas[0] : undefined;
-    Object.assign(this.view, { bytes: this.offer.bytes, percent: 100, savedPath, ...(sha ? { sha256: sha } : {}) });
-    this.end('done', undefined);
+    this.shown.done(savedPath, this.offer.manifest === 0 ? kept.shas[0] : undefined);
   }
 
   // ---- ends ----------------------------------------------------------------------
@@ -501,7 +414,7 @@ export class IncomingOffer {
       // A newer accept (the offer came again) replaced that receiver meanwhile.
       if (this.receiver || this.finished) return;
       await this.saveState().catch(() => {});
-      this.end('failed', 'bad-data', undefined, true);
+      this.shown.ended('failed', 'bad-data', undefined, true);
     });
   }
 
@@ -511,44 +424,27 @@ export class IncomingOffer {
     if (this.finished) return;
     this.hooks.send({ type: 'files-cancel', offer: this.offer.offer, reason });
     await this.saveState().catch(() => {});
-    this.end('failed', reason, undefined, true);
+    this.shown.ended('failed', reason, undefined, true);
   }
 
   private async pause(reason: Files2EndReason): Promise<void> {
     await this.dropReceiver('stop');
     await this.saveState().catch(() => {});
-    Object.assign(this.view, { state: 'paused', reason, message: reasonSentence(reason), bytesPerSecond: 0, retryable: true });
-    delete this.view.secondsLeft;
-    this.announce(false);
-  }
-
-  private end(state: TransferState, reason: Files2EndReason | undefined, message?: string, retryable = false): void {
-    this.stopSaveTimer();
-    Object.assign(this.view, { state, bytesPerSecond: 0, retryable });
-    delete this.view.secondsLeft;
-    if (reason) Object.assign(this.view, { reason, message: message ?? reasonSentence(reason) });
-    else {
-      delete this.view.reason;
-      delete this.view.message;
-    }
-    this.ending = false;
-    this.announce(false);
+    this.shown.paused(reason);
   }
 
   /** A failed offer's kept data goes (cancelled after the failure, or the offer is over). */
   private async forget(): Promise<void> {
     await this.removeStore();
-    this.view.retryable = false;
-    this.announce(false);
+    this.shown.notRetryable();
+  }
+
+  /** Bytes of file data below data offset `position` (the manifest's are not the person's). */
+  private fileBytes(position: number): number {
+    return Math.min(this.offer.bytes, Math.max(0, position - this.offer.manifest));
   }
 
   // ---- helpers -------------------------------------------------------------------
-
-  private async keptSomething(): Promise<boolean> {
-    if (!this.store) return false;
-    if (this.offer.manifest > 0) return this.kept.layout !== undefined;
-    return this.kept.shas.length > 0 || (await this.store.dataSize(1)) > 0;
-  }
 
   /** Detaches the receiver at once (its streams are dropped from now on); resolves once its files are closed. */
   private async dropReceiver(how: 'stop' | 'abort'): Promise<void> {
@@ -563,7 +459,7 @@ export class IncomingOffer {
   private async removeStore(): Promise<void> {
     const store = this.store;
     this.store = undefined;
-    this.kept = this.nothingKept();
+    this.kept = new KeptProgress(this.offer);
     this.stopSaveTimer();
     this.hooks.releaseStore(this);
     await store?.remove();
@@ -573,20 +469,7 @@ export class IncomingOffer {
     this.stopSaveTimer();
     const store = this.store;
     if (!store) return;
-    const { layout, manifestSha, shas } = this.kept;
-    await store.writeState({
-      version: 1,
-      key: this.offer.key,
-      name: this.offer.name,
-      files: this.offer.files,
-      bytes: this.offer.bytes,
-      manifest: this.offer.manifest,
-      accepted: true,
-      updatedAt: Date.now(),
-      ...(manifestSha ? { manifestSha256: manifestSha } : {}),
-      verified: shas,
-      verifiedUpTo: layout ? layout.start(shas.length + 1) : 0,
-    });
+    await store.writeState(this.kept.state());
   }
 
   /** Verified files are saved in state.json at most once a second (a bundle may verify thousands a second). */
@@ -604,41 +487,6 @@ export class IncomingOffer {
     this.saveTimer = undefined;
   }
 
-  private nothingKept(): Kept {
-    const layout = this.offer.manifest === 0 ? new DataLayout(0, [this.offer.bytes]) : undefined;
-    return { layout, manifest: undefined, manifestSha: undefined, shas: [] };
-  }
-
-  private setState(state: TransferState): void {
-    if (this.view.state === state) return;
-    this.view.state = state;
-    delete this.view.reason;
-    delete this.view.message;
-    delete this.view.retryable;
-    this.announce(false);
-  }
-
-  private report(): void {
-    const bytesPerSecond = this.meter.bytesPerSecond();
-    this.view.percent = percentOf(this.view.bytes, this.view.size);
-    this.view.bytesPerSecond = bytesPerSecond;
-    const left = secondsLeft(this.view.size - this.view.bytes, bytesPerSecond);
-    if (left === undefined) delete this.view.secondsLeft;
-    else this.view.secondsLeft = left;
-    this.announce(false);
-  }
-
-  /** Tells the person; `isNew` only for an offer that waits for an answer. */
-  private announce(isNew: boolean): void {
-    if (!isNew && !this.announced) {
-      // Nothing shown yet: only a resume that needs no answer shows it without asking.
-      if (this.view.state === 'offered') return;
-    }
-    this.announced = true;
-    this.view.percent = percentOf(this.view.bytes, this.view.size);
-    this.hooks.changed({ ...this.view }, isNew);
-  }
-
   /** Runs disk work one task at a time; a task that throws fails the transfer (write-failed) instead of vanishing. */
   private enqueue(task: () => Promise<void> | void): Promise<void> {
     const run = this.work.then(task).catch(() => this.fail('write-failed').catch(() => {}));
@@ -647,23 +495,5 @@ export class IncomingOffer {
   }
 }
 
-/** Opens file `index` cut to its first `onDisk` bytes and hashes them, so the file's digest covers all of it. */
-async function readBack(store: PartialStore, index: number, onDisk: number): Promise<{ index: number; handle: FileHandle; hash: Hash }> {
-  const handle = await store.openData(index, onDisk);
-  try {
-    const hash = createHash('sha256');
-    const buffer = Buffer.allocUnsafe(Math.min(onDisk, 1024 * 1024));
-    for (let at = 0; at < onDisk; ) {
-      const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, onDisk - at), at);
-      if (bytesRead === 0) throw new Error(`The kept data of file ${index} is shorter than it was.`);
-      hash.update(buffer.subarray(0, bytesRead));
-      at += bytesRead;
-    }
-    return { index, handle, hash };
-  } catch (err) {
-    await handle.close();
-    throw err;
-  }
-}
-
-const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+/** The final state for an end the host announced. */
+const endState = (reason: Files2EndReason) => (reason === 'cancelled' || reason === 'declined' ? reason : 'failed');

@@ -6,6 +6,12 @@ import type { PartialStore } from './partial-store';
 /** An ack each time this much more of a stream is on disk (PROTOCOL.md §11), and at the data's end. */
 export const ACK_STEP_BYTES = 1024 * 1024;
 
+/**
+ * Most bytes received and not yet on disk. Credit (the lowest ack + 8 MiB) keeps a host that
+ * follows the protocol under about 9 MiB; one that sends past it is refused before memory grows.
+ */
+export const MAX_UNWRITTEN_BYTES = 32 * 1024 * 1024;
+
 /** SHA-256 of nothing: an empty file's checksum. */
 export const EMPTY_SHA256 = createHash('sha256').digest('hex');
 
@@ -104,6 +110,7 @@ export class StreamReceiver {
   takeData(position: number, payload: Buffer): boolean {
     if (this.stopped) return true;
     if (this.stream === undefined || position !== this.position || payload.length > this.start.dataEnd - position) return false;
+    if (position + payload.length - this.written > MAX_UNWRITTEN_BYTES) return false;
     let at = position;
     let rest = payload;
     while (rest.length > 0) {
