@@ -106,6 +106,10 @@ export class Recipient {
   readonly sent: Files2ClientMessage[] = [];
   readonly events: Array<{ view: TransferView; isNew: boolean }> = [];
   readonly offers: IncomingOffers;
+  /** Per stream, where its data frames fed so far end (what the host delivered). */
+  private readonly delivered = new Map<number, number>();
+  /** Acks that covered bytes their stream had not delivered when they were sent (the host fails those). */
+  readonly acksPastDelivered: Array<{ stream: number; bytes: number; delivered: number }> = [];
 
   constructor(
     readonly dir: string,
@@ -114,7 +118,11 @@ export class Recipient {
     this.offers = new IncomingOffers(
       { downloadDir: dir, ...options },
       {
-        send: (m) => this.sent.push(m),
+        send: (m) => {
+          this.sent.push(m);
+          const delivered = m.type === 'files-ack' ? (this.delivered.get(m.stream) ?? 0) : 0;
+          if (m.type === 'files-ack' && m.bytes > delivered) this.acksPastDelivered.push({ stream: m.stream, bytes: m.bytes, delivered });
+        },
         changed: (view, isNew) => this.events.push({ view, isNew }),
         peer: (id) => ({ id, name: id === 'alice' ? 'Alice' : 'someone who left' }),
       },
@@ -133,6 +141,11 @@ export class Recipient {
   /** Feeds frames; every one must be taken. */
   feed(frames: Buffer[]): void {
     for (const [i, frame] of frames.entries()) {
+      if (frame[0] === KIND_DATA) {
+        const stream = frame.readUInt32BE(4);
+        const end = Number(frame.readBigUInt64BE(8)) + frame.length - FRAME_HEADER_BYTES;
+        this.delivered.set(stream, Math.max(this.delivered.get(stream) ?? 0, end));
+      }
       if (!this.offers.frame(frame)) throw new Error(`frame ${i} of ${frames.length} was refused`);
     }
   }

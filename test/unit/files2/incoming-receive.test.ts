@@ -51,6 +51,7 @@ test('one file in order: accepted from 0, acked every MiB and at the end, verifi
     if (i < acks.length - 1) assert.ok(bytes - before >= MiB, `an ack every MiB written: ${acks}`);
   }
   assert.equal(acks.at(-1), content.length, 'the data end is acked');
+  assert.deepEqual(recipient.acksPastDelivered, [], 'no ack covers bytes not delivered yet');
   const types = recipient.sent.map((m) => m.type);
   assert.equal(types.at(-1), 'files-saved', 'files-saved comes last, after the last ack');
   assert.ok(types.lastIndexOf('files-ack') < types.indexOf('files-saved'));

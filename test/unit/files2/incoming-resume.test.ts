@@ -194,5 +194,54 @@ test('the host moves the recipient to a stream of its own where the shared one h
   await assertSaved(recipient, '3', sent);
   const acks11 = recipient.ofType('files-ack').filter((a) => a.stream === 11);
   assert.ok(acks11.length > 0 && acks11.every((a) => a.bytes > cut));
+  assert.deepEqual(recipient.acksPastDelivered, []);
   assert.equal(recipient.ofType('files-accept').length, 1);
+});
+
+test('the sender comes back and its stream starts again from the last ack, behind what is on disk: bytes already here are skipped, acks stay within what the new stream delivered', async () => {
+  const dir = await tempDir('sender-back');
+  const recipient = new Recipient(dir, { autoAccept: true });
+  const sent = new SentOffer('s.bin', [{ path: 's.bin', content: randomBytes(4 * MiB + 99) }]);
+  recipient.offers.offered(sent.offered(4, newKey()));
+  await recipient.nth('files-accept');
+  recipient.offers.stream({ offer: 4, stream: 1, from: 0 });
+  const frames = sent.frames(1, 0, { frameBytes: 256 * 1024 });
+  recipient.feed(frames.slice(0, 5));
+  await until(() => recipient.ofType('files-ack').at(-1)?.bytes === 5 * 256 * 1024, 'the first ack');
+  recipient.feed(frames.slice(5, 8));
+  const lastAck = recipient.ofType('files-ack').at(-1)!.bytes;
+  assert.ok(lastAck < 8 * 256 * 1024, 'the host knows less than the recipient has');
+
+  recipient.offers.stream({ offer: 4, stream: 2, from: lastAck });
+  recipient.feed(sent.frames(2, lastAck, { frameBytes: 100_000 }));
+  await assertSaved(recipient, '4', sent);
+  assert.deepEqual(recipient.acksPastDelivered, []);
+  const acks2 = recipient
+    .ofType('files-ack')
+    .filter((a) => a.stream === 2)
+    .map((a) => a.bytes);
+  assert.ok(acks2[0]! > lastAck && acks2.at(-1) === sent.data.length, `acks of stream 2: ${acks2}`);
+  assert.equal(recipient.ofType('files-accept').length, 1, 'no accept again: the same accept continues');
+  assert.equal(recipient.ofType('files-cancel').length, 0);
+});
+
+test('the sender comes back the way the host tells it now (sender-left, then offered again): paused, then accepted again from what is kept', async () => {
+  const dir = await tempDir('sender-left');
+  const recipient = new Recipient(dir, { autoAccept: true });
+  const sent = holiday();
+  const key = newKey();
+  recipient.offers.offered(sent.offered(4, key));
+  await recipient.nth('files-accept');
+  recipient.offers.stream({ offer: 4, stream: 1, from: 0 });
+  const cut = sent.bounds[4]!.start + 777_777;
+  recipient.feed(sent.frames(1, 0, { to: cut }));
+  await until(() => recipient.ofType('files-ack').at(-1)?.bytes === cut, 'the cut acked');
+  recipient.offers.ended({ offer: 4, reason: 'sender-left' });
+  assert.equal((await recipient.state('4', 'paused')).reason, 'sender-left');
+  recipient.offers.offered(sent.offered(4, key));
+  assert.deepEqual(await recipient.nth('files-accept', 2), { type: 'files-accept', offer: 4, from: cut });
+  recipient.offers.stream({ offer: 4, stream: 2, from: cut });
+  recipient.feed(sent.frames(2, cut));
+  await assertSaved(recipient, '4', sent);
+  assert.deepEqual(recipient.acksPastDelivered, []);
 });

@@ -192,6 +192,9 @@ test('decline and cancel tell the host; cancel deletes the kept data; unknown id
   recipient.offers.connectionLost();
   await assert.rejects(recipient.offers.accept('4'), { code: 'not-connected' });
   assert.equal(recipient.view('4')!.state, 'offered');
+  recipient.offers.reconnected();
+  await recipient.offers.accept('4');
+  assert.deepEqual(recipient.sent.at(-1), { type: 'files-accept', offer: 4, from: 0 });
 });
 
 test('the sender comes back with the same files as a new offer while the old one is paused: the new one takes the kept data over and continues', async () => {

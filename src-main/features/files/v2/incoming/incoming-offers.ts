@@ -110,6 +110,14 @@ export class IncomingOffers {
     for (const offer of this.offers.values()) offer.connectionLost();
   }
 
+  /**
+   * The connection is back (the member feature's attach): answers work again before the host's
+   * first message arrives. Paused offers carry on when the host offers them again.
+   */
+  reconnected(): void {
+    this.connected = true;
+  }
+
   /** The session ends: stop writing and close every file, keeping the data for a resume after a restart. */
   async close(): Promise<void> {
     this.connected = false;

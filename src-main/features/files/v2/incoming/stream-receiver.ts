@@ -60,8 +60,12 @@ export class StreamReceiver {
   stream: number | undefined;
   /** The stream the host moved this one from: its late checksum frames are still read. */
   previousStream: number | undefined;
-  /** Next expected data offset (bytes received). */
+  /** Data offset up to which bytes were received (by any stream of this accept). */
   position: number;
+  /** Where the current stream's next frame must start: what it has delivered. */
+  private delivered: number;
+  /** Where the current stream started. */
+  private streamFrom: number;
   /** Data offset up to which writes have resolved (the manifest counts once received). */
   written: number;
   private acked = 0;
@@ -86,8 +90,7 @@ export class StreamReceiver {
     private readonly store: PartialStore,
     private readonly hooks: ReceiverHooks,
   ) {
-    this.position = start.from;
-    this.written = start.from;
+    this.position = this.written = this.delivered = this.streamFrom = start.from;
     this.layout = start.layout;
     if (start.resumed) {
       this.current = { index: start.resumed.index, hash: start.resumed.hash };
@@ -95,13 +98,19 @@ export class StreamReceiver {
     }
   }
 
-  /** The host's files-stream: the first for this accept starts at `from`; a move continues where data got to. */
+  /**
+   * The host's files-stream. The first for this accept starts where it asked; a later one (the
+   * host moved this recipient to a stream of its own, or the sender came back and streams again
+   * from the last ack) anywhere from there up to what was received: bytes already here are
+   * skipped, and acks never pass what the new stream delivered.
+   */
   takeStream(stream: number, from: number): boolean {
     if (this.stopped) return false;
-    if (from !== (this.stream === undefined ? this.start.from : this.position)) return false;
+    if (this.stream === undefined ? from !== this.start.from : from < this.start.from || from > this.position) return false;
     if (this.stream !== undefined) this.previousStream = this.stream;
     this.stream = stream;
-    this.acked = from;
+    this.acked = this.delivered = this.streamFrom = from;
+    this.lastSum = -1;
     this.progressed();
     return true;
   }
@@ -109,10 +118,15 @@ export class StreamReceiver {
   /** A data frame's payload at `position`; false when it breaks the order or passes the data's end. */
   takeData(position: number, payload: Buffer): boolean {
     if (this.stopped) return true;
-    if (this.stream === undefined || position !== this.position || payload.length > this.start.dataEnd - position) return false;
+    if (this.stream === undefined || position !== this.delivered || payload.length > this.start.dataEnd - position) return false;
     if (position + payload.length - this.written > MAX_UNWRITTEN_BYTES) return false;
-    let at = position;
-    let rest = payload;
+    this.delivered += payload.length;
+    if (this.delivered <= this.position) {
+      this.maybeAck();
+      return true;
+    }
+    let at = this.position;
+    let rest = payload.subarray(this.position - position);
     while (rest.length > 0) {
       if (at < this.start.manifestBytes) {
         const n = Math.min(rest.length, this.start.manifestBytes - at);
@@ -186,10 +200,10 @@ export class StreamReceiver {
 
   /** Whether file `k` (0 = the manifest) should have had a checksum in this stream by now. */
   private needsSum(k: number): boolean {
-    if (this.start.isVerified(k)) return false;
+    if (this.start.isVerified(k) || this.expected.has(k)) return false;
     const size = k === 0 ? this.start.manifestBytes : (this.layout?.size(k) ?? 0);
     const end = k === 0 ? this.start.manifestBytes : (this.layout?.endOf(k) ?? 0);
-    return size > 0 && end > this.start.from;
+    return size > 0 && end > this.streamFrom;
   }
 
   private manifestComplete(): boolean {
@@ -224,12 +238,14 @@ export class StreamReceiver {
     if (this.written === this.start.dataEnd && this.queue.length === 0) this.hooks.allWritten();
   }
 
+  /** Acks what is on disk, but never more than the current stream delivered (the host counts per stream). */
   private maybeAck(): void {
     if (this.stream === undefined) return;
-    const atEnd = this.written === this.start.dataEnd;
-    if (this.written - this.acked >= ACK_STEP_BYTES || (atEnd && this.written > this.acked)) {
-      this.acked = this.written;
-      this.hooks.ack(this.stream, this.written);
+    const ackable = Math.min(this.written, this.delivered);
+    const atEnd = ackable === this.start.dataEnd;
+    if (ackable - this.acked >= ACK_STEP_BYTES || (atEnd && ackable > this.acked)) {
+      this.acked = ackable;
+      this.hooks.ack(this.stream, ackable);
     }
   }
 
