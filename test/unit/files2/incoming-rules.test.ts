@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { sumFrame } from '../../../src-main/features/files/v2/files2-frames';
 import { dataFrame, keptStores, newKey, Recipient, SentOffer, tempDir, until } from './incoming-harness';
@@ -231,4 +233,37 @@ test('a host sending far past any credit, faster than the disk takes it, is refu
     'the rest of that stream is dropped quietly',
   );
   await assertBadData(recipient);
+});
+
+test('kept data lives in folders only this user can enter, and links planted there are never followed', async () => {
+  const sent = new SentOffer('x.bin', [{ path: 'x.bin', content: randomBytes(300_000) }]);
+  const key = newKey();
+  const recipient = await receiving(sent, key);
+  const root = join(recipient.dir, '.porthole-partial');
+  assert.equal((await stat(root)).mode & 0o777, 0o700);
+  assert.equal((await stat(join(root, key))).mode & 0o777, 0o700);
+  recipient.feed(sent.frames(5, 0, { to: 100_000 }));
+  await recipient.offers.close();
+
+  // Someone swaps the kept data for a link to a file elsewhere; the next resume must not write through it.
+  const outside = join(await tempDir('outside'), 'precious.txt');
+  await writeFile(outside, 'keep me');
+  await rm(join(root, key, '1.data'));
+  await symlink(outside, join(root, key, '1.data'));
+  const after = new Recipient(recipient.dir);
+  after.offers.offered(sent.offered(1, key));
+  assert.equal((await after.nth('files-accept')).from, 0, 'a link is no kept data');
+  after.offers.stream({ offer: 1, stream: 6, from: 0 });
+  after.feed(sent.frames(6, 0, { to: 100_000 }));
+  assert.equal((await after.state('1', 'failed')).reason, 'write-failed');
+  assert.deepEqual(after.sent.at(-1), { type: 'files-cancel', offer: 1, reason: 'write-failed' });
+  assert.equal(await readFile(outside, 'utf8'), 'keep me');
+
+  // The kept-data folder itself replaced by a link: nothing is made through it.
+  const elsewhere = await tempDir('elsewhere');
+  const third = new Recipient(await tempDir('linked-root'), { autoAccept: true });
+  await symlink(elsewhere, join(third.dir, '.porthole-partial'));
+  third.offers.offered(sent.offered(2, newKey()));
+  assert.equal((await third.state('2', 'failed')).reason, 'write-failed');
+  assert.deepEqual(await readdir(elsewhere), []);
 });
