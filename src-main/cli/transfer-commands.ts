@@ -42,7 +42,10 @@ export function runTransferCommand(session: RoomSession, output: CliOutput, text
         output.error({ code: 'not-allowed', message: notRetryable(transfer) });
         return true;
       }
-      output.note(`${transfer.state === 'paused' || transfer.bytes > 0 ? 'Resuming' : 'Trying again:'} ${itemWords(transfer)}.`);
+      const resuming = transfer.direction === 'incoming' && (transfer.state === 'paused' || transfer.bytes > 0);
+      output.note(
+        `${resuming ? 'Resuming' : transfer.direction === 'outgoing' ? 'Offering again:' : 'Trying again:'} ${itemWords(transfer)}.`,
+      );
       void transfers.retry(transfer.id).catch((err: unknown) => output.error(toAppError(err)));
       return true;
     }

@@ -102,9 +102,9 @@ export function recipientStateWords(recipient: Pick<RecipientView, 'state' | 're
   return RECIPIENT_WORDS[state];
 }
 
-/** What Retry says for an item: Resume when kept data lets it continue where it stopped. */
-export const retryWords = (view: Pick<TransferView, 'state' | 'bytes'>): 'Resume' | 'Retry' =>
-  view.state === 'paused' || (view.state !== 'done' && view.bytes > 0) ? 'Resume' : 'Retry';
+/** What Retry says for an item: Resume for a download that continues from what it kept; Retry (offer again, or start over) otherwise. */
+export const retryWords = (view: Pick<TransferView, 'state' | 'bytes' | 'direction'>): 'Resume' | 'Retry' =>
+  view.direction === 'incoming' && (view.state === 'paused' || view.bytes > 0) ? 'Resume' : 'Retry';
 
 /** Whether Cancel makes sense: the transfer is queued, offered by you, or moving (not over, not an offer waiting for your answer). */
 export const cancellable = (view: Pick<TransferView, 'state' | 'direction'>): boolean =>

@@ -152,10 +152,10 @@ test('who an offer is for, what a queued or paused one waits for, and what its b
   assert.match(waitingSentence({ state: 'paused', direction: 'incoming' }) ?? '', /when the sender is back/);
   assert.equal(waitingSentence({ state: 'sending', direction: 'outgoing' }), null);
 
-  assert.equal(retryWords({ state: 'paused', bytes: 0 }), 'Resume');
-  assert.equal(retryWords({ state: 'failed', bytes: 1000 }), 'Resume', 'what arrived is kept');
-  assert.equal(retryWords({ state: 'failed', bytes: 0 }), 'Retry');
-  assert.equal(retryWords({ state: 'declined', bytes: 0 }), 'Retry');
+  assert.equal(retryWords({ state: 'paused', bytes: 0, direction: 'incoming' }), 'Resume');
+  assert.equal(retryWords({ state: 'failed', bytes: 1000, direction: 'incoming' }), 'Resume', 'what arrived is kept');
+  assert.equal(retryWords({ state: 'failed', bytes: 0, direction: 'incoming' }), 'Retry');
+  assert.equal(retryWords({ state: 'cancelled', bytes: 5000, direction: 'outgoing' }), 'Retry', 'your own offer is offered again');
 
   assert.equal(cancellable({ state: 'queued', direction: 'outgoing' }), true);
   assert.equal(cancellable({ state: 'sending', direction: 'outgoing' }), true);
