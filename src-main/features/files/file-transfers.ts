@@ -1,238 +1,158 @@
 import { EventEmitter } from 'node:events';
-import { randomBytes } from 'node:crypto';
-import { open, stat } from 'node:fs/promises';
-import { basename } from 'node:path';
-import { PortholeError, type AppError } from '../../wire/errors';
-import type { Member, NumberedEvent } from '../../wire/protocol';
-import type { DetachReason, MemberFeature, RoomLink, WireMessage } from '../../room/feature';
-import { readChunkHeader } from './chunk-frame';
+import { stat } from 'node:fs/promises';
+import { PortholeError } from '../../wire/errors';
 import { defaultDownloadDir } from './download-folder';
-import { IncomingTransfer } from './incoming-transfer';
-import type { HubLink } from './member-link';
-import { hubLinkOver } from './room-hub-link';
-import { OutgoingTransfer } from './outgoing-transfer';
-import { isFinalState, type TransferEvents, type TransferView } from './transfer-events';
-import type { EndReason, TransferHostMessage } from './transfer-messages';
+import { Files1Member } from './files1-member';
+import type { TransferEvents, TransferView } from './transfer-events';
+import { Files2Member } from './v2/files2-member';
+import { cleanStalePartials } from './v2/incoming/incoming-offers';
 
 export interface FileTransferOptions {
   /** Where accepted files are saved unless accept() names another folder; default ~/Downloads/Porthole. */
   downloadDir?: string | undefined;
   /** Accept every offer at once (the CLI's --accept-files). */
   autoAccept?: boolean | undefined;
+  /**
+   * The secret files/2 offer keys are made with. Kept across restarts, the same unchanged files
+   * offered again get the same key and recipients resume what they kept; default: new each time.
+   */
+  keySecret?: Buffer | undefined;
+  /**
+   * false: this member speaks only files/1 — room-features.ts then leaves files/2 out of the
+   * features it announces (tests of files/1, comparisons). Default: both.
+   */
+  files2?: boolean | undefined;
 }
 
-type Transfer = IncomingTransfer | OutgoingTransfer;
-
-/** Finished transfers kept for list(); older ones are forgotten, so offer floods cannot grow memory. */
-const FINISHED_KEPT = 200;
-
-/** Offers the host refused lately, whose error frame (same ref) needs no warning of its own. */
-const REFUSED_OFFERS_KEPT = 64;
-
 /**
- * One member's file transfers, the same for the host's own member and a guest: offer, answer,
- * cancel, and the events a person sees. The member side of the files feature: talks to the
- * room's hub (files-hub.ts) through a HubLink over the room's link.
+ * One member's file transfers, what the CLI and the window use: offers, answers, cancels and
+ * the events a person sees, over whichever protocol the room's host speaks. Holds the two
+ * member sides the room registers — `v1` (files/1, PROTOCOL.md §9) and `v2` (files/2, §11) —
+ * and merges their events and lists. Offers go by files/2 when the host speaks it; otherwise by
+ * files/1, one file per offer (a folder cannot go that way).
  */
-export class FileTransfers extends EventEmitter<TransferEvents> implements MemberFeature {
-  private link: HubLink | undefined;
-  private readonly byId = new Map<string, Transfer>();
-  private readonly byWire = new Map<number, Transfer>();
-  /** Partial files being removed after the connection went; see stopped(). */
-  private cleanup: Promise<unknown> = Promise.resolve();
-  private readonly byRef = new Map<string, { transfer: OutgoingTransfer; resolve: (id: string) => void; reject: (e: Error) => void }>();
-  private readonly refusedOffers = new Set<string>();
-  private members: () => Member[] = () => [];
+export class FileTransfers extends EventEmitter<TransferEvents> {
+  readonly v1: Files1Member;
+  readonly v2: Files2Member;
+  /** Stale kept data removed from the download folder at start; see stopped(). */
+  private readonly cleaned: Promise<unknown>;
+  /** When each transfer was first seen (by direction and id), so list() is newest last across both sides. */
+  private readonly order = new Map<string, number>();
+  private seen = 0;
 
   constructor(private readonly options: FileTransferOptions = {}) {
     super();
-  }
-
-  private memberById(id: string): Member | undefined {
-    return this.members().find((m) => m.id === id);
-  }
-
-  /** Offers a file to the room, or to one member; resolves with the transfer id once the host took it. */
-  async offer(path: string, options: { to?: string } = {}): Promise<string> {
-    if (!this.link) throw new PortholeError('not-connected', 'You are not connected to the room right now.');
-    const info = await stat(path).catch(() => undefined);
-    if (info?.isDirectory())
-      throw new PortholeError('file-unreadable', `${path} is a folder: folders cannot be sent yet. Send the files in it, or a zip of it.`);
-    if (!info?.isFile()) throw new PortholeError('file-unreadable', `There is no file to send at ${path}.`);
-    const handle = await open(path, 'r').catch(() => {
-      throw new PortholeError('file-unreadable', `The file ${path} cannot be read.`);
-    });
-    const link = this.link; // the connection may have gone while the file was being opened
-    if (!link) {
-      await handle.close();
-      throw new PortholeError('not-connected', 'You are not connected to the room right now.');
+    this.v1 = new Files1Member(options);
+    this.v2 = new Files2Member({ ...options, legacyOffer: (path, memberId) => this.v1.offer(path, { to: memberId }) });
+    for (const side of [this.v1, this.v2]) {
+      side.on('offer', (view) => this.emit('offer', this.noted(view)));
+      side.on('update', (view) => this.emit('update', this.noted(view)));
     }
-    const ref = randomBytes(9).toString('base64url');
-    this.forgetOldFinished();
-    const transfer = new OutgoingTransfer(
-      ref,
-      basename(path),
-      info.size,
-      handle,
-      () => this.link,
-      (v) => this.emit('update', { ...v }),
-    );
-    this.byId.set(ref, transfer);
-    return new Promise((resolve, reject) => {
-      this.byRef.set(ref, { transfer, resolve, reject });
-      link.control({ type: 'file-offer', ref, name: transfer.view.fileName, size: info.size, ...(options.to ? { to: options.to } : {}) });
-    });
+    this.cleaned = this.cleanPartials();
   }
 
-  /** Accepts an offer; the file goes to `downloadDir` or the default folder. */
+  /**
+   * Offers files and folders, to the room or to the members named: ONE item (a bundle when
+   * several paths or a folder). Resolves with its id: the host's number, or 'q1', 'q2'… while it
+   * waits here for the room to take more offers (an update with `was` says when it is numbered).
+   * A host that speaks only files/1 gets one offer per file and per member named (the first one's
+   * id is returned) and no folders. A single path or member may be given as a string.
+   */
+  async offer(paths: string | readonly string[], options: { to?: string | readonly string[] | undefined } = {}): Promise<string> {
+    const named = typeof paths === 'string' ? [paths] : [...paths];
+    const to = options.to === undefined ? undefined : typeof options.to === 'string' ? [options.to] : [...options.to];
+    if (named.length === 0) throw new PortholeError('file-unreadable', 'Name at least one file or folder to send.');
+    if (this.v2.connected()) return this.v2.offer(named, to ? { to } : {});
+    return this.offerByFiles1(named, to);
+  }
+
+  /** Accepts an offer; it is saved in `downloadDir` or the default folder. */
   async accept(id: string, downloadDir?: string): Promise<void> {
-    const transfer = this.byId.get(id);
-    if (transfer instanceof IncomingTransfer)
-      await transfer.accept(downloadDir ?? this.options.downloadDir ?? (await defaultDownloadDir()));
+    if (this.v2.has(id)) return this.v2.accept(id, downloadDir);
+    return this.v1.accept(id, downloadDir);
   }
 
   decline(id: string): void {
-    const transfer = this.byId.get(id);
-    if (transfer instanceof IncomingTransfer) transfer.decline();
+    if (this.v2.has(id)) this.v2.decline(id);
+    else this.v1.decline(id);
   }
 
-  /** Cancels an incoming or outgoing transfer from this side. */
+  /** Cancels an incoming or outgoing transfer from this side (a queued offer leaves the queue). */
   cancel(id: string): void {
-    this.byId.get(id)?.cancel();
+    if (this.v2.has(id)) this.v2.cancel(id);
+    else this.v1.cancel(id);
   }
 
-  /** Every transfer of this session, newest last. */
+  /**
+   * Tries a transfer again: an incoming one accepts again from what was kept, an outgoing one is
+   * offered again (the same key when its files did not change). files/1 transfers cannot be.
+   */
+  async retry(id: string): Promise<void> {
+    if (this.v2.has(id)) return this.v2.retry(id);
+    if (this.v1.has(id))
+      throw new PortholeError(
+        'file-refused',
+        'This transfer used the older way of sending files, which cannot resume; send the file again.',
+      );
+  }
+
+  /** Forgets finished transfers; returns their ids. */
+  clearFinished(): string[] {
+    const gone = [...this.v1.clearFinished(), ...this.v2.clearFinished()];
+    const still = new Set(this.list().map((v) => key(v)));
+    for (const k of [...this.order.keys()]) if (!still.has(k)) this.order.delete(k);
+    return gone;
+  }
+
+  /** Every transfer of both versions, newest last. */
   list(): TransferView[] {
-    return [...this.byId.values()].map((t) => ({ ...t.view }));
+    const all = [...this.v1.list(), ...this.v2.list()];
+    const rank = (v: TransferView) => this.order.get(key(v)) ?? Number.MAX_SAFE_INTEGER;
+    return all
+      .map((view, i) => ({ view, i }))
+      .sort((a, b) => rank(a.view) - rank(b.view) || a.i - b.i)
+      .map(({ view }) => view);
   }
 
-  /** Starts using a (new) connection to the room; none when its host does not speak files. */
-  attach(link: RoomLink | undefined): void {
-    if (link) this.members = () => link.members();
-    this.link = link ? hubLinkOver(link) : this.noFilesLink();
-  }
-
-  /** For a host that does not speak files: every offer is refused here, and nothing is sent. */
-  private noFilesLink(): HubLink {
-    return {
-      control: (message) => {
-        if (message.type !== 'file-offer') return;
-        queueMicrotask(() => this.onControl({ type: 'file-refused', ref: message.ref, reason: 'no-recipients' }));
-      },
-      chunk: () => {},
-      ready: () => true,
-      whenReady: (wake) => queueMicrotask(wake),
-    };
-  }
-
-  /** A files message from the host (validated against the feature's spec). */
-  message(message: WireMessage): void {
-    const control = message as TransferHostMessage;
-    if (control.type === 'file-refused') this.rememberRefusal(control.ref);
-    this.onControl(control);
-  }
-
-  binary(frame: Buffer): boolean {
-    return this.onChunk(frame);
-  }
-
-  event(_event: NumberedEvent, _replayed: boolean): void {}
-
-  /** The offer's refusal already told the person; the error frame with its ref says the same. */
-  answered(_error: AppError, ref: string): boolean {
-    return this.refusedOffers.delete(ref);
-  }
-
-  detach(reason: DetachReason): void {
-    this.end(reason === 'left' ? 'cancelled' : reason);
-  }
-
-  private rememberRefusal(ref: string): void {
-    this.refusedOffers.add(ref);
-    if (this.refusedOffers.size > REFUSED_OFFERS_KEPT) this.refusedOffers.delete(this.refusedOffers.values().next().value!);
-  }
-
-  /** The connection is gone: every transfer still running ends with `reason`. */
-  end(reason: EndReason): void {
-    this.link = undefined;
-    for (const pending of this.byRef.values())
-      pending.reject(new PortholeError('not-connected', 'The connection to the room was lost before the offer went out.'));
-    this.byRef.clear();
-    const removing: Promise<void>[] = [];
-    for (const transfer of this.byId.values()) {
-      if (transfer instanceof IncomingTransfer) removing.push(transfer.stop(reason));
-      else transfer.abort(reason, false);
-    }
-    this.cleanup = Promise.all([this.cleanup, ...removing]);
-    this.byWire.clear();
-  }
-
-  /** Resolves once the partial files of transfers ended by detach() are gone from disk. */
+  /** Resolves once both sides left nothing behind (partial files closed or removed) and the start's clean-up is done. */
   async stopped(): Promise<void> {
-    await this.cleanup;
+    await Promise.all([this.cleaned, this.v1.stopped(), this.v2.stopped()]);
   }
 
-  /** A transfer message from the hub (already validated). */
-  onControl(message: TransferHostMessage): void {
-    if (message.type === 'file-offered') return this.onOffered(message);
-    if (message.type === 'file-refused') {
-      const pending = this.byRef.get(message.ref);
-      this.byRef.delete(message.ref);
-      pending?.transfer.abort(message.reason, false);
-      pending?.reject(new PortholeError('file-refused', pending.transfer.view.message ?? 'The room did not take the file.'));
-      return;
+  private async offerByFiles1(paths: string[], to: string[] | undefined): Promise<string> {
+    if (this.v1.connected()) {
+      for (const path of paths) {
+        const info = await stat(path).catch(() => undefined);
+        if (info?.isDirectory())
+          throw new PortholeError(
+            'file-unreadable',
+            'This room’s host has an older Porthole that cannot take folders; send the files one by one.',
+          );
+      }
     }
-    const transfer = this.byWire.get(message.transfer);
-    if (transfer instanceof OutgoingTransfer) transfer.onHostMessage(message);
-    else if (transfer && message.type === 'file-end') transfer.senderEnded(message.sha256);
-    else if (transfer && message.type === 'file-cancelled') void transfer.stop(message.reason);
+    const ids: string[] = [];
+    for (const path of paths) for (const member of to ?? [undefined]) ids.push(await this.v1.offer(path, member ? { to: member } : {}));
+    return ids[0]!;
   }
 
-  /** A chunk frame from the hub; false when it was malformed or out of place. */
-  onChunk(frame: Buffer): boolean {
-    const header = readChunkHeader(frame);
-    const transfer = header && this.byWire.get(header.transfer);
-    if (!header || !(transfer instanceof IncomingTransfer)) return false;
-    return transfer.chunk(frame, header.offset);
-  }
-
-  private onOffered(message: Extract<TransferHostMessage, { type: 'file-offered' }>): void {
-    const peer = (id: string) => {
-      const m = this.memberById(id);
-      return { id, name: m?.name ?? 'someone who left' };
-    };
-    if (message.ref) {
-      const pending = this.byRef.get(message.ref);
-      if (!pending) return;
-      this.byRef.delete(message.ref);
-      this.byWire.set(message.transfer, pending.transfer);
-      pending.transfer.opened(message.transfer, message.to.map(peer));
-      return pending.resolve(pending.transfer.view.id);
+  /** Keeps the order a transfer was first seen in, across a change of id. */
+  private noted(view: TransferView): TransferView {
+    const k = key(view);
+    if (!this.order.has(k)) {
+      const before = view.was === undefined ? undefined : this.order.get(`${view.direction}:${view.was}`);
+      if (view.was !== undefined) this.order.delete(`${view.direction}:${view.was}`);
+      this.order.set(k, before ?? ++this.seen);
     }
-    if (this.byWire.has(message.transfer)) return;
-    const id = randomBytes(9).toString('base64url');
-    const emitUpdate = (v: TransferView) => this.emit('update', { ...v });
-    const transfer = new IncomingTransfer(
-      id,
-      message.transfer,
-      message.name,
-      message.size,
-      peer(message.from),
-      () => this.link,
-      emitUpdate,
-    );
-    this.forgetOldFinished();
-    this.byId.set(id, transfer);
-    this.byWire.set(message.transfer, transfer);
-    this.emit('offer', { ...transfer.view });
-    if (this.options.autoAccept) void this.accept(id);
+    return view;
   }
 
-  private forgetOldFinished(): void {
-    const finished = [...this.byId.entries()].filter(([, t]) => isFinalState(t.view.state));
-    for (const [id, transfer] of finished.slice(0, Math.max(0, finished.length - FINISHED_KEPT))) {
-      this.byId.delete(id);
-      for (const [wire, t] of this.byWire) if (t === transfer) this.byWire.delete(wire);
+  private async cleanPartials(): Promise<void> {
+    try {
+      await cleanStalePartials(this.options.downloadDir ?? (await defaultDownloadDir()));
+    } catch {
+      // Nothing kept there, or the folder cannot be read: nothing to clean.
     }
   }
 }
+
+const key = (view: TransferView) => `${view.direction}:${view.id}`;
