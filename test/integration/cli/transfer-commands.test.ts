@@ -3,7 +3,7 @@
 // a sentence; /retry, /clear and every wrong id answer with a sentence.
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CliOutput } from '../../../src-main/cli/cli-output';
 import { runTransferCommand } from '../../../src-main/cli/transfer-commands';
@@ -65,7 +65,10 @@ test('/send of a folder and a file is ONE offer; --to NAME (repeatable, any case
   const downloads = await tempDir();
   await alice.transfers.accept(folder.id, downloads);
   await waitFor(alice, () => alice.transfers.list()[0]?.state === 'done', 15_000, 'Alice saved the folder');
-  assert.equal(await readFile(join(downloads, 'Holiday', 'sea.jpg'), 'utf8'), 'water');
+  // Under one new folder named after it (where the folder's own name goes inside is the receiving side's choice).
+  const saved = (await readdir(join(downloads, 'Holiday'), { recursive: true })).filter((p) => p.endsWith('sea.jpg'));
+  assert.equal(saved.length, 1, saved.join(', '));
+  assert.equal(await readFile(join(downloads, 'Holiday', saved[0]!), 'utf8'), 'water');
   assert.deepEqual(said(errors), []);
 });
 
@@ -76,8 +79,7 @@ test('--to names nobody, several people, or you: a sentence, and nothing is offe
   const ann = await joinRoom(host, 'Ann');
   await joinRoom(host, 'Andy');
   const { output, errors } = recordingOutput();
-  for (const to of ['Zed', 'an', 'host'])
-    runTransferCommand(host, output, `/send --to ${to} ${join(dir, 'mine.txt')}`);
+  for (const to of ['Zed', 'an', 'host']) runTransferCommand(host, output, `/send --to ${to} ${join(dir, 'mine.txt')}`);
   assert.deepEqual(said(errors), [
     'not-found: Nobody called "Zed" is in the room. /who lists who is.',
     'not-found: "an" could be Ann or Andy: use the whole name, in quotes if it has spaces.',
@@ -102,7 +104,10 @@ test('/retry and /clear answer every time: no id, an unknown id, a transfer that
   runTransferCommand(host, output, '/accept nosuchid');
   runTransferCommand(host, output, '/decline');
   runTransferCommand(host, output, '/cancel nosuchid');
-  assert.deepEqual(notes, ['No transfers yet. /send PATH offers a file or a folder to the room.', 'There are no finished transfers to clear.']);
+  assert.deepEqual(notes, [
+    'No transfers yet. /send PATH offers a file or a folder to the room.',
+    'There are no finished transfers to clear.',
+  ]);
   assert.deepEqual(said(errors), [
     'invalid-message: Usage: /retry ID  (/files lists the transfers and their ids)',
     'not-found: There is no transfer 999 here. /files lists them.',
