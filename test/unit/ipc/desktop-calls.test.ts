@@ -249,6 +249,7 @@ describe('room calls through IPC', () => {
     assert.deepEqual(joined.members.map((m) => m.name).sort(), ['Guest', 'Host']);
 
     // What the preload does for a File with no path: begin, pieces in order, finish, then offer it.
+    const earlier = new Set(await readdir(tmpdir()));
     const bytes = new Uint8Array(300_000).map((_, i) => (i * 7) % 251);
     const { uploadId } = data(await guest.call<{ uploadId: string }>('upload:begin', { name: 'notes.bin', size: bytes.length }));
     for (let offset = 0; offset < bytes.length; offset += 100_000) {
@@ -270,20 +271,18 @@ describe('room calls through IPC', () => {
     assert.equal(data(await host.call('transfer:show-in-folder', offer.id)), null);
     assert.deepEqual(host.platform.calls.showInFolder, [done.savedPath]);
 
-    // The guest's staged copy goes once its transfer is over.
-    await guest.events.next('transfer:update', (v) => v.direction === 'outgoing' && v.fileName === 'notes.bin' && v.state === 'done');
-    const staged = (await readdir(tmpdir())).filter((n) => n.startsWith('porthole-upload-'));
-    for (let i = 0; i < 50 && staged.some((n) => existsSync(join(tmpdir(), n, 'notes.bin'))); i++)
-      await new Promise((r) => setTimeout(r, 20));
-    assert.equal(
-      staged.some((n) => existsSync(join(tmpdir(), n, 'notes.bin'))),
-      false,
-      'no staged notes.bin left',
-    );
+    // The offer stays open for people who join later, so the guest's staged copy stays while the room does.
+    const staged = () =>
+      readdir(tmpdir()).then((names) =>
+        names.filter((n) => !earlier.has(n) && n.startsWith('porthole-upload-') && existsSync(join(tmpdir(), n, 'notes.bin'))),
+      );
+    assert.equal((await staged()).length, 1, 'the staged notes.bin is kept while its offer is open');
 
-    // The host closing the room ends it for the guest too.
+    // The host closing the room ends it for the guest too, and the staged copy goes.
     assert.equal(data(await host.call('room:leave')), null);
     await guest.events.next('room:ended');
+    for (let i = 0; i < 100 && (await staged()).length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(await staged(), [], 'no staged notes.bin left');
     assert.equal(data(await guest.call<AppSnapshot>('app:snapshot')).room, null);
   });
 
