@@ -15,7 +15,8 @@ export function transferStateWords(view: Pick<TransferView, 'state' | 'direction
     case 'queued':
       return 'Queued';
     case 'offered':
-      return incoming ? 'Waiting for you' : 'Waiting for answers';
+      // Your own offer stays open (for late answers and people who join) while nobody is receiving it.
+      return incoming ? 'Waiting for you' : 'Offered';
     case 'sending':
       return 'Sending';
     case 'receiving':

@@ -105,7 +105,7 @@ test('each invite address says what it is for and whether the internet can use i
 
 test('transfer states read from the side looking at them', () => {
   assert.equal(transferStateWords({ state: 'offered', direction: 'incoming' }), 'Waiting for you');
-  assert.equal(transferStateWords({ state: 'offered', direction: 'outgoing' }), 'Waiting for answers');
+  assert.equal(transferStateWords({ state: 'offered', direction: 'outgoing' }), 'Offered');
   assert.equal(transferStateWords({ state: 'done', direction: 'incoming' }), 'Saved');
   assert.equal(transferStateWords({ state: 'done', direction: 'outgoing' }), 'Sent');
   assert.deepEqual(
