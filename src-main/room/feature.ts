@@ -46,7 +46,7 @@ export interface HubRoom {
 export interface HubFeature {
   /** The room is open; called once, before anyone joins. */
   start(room: HubRoom): void;
-  /** A connection that speaks this feature finished its hello (again after every resume). */
+  /** A connection that speaks this feature is in the room, its welcome sent (again after every resume): the feature may speak to it now. */
   connected?(connection: MemberConnection): void;
   message(connection: MemberConnection, message: WireMessage): void;
   /** A binary frame, for the feature whose spec owns them. */

@@ -392,8 +392,6 @@ export class HostedRoom<M extends RoomEvents<NumberedEvent> & Record<keyof M, un
       features: [...features].join(' '),
       replaced: !!replaced,
     });
-    // A member that does not speak a feature never hears of it (a member without files is never a recipient).
-    for (const feature of this.features) if (features.has(feature.spec.name)) feature.hub?.connected?.(connection);
     if (replaced) replaced.close(CloseCode.sessionReplaced, 'You connected again from elsewhere.');
     // The newcomer learns of its own arrival from the welcome's history, so it is skipped here.
     if (announce) this.publish<JoinedEvent>({ type: 'joined', member: session.member }, peer);
@@ -417,6 +415,9 @@ export class HostedRoom<M extends RoomEvents<NumberedEvent> & Record<keyof M, un
     });
     peer.send(welcome);
     for (const event of after) peer.send(event); // the rest of the history, before anything new
+    // Only now may features speak to it (a guest takes nothing before its welcome). A member that
+    // does not speak a feature never hears of it (a member without files is never a recipient).
+    for (const feature of this.features) if (features.has(feature.spec.name)) feature.hub?.connected?.(connection);
     this.tell('members', this.registry.members());
   }
 

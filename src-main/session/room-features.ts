@@ -43,8 +43,16 @@ export function hostFeatures(files: HostFileOptions = {}): { features: Feature[]
     sides,
     features: [
       { spec: CHAT_SPEC, hub: new ChatHub(), member: sides.chat },
-      { spec: FILES_SPEC, hub: files1, member: sides.files },
-      { spec: FILES2_SPEC, hub: new Files2Hub({ policy: files.policy2, files1Members: () => files1.memberIds() }) },
+      { spec: FILES_SPEC, hub: files1, member: sides.files.v1 },
+      ...(files.files2 === false
+        ? []
+        : [
+            {
+              spec: FILES2_SPEC,
+              hub: new Files2Hub({ policy: files.policy2, files1Members: () => files1.memberIds() }),
+              member: sides.files.v2,
+            },
+          ]),
       { spec: TYPING_SPEC, hub: new TypingHub(), member: sides.typing },
     ],
   };
@@ -57,7 +65,8 @@ export function guestFeatures(files: FileTransferOptions = {}): { features: Feat
     sides,
     features: [
       { spec: CHAT_SPEC, member: sides.chat },
-      { spec: FILES_SPEC, member: sides.files },
+      { spec: FILES_SPEC, member: sides.files.v1 },
+      ...(files.files2 === false ? [] : [{ spec: FILES2_SPEC, member: sides.files.v2 }]),
       { spec: TYPING_SPEC, member: sides.typing },
     ],
   };

@@ -79,8 +79,8 @@ test('files/2: a folder from a guest to the host and the other guest arrives as 
   assert.equal(sent.state, 'done', sent.message);
   assert.deepEqual([sent.fileName, sent.files, sent.size], ['Holiday', 4, 2 * MB + 17 + 300_000 + 4]);
   // PROTOCOL.md §11: the bundle's folder is named after the offer, the manifest's paths below it
-  // (a named folder's paths start with its name).
-  const expected = await tree(src);
+  // (one named folder's paths are relative to it): Downloads/Holiday/beach/…, not Holiday/Holiday.
+  const expected = await tree(holiday);
   for (const [who, dir] of [
     [host, hostDir],
     [bob, bobDir],

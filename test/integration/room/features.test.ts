@@ -4,7 +4,7 @@ import type { AppError } from '../../../src-main/wire/errors';
 import { CloseCode } from '../../../src-main/wire/protocol';
 import { chatTexts, closeAll, join, sleep, startHost, waitFor } from '../../fixtures/room';
 import { RawPeer, closeRawPeers } from '../../fixtures/raw-peer';
-import { randomFile, removeTempDirs, tempDir } from '../../fixtures/transfer-files';
+import { randomFile, removeTempDirs, tempDir, waitForTransfer } from '../../fixtures/transfer-files';
 import { HostProxy } from './host-proxy';
 
 afterEach(closeRawPeers);
@@ -31,7 +31,7 @@ test("a hello with features gets the host's features and chat rate; a hello with
   const current = await RawPeer.connect(host);
   current.send({ type: 'hello', name: 'Current', features: ['chat/1', 'files/1', 'whiteboard/1'] });
   const welcome = await current.next((f) => f.type === 'welcome');
-  assert.deepEqual(welcome.features, ['chat/1', 'files/1', 'typing/1'], 'what the host speaks');
+  assert.deepEqual(welcome.features, ['chat/1', 'files/1', 'files/2', 'typing/1'], 'what the host speaks');
   assert.deepEqual(welcome.rate, { capacity: 12, refillPerSecond: 4 });
   assert.equal(welcome.protocol, 'porthole.v1', 'the subprotocol stays');
 
@@ -40,12 +40,12 @@ test("a hello with features gets the host's features and chat rate; a hello with
   assert.deepEqual(Object.keys(oldWelcome).sort(), [...VERSION_1_WELCOME_KEYS].sort(), 'a version-1 guest refuses fields it does not know');
 });
 
-test("a RoomClient announces chat/1, files/1 and typing/1 and learns the host's", async () => {
+test("a RoomClient announces chat/1, files/1, files/2 and typing/1 and learns the host's", async () => {
   const host = await startHost();
   const proxy = await HostProxy.start(host);
   const alice = await join(host, 'Alice', {}, proxy.invite);
   const hello = JSON.parse(proxy.guestFrames[0]!) as Record<string, unknown>;
-  assert.deepEqual(hello, { type: 'hello', name: 'Alice', features: ['chat/1', 'files/1', 'typing/1'] });
+  assert.deepEqual(hello, { type: 'hello', name: 'Alice', features: ['chat/1', 'files/1', 'files/2', 'typing/1'] });
   assert.equal(alice.state, 'connected');
   await proxy.close();
 });
@@ -78,7 +78,7 @@ test('a member that announced only chat/1 never hears of files: not a recipient,
   // With a member who does take files, the offer goes to it alone.
   const alice = await join(host, 'Alice', { transfers: { downloadDir: inbox, autoAccept: true } });
   const id = await host.transfers.offer(path);
-  const view = host.transfers.list().find((v) => v.id === id)!;
+  const view = await waitForTransfer(host.transfers, (v) => v.id === id && (v.recipients?.length ?? 0) > 0, 5000);
   assert.deepEqual(
     view.recipients?.map((r) => r.member.name),
     ['Alice'],
@@ -89,7 +89,7 @@ test('a member that announced only chat/1 never hears of files: not a recipient,
   await chatOnly.next((f) => f.type === 'chat' && f.text === 'chat still works');
   await waitFor(alice, () => chatTexts(alice.seen).includes('chat still works'));
   assert.deepEqual(
-    chatOnly.frames.filter((f) => f.type.startsWith('file-')),
+    chatOnly.frames.filter((f) => /^files?-/.test(f.type)),
     [],
     'no file message reached it',
   );

@@ -1,7 +1,10 @@
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chatTexts, closeAll, join, startHost, waitFor } from '../../fixtures/room';
+import { chatTexts, closeAll, files1Only, waitFor } from '../../fixtures/room';
 import { filesIn, isFinal, randomFile, removeTempDirs, sha256File, tempDir, waitForTransfer } from '../../fixtures/transfer-files';
+
+// files/1 (PROTOCOL.md §9), which older peers speak: rooms that speak only it.
+const { join, startHost } = files1Only;
 
 afterEach(closeAll);
 afterEach(removeTempDirs);

@@ -3,8 +3,11 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { CHUNK_BYTES } from '../../../src-main/features/files/chunk-frame';
-import { closeAll, join, startHost } from '../../fixtures/room';
+import { closeAll, files1Only } from '../../fixtures/room';
 import { filesIn, isFinal, randomFile, removeTempDirs, sha256File, tempDir, waitForTransfer } from '../../fixtures/transfer-files';
+
+// files/1 (PROTOCOL.md §9), which older peers speak: rooms that speak only it.
+const { join, startHost } = files1Only;
 
 afterEach(closeAll);
 afterEach(removeTempDirs);

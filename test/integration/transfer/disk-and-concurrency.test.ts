@@ -1,8 +1,11 @@
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeAll, join, startHost } from '../../fixtures/room';
+import { closeAll, files1Only } from '../../fixtures/room';
 import { smallDisk, unmountSmallDisks } from '../../fixtures/small-disk';
 import { filesIn, isFinal, randomFile, removeTempDirs, sha256File, tempDir, waitForTransfer } from '../../fixtures/transfer-files';
+
+// files/1 (PROTOCOL.md §9), which older peers speak: rooms that speak only it.
+const { join, startHost } = files1Only;
 
 afterEach(closeAll);
 afterEach(unmountSmallDisks);

@@ -4,9 +4,12 @@ import { createHash } from 'node:crypto';
 import { readdir, realpath } from 'node:fs/promises';
 import { join as joinPath } from 'node:path';
 import { CHUNK_HEADER_BYTES, writeChunkHeader } from '../../../src-main/features/files/chunk-frame';
-import { closeAll, join, startHost } from '../../fixtures/room';
+import { closeAll, files1Only } from '../../fixtures/room';
 import { RawPeer, closeRawPeers } from '../../fixtures/raw-peer';
 import { filesIn, isFinal, randomFile, removeTempDirs, sha256File, tempDir, waitForTransfer } from '../../fixtures/transfer-files';
+
+// files/1 (PROTOCOL.md §9), which older peers speak: rooms that speak only it.
+const { join, startHost } = files1Only;
 
 afterEach(closeAll);
 afterEach(closeRawPeers);

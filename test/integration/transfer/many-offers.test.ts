@@ -1,7 +1,10 @@
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeAll, join, startHost } from '../../fixtures/room';
+import { closeAll, files1Only } from '../../fixtures/room';
 import { isFinal, randomFile, removeTempDirs, tempDir, waitForTransfer } from '../../fixtures/transfer-files';
+
+// files/1 (PROTOCOL.md §9), which older peers speak: rooms that speak only it.
+const { join, startHost } = files1Only;
 
 afterEach(closeAll);
 afterEach(removeTempDirs);

@@ -1,8 +1,11 @@
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeAll, join, startHost } from '../../fixtures/room';
+import { closeAll, files1Only } from '../../fixtures/room';
 import { RawPeer, closeRawPeers } from '../../fixtures/raw-peer';
 import { randomFile, removeTempDirs, tempDir } from '../../fixtures/transfer-files';
+
+// files/1 (PROTOCOL.md §9), which older peers speak: rooms that speak only it.
+const { join, startHost } = files1Only;
 
 afterEach(closeAll);
 afterEach(closeRawPeers);

@@ -38,18 +38,18 @@ before(() => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-test('a folder: nested files in name order, empty folders listed, links and a FIFO skipped', async () => {
+test('a folder: its files relative to it in name order, empty folders listed, links and a FIFO skipped', async () => {
   const bundle = await scanBundle([join(dir, 'Holiday')]);
   assert.equal(bundle.name, 'Holiday');
   assert.equal(bundle.single, false);
   assert.deepEqual(bundle.manifest, {
     files: [
-      { path: 'Holiday/beach.jpg', size: 4 },
-      { path: 'Holiday/sub/b.txt', size: 2 },
-      { path: 'Holiday/sub/deeper/c.txt', size: 0 },
+      { path: 'beach.jpg', size: 4 },
+      { path: 'sub/b.txt', size: 2 },
+      { path: 'sub/deeper/c.txt', size: 0 },
     ],
-    // only-links has nothing to send inside; it is created all the same.
-    folders: ['Holiday/empty', 'Holiday/only-links'],
+    // only-links has nothing to send inside; it is created all the same. The recipient saves it all under "Holiday".
+    folders: ['empty', 'only-links'],
   });
   assert.equal(bundle.skippedLinks, 3);
   assert.deepEqual(

@@ -8,8 +8,8 @@ import { TRANSFER_CLIENT_TYPES, TRANSFER_HOST_TYPES } from '../../../src-main/fe
 
 const OURS = BUILD_MESSAGES.names;
 
-test('this build speaks chat/1, files/1 and typing/1, and assumes chat and files of a peer that announces nothing', () => {
-  assert.deepEqual([...OURS], ['chat/1', 'files/1', 'typing/1']);
+test('this build speaks chat/1, files/1, files/2 and typing/1, and assumes chat and files/1 of a peer that announces nothing', () => {
+  assert.deepEqual([...OURS], ['chat/1', 'files/1', 'files/2', 'typing/1']);
   assert.deepEqual([...VERSION_1_FEATURES], ['chat/1', 'files/1']);
   assert.deepEqual([...sharedFeatures(OURS, undefined)].sort(), ['chat/1', 'files/1']);
 });

@@ -65,7 +65,9 @@ export async function scanBundle(paths: string[]): Promise<ScannedBundle> {
   for (const { path, real, stats } of named) {
     const name = uniqueName(topName(path), taken, stats.isDirectory());
     names.push(name);
-    if (stats.isDirectory()) await scan.folder(real, name, path);
+    // One folder named: the bundle is that folder, its paths relative to it (the recipient saves
+    // them under a folder of the offer's name). Several paths: each under its own name.
+    if (stats.isDirectory()) await scan.folder(real, named.length === 1 ? '' : name, path);
     else scan.file(real, name, stats);
   }
   if (scan.files.length === 0) {
@@ -102,7 +104,7 @@ class Scan {
 
   /** Walks a folder; `path` is its manifest path, `shown` what to name in an error. */
   async folder(absPath: string, path: string, shown: string): Promise<void> {
-    checkPath(path, absPath);
+    if (path !== '') checkPath(path, absPath);
     let entries: string[];
     try {
       entries = await readdir(absPath);
@@ -116,7 +118,7 @@ class Scan {
       const stats = await Promise.all(batch.map((entry) => this.entryStats(join(absPath, entry))));
       for (const [j, entry] of batch.entries()) {
         const entryStats = stats[j];
-        const entryPath = `${path}/${entry}`;
+        const entryPath = path === '' ? entry : `${path}/${entry}`;
         if (!entryStats) continue;
         if (entryStats.isSymbolicLink()) this.skippedLinks++;
         else if (entryStats.isDirectory()) await this.folder(join(absPath, entry), entryPath, join(shown, entry));
@@ -125,7 +127,7 @@ class Scan {
       }
     }
     // Nothing below it will be in the manifest: list it, so it is created even so.
-    if (this.files.length + this.folders.length === before) {
+    if (this.files.length + this.folders.length === before && path !== '') {
       if (this.folders.length >= MAX_MANIFEST_FOLDERS) {
         throw new PortholeError('file-unreadable', 'That is more than 100,000 folders; send a zip of it instead.');
       }

@@ -200,6 +200,7 @@ export class Files2Hub implements HubFeature {
       const recipient = this.addRecipient(offer, id);
       recipient.port = this.current.get(id);
       recipient.port?.send(this.offered(offer));
+      this.report(offer, recipient, true); // the sender sees whom it reached, each waiting
     }
     this.tick();
     return undefined;

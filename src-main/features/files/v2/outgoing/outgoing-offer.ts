@@ -238,8 +238,15 @@ export class OutgoingOffer {
     switch (this.phase) {
       case 'pending':
         return 'offered';
-      case 'open':
-        return [...this.recipients.values()].some((r) => r.state === 'accepted') ? 'sending' : 'offered';
+      case 'open': {
+        const all = [...this.recipients.values()];
+        if (all.some((r) => r.state === 'accepted')) return 'sending';
+        // Everyone it reached has an outcome and someone has it: sent, as far as the person is
+        // concerned, though the host keeps it open a while for people who join later (a late
+        // acceptor makes it 'sending' again).
+        const settled = all.length > 0 && all.every((r) => r.state === 'done' || r.state === 'declined' || r.state === 'ended');
+        return settled && all.some((r) => r.state === 'done') ? 'done' : 'offered';
+      }
       default:
         return this.phase;
     }
