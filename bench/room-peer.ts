@@ -59,13 +59,19 @@ serveCommands({
   },
   async send(args) {
     const started = performance.now();
+    // When each recipient had it (ms from the offer), by name; `until` names those to wait for (default: all).
+    const doneAt: Record<string, number> = {};
+    const until = args.until as string[] | undefined;
     const id = await session.transfers.offer(args.path as string);
     const view = await new Promise<{ state: string; reason?: string }>((resolve) => {
       session.transfers.on('update', (v) => {
-        if (v.id === id && ['done', 'failed', 'cancelled', 'declined'].includes(v.state)) resolve(v);
+        if (v.id !== id) return;
+        for (const r of v.recipients ?? []) if (r.state === 'done') doneAt[r.member.name] ??= performance.now() - started;
+        if (until?.every((name) => doneAt[name] !== undefined)) resolve({ state: 'done' });
+        if (['done', 'failed', 'cancelled', 'declined'].includes(v.state)) resolve(v);
       });
     });
-    return { ms: performance.now() - started, state: view.state, reason: view.reason, rssMb: peakRssMb() };
+    return { ms: performance.now() - started, state: view.state, reason: view.reason, rssMb: peakRssMb(), doneAt };
   },
   async received(args) {
     const want = args.count as number;

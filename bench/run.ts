@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { BenchChild } from './bench-child';
 import { RelayServer } from '../test/fixtures/relay-server';
+import { formatInvite, parseInvite } from '../src-main/link/invite';
 
 // npm run bench [-- SIZE]   SIZE in bytes, or with a unit: 512MiB, 2GiB (default 2GiB).
 // Loopback only; every role is its own process. Not a test: it reports, it does not judge.
@@ -77,6 +78,46 @@ async function room(relay: boolean, path: string, through?: string) {
   return { mbps: rate(sent.ms), rss, chat };
 }
 
+/** The same invite, reached through a proxy on `port`. */
+function through(invite: string, port: number): string {
+  const parsed = parseInvite(invite);
+  return formatInvite({ host: '127.0.0.1', port, fingerprint: parsed.fingerprint, secret: parsed.secret });
+}
+
+/**
+ * The host sends one file to four members; with `slowRate`, the fourth reads at that many bytes a
+ * second (a throttling proxy in front of it). Resolves with when the other three had it (ms).
+ */
+async function fourRecipients(path: string, slowRate?: number) {
+  const host = child('./room-peer.ts');
+  const { invite } = await host.ask<{ invite: string }>('host', { accept: true });
+  const hostPort = parseInvite(invite).addresses[0]!.port;
+  const proxy = slowRate === undefined ? undefined : child('./proxy-peer.ts');
+  const slowPort = proxy && (await proxy.ask<{ port: number }>('start', { target: hostPort, bytesPerSecond: slowRate })).port;
+  const names = ['R1', 'R2', 'R3', 'R4'];
+  const members = names.map(() => child('./room-peer.ts'));
+  for (const [i, m] of members.entries())
+    await m.ask('join', { invite: i === 3 && slowPort ? through(invite, slowPort) : invite, name: names[i] });
+  const sent = await host.ask<{ doneAt: Record<string, number> }>('send', { path, until: ['R1', 'R2', 'R3'] });
+  await Promise.all([...members, host, ...(proxy ? [proxy] : [])].map((c) => c.stop()));
+  return Math.max(sent.doneAt.R1!, sent.doneAt.R2!, sent.doneAt.R3!);
+}
+
+/** Host → member through a proxy that cuts the connection once half the file went through; the member comes back and resumes. */
+async function interrupted(path: string) {
+  const host = child('./room-peer.ts');
+  const { invite } = await host.ask<{ invite: string }>('host', { accept: true });
+  const proxy = child('./proxy-peer.ts');
+  const { port } = await proxy.ask<{ port: number }>('start', { target: parseInvite(invite).addresses[0]!.port, cutToGuestAt: size / 2 });
+  const member = child('./room-peer.ts');
+  await member.ask('join', { invite: through(invite, port), name: 'Member' });
+  const sent = await host.ask<{ ms: number; state: string; reason?: string }>('send', { path });
+  const bytes = await proxy.ask<{ toGuest: number; accepted: number }>('bytes');
+  await Promise.all([member, host, proxy].map((c) => c.stop()));
+  if (sent.state !== 'done') throw new Error(`the interrupted transfer ended ${sent.state} (${sent.reason})`);
+  return { ratio: bytes.toGuest / size, connections: bytes.accepted, mbps: rate(sent.ms) };
+}
+
 const dir = await mkdtemp(join(tmpdir(), 'porthole-bench-src-'));
 try {
   console.log(`Porthole bench: ${(size / 1024 ** 3).toFixed(2)} GiB on loopback, every role in its own process\n`);
@@ -120,6 +161,16 @@ try {
       `    chat round trip during (c), ${c.chat.count} messages: p50 ${c.chat.p50.toFixed(1)} ms, p99 ${c.chat.p99.toFixed(1)} ms, max ${c.chat.max.toFixed(1)} ms (target p99 < 100 ms)`,
     );
   }
+  const allFast = await fourRecipients(path);
+  const fastRate = size / (allFast / 1000);
+  const oneSlow = await fourRecipients(path, fastRate / 10);
+  console.log(
+    `(f) host → 4, one slow      ${(allFast / oneSlow).toFixed(2)} × the speed of the three others when all four are fast (target ≥ 0.80; the slow one reads at ${(fastRate / 10 / MB).toFixed(0)} MB/s)`,
+  );
+  const g = await interrupted(path);
+  console.log(
+    `(g) cut half-way, resumed   ${g.ratio.toFixed(3)} × the file's size on the wire to the member (target < 1.10), ${g.connections} connections, ${g.mbps.toFixed(0)} MB/s in all`,
+  );
 } finally {
   await rm(dir, { recursive: true, force: true });
 }

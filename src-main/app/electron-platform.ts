@@ -17,8 +17,12 @@ export function electronPlatform(
     return w && !w.isDestroyed() ? dialog.showOpenDialog(w, options) : dialog.showOpenDialog(options);
   };
   return {
-    chooseFolder: async (defaultPath) => {
-      const picked = await pick({ title: 'Save received files in', defaultPath, properties: ['openDirectory', 'createDirectory'] });
+    chooseFolder: async (defaultPath, purpose = 'download') => {
+      const picked = await pick(
+        purpose === 'send'
+          ? { title: 'Send a folder', defaultPath, properties: ['openDirectory'] }
+          : { title: 'Save received files in', defaultPath, properties: ['openDirectory', 'createDirectory'] },
+      );
       return picked.canceled ? undefined : picked.filePaths[0];
     },
     chooseFiles: async () => {

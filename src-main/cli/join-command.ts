@@ -2,6 +2,7 @@ import { userInfo } from 'node:os';
 import { formatInvite, parseInvite, type Invite } from '../link/invite';
 import { parseRelayUri } from '../relay/relay-uri';
 import { RoomClient } from '../session/room-client';
+import { offerKeySecret } from '../config/offer-key-secret';
 import { rememberChoices, settingsStore } from '../config/settings';
 import { PortholeError, toAppError } from '../wire/errors';
 import type { RoomEvent } from '../session/room-session';
@@ -39,7 +40,11 @@ export async function joinCommand(options: JoinCommandOptions, output: CliOutput
   const client = RoomClient.create(invite, {
     // Back in a recent room under the name used there, unless another is asked for.
     name: options.name ?? recent?.room.name ?? saved.displayName ?? userInfo().username,
-    transfers: { ...options.transfers, downloadDir: options.transfers?.downloadDir ?? saved.downloadDir },
+    transfers: {
+      ...options.transfers,
+      downloadDir: options.transfers?.downloadDir ?? saved.downloadDir,
+      keySecret: await offerKeySecret(options.configDir), // files offered again after a restart resume
+    },
   });
   showTransfers(client, shown);
   // What the room replays while joining is kept with the room once it is joined.

@@ -6,7 +6,8 @@ import type { OsSecretStorage } from '../config/recent-rooms-secret';
 
 export interface DesktopPlatform {
   /** The system folder picker; undefined when the person cancels. */
-  chooseFolder(defaultPath: string): Promise<string | undefined>;
+  /** A folder: where received files go (`download`, the default), or one to send (`send`). */
+  chooseFolder(defaultPath: string, purpose?: 'download' | 'send'): Promise<string | undefined>;
   /** The system file picker; empty when the person cancels. */
   chooseFiles(): Promise<string[]>;
   /** Shows a file selected in the system file manager. */

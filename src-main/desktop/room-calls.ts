@@ -2,6 +2,7 @@
 // its invite, and leave or stop hosting.
 import { cancelledBy } from '../wire/errors';
 import { RoomClient } from '../session/room-client';
+import { offerKeySecret } from '../config/offer-key-secret';
 import { startHosting } from '../session/hosted-session';
 import { ActiveRoom } from './active-room';
 import type { CallHandlers, DesktopPlatform, EventSink } from './desktop-platform';
@@ -61,8 +62,13 @@ export function roomCalls({ configDir, platform, sink, settings, rooms, listenHo
     'room:join': async ({ invite: typed, name, recent: key }) => {
       rooms.ensureIdle();
       const invite = key ? (await recent.open(key, 'guest')).secret : typed;
-      // No room-wide download folder: accept() passes the one chosen in settings at that moment.
-      const client = RoomClient.create(invite, { name });
+      // accept() passes the download folder chosen in settings at that moment; the one chosen now is
+      // where kept data of interrupted transfers is looked for, and the key secret is the same every
+      // start, so transfers resume after a restart (PROTOCOL.md §11).
+      const client = RoomClient.create(invite, {
+        name,
+        transfers: { downloadDir: await settings.downloadDir(), keySecret: await offerKeySecret(configDir) },
+      });
       return rooms.opened('joining', async (signal) => {
         // Listening before connect() keeps the history the host replays while we join.
         const active = new ActiveRoom({ role: 'guest', session: client, sink, onEnded: rooms.ended });

@@ -34,7 +34,7 @@ export function transferCalls({ rooms, settings, platform, saved }: TransferCall
     },
     'transfer:choose-folder': async ({ to }) => {
       recipientsIn(rooms, to);
-      const folder = await platform.chooseFolder(homedir());
+      const folder = await platform.chooseFolder(homedir(), 'send');
       return folder === undefined ? null : offerPaths(rooms, [folder], to);
     },
     'transfer:accept': async (id) => {

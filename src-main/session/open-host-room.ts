@@ -10,6 +10,7 @@ import { RoomHost, createRoomSecret } from './room-host';
 import type { HostTransferOptions } from './room-host';
 import { lanAddresses } from '../nat/local-addresses';
 import { HostInvite, parsePublicAddress } from './room-invite';
+import { offerKeySecret } from '../config/offer-key-secret';
 import { roomSecretStore, settingsStore } from '../config/settings';
 
 export interface OpenHostRoomOptions {
@@ -82,7 +83,12 @@ export async function openHostRoom(options: OpenHostRoomOptions): Promise<OpenHo
     secret,
     hostName: name,
     // The download folder chosen in the window's settings applies unless the caller names one.
-    transfers: { ...options.transfers, downloadDir: options.transfers?.downloadDir ?? saved.downloadDir },
+    // The same secret every start, so files offered again after a restart resume (PROTOCOL.md §11).
+    transfers: {
+      ...options.transfers,
+      downloadDir: options.transfers?.downloadDir ?? saved.downloadDir,
+      keySecret: options.transfers?.keySecret ?? (await offerKeySecret(options.configDir)),
+    },
     ...(options.listenHost ? { listenHost: options.listenHost } : {}),
   });
   await stopIfCancelled(host);
