@@ -1,7 +1,3 @@
-// The window's main-side logic, free of electron: the calls of each feature composed into one
-// handler per IPC call, the room in progress, and the ordered shutdown. src-main/app wires it
-// to Electron.
-import { isFinalState } from '../../src-preload/domain-values';
 import { appCalls } from './app-calls';
 import { chatCalls } from './chat-calls';
 import { featureWindowCalls } from './feature-windows';
@@ -61,7 +57,7 @@ export function createDesktopCore(options: DesktopCoreOptions): DesktopCore {
     adopted: (room) =>
       room.session.transfers.on('update', (view) => {
         if (view.savedPath) saved.set(view.id, view.savedPath);
-        if (isFinalState(view.state)) void staging.remove(view.id);
+        if (view.was) staging.renamed(view.was, view.id);
       }),
     ended: (room) => {
       void staging.clear();
@@ -86,7 +82,7 @@ export function createDesktopCore(options: DesktopCoreOptions): DesktopCore {
     ...recentRoomsCalls({ recent }),
     ...chatCalls({ rooms }),
     ...featureWindowCalls({ sides: () => rooms.inRoom().session.sides }),
-    ...transferCalls({ rooms, settings, platform, saved }),
+    ...transferCalls({ rooms, settings, platform, saved, cleared: (ids) => ids.forEach((id) => void staging.remove(id)) }),
     ...uploadCalls({ rooms, staging }),
   };
 

@@ -15,9 +15,11 @@ export interface TransferCallsOptions {
   platform: DesktopPlatform;
   /** Files received in this run, by transfer id, so "Show in folder" works after the room has ended too. */
   saved: ReadonlyMap<string, string>;
+  /** Told the ids of transfers the person cleared (their staged uploads can go). */
+  cleared?: ((ids: string[]) => void) | undefined;
 }
 
-export function transferCalls({ rooms, settings, platform, saved }: TransferCallsOptions) {
+export function transferCalls({ rooms, settings, platform, saved, cleared }: TransferCallsOptions) {
   /** The room's transfers, once `id` is known to be one of them. */
   const transfersWith = (id: string) => {
     const transfers = rooms.inRoom().session.transfers;
@@ -58,7 +60,11 @@ export function transferCalls({ rooms, settings, platform, saved }: TransferCall
       await transfers.retry(id);
       return null;
     },
-    'transfer:clear-finished': async () => rooms.inRoom().session.transfers.clearFinished(),
+    'transfer:clear-finished': async () => {
+      const ids = rooms.inRoom().session.transfers.clearFinished();
+      cleared?.(ids); // their staged uploads are not needed any more
+      return ids;
+    },
     'transfer:show-in-folder': async (id) => {
       const path = saved.get(id);
       if (!path) throw new PortholeError('not-found', 'That file has not been saved, so there is nothing to show.');

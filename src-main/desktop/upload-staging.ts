@@ -31,8 +31,12 @@ export class UploadStaging {
   private readonly uploads = new Map<string, Upload>();
   /** Uploads whose folder and file are being created; they hold a slot already. */
   private starting = 0;
-  /** Finished staged files, by upload id until offered, then by transfer id until it ends. */
-  private readonly staged = new Map<string, string>();
+  /**
+   * Finished staged files, by upload id until offered, then by transfer id (one offer may carry
+   * several) until the person clears the transfer or the room ends: an offer stays open for people
+   * who join later, and a failed one can be sent again.
+   */
+  private readonly staged = new Map<string, string[]>();
 
   /** `root`: where the private folders go; the system's temp folder unless a test names its own. */
   constructor(private readonly root: string = tmpdir()) {}
@@ -98,24 +102,32 @@ export class UploadStaging {
       throw new PortholeError('invalid-request', 'The file ended early, so it was not sent. Try again.');
     }
     this.uploads.delete(id);
-    this.staged.set(id, upload.path); // clear() finds it even before it is offered
+    this.staged.set(id, [upload.path]); // clear() finds it even before it is offered
     await upload.handle.close();
     return { path: upload.path, ...(upload.to ? { to: upload.to } : {}) };
   }
 
   /** Remembers which transfer sends a finished upload, so it can go when the transfer is over. */
   offered(uploadId: string, transferId: string): void {
-    const path = this.staged.get(uploadId);
+    const paths = this.staged.get(uploadId);
     this.staged.delete(uploadId);
-    if (path) this.staged.set(transferId, path);
+    if (paths) this.staged.set(transferId, [...(this.staged.get(transferId) ?? []), ...paths]);
   }
 
-  /** Removes a staged file once its transfer is over, or (by upload id) when it was not offered. */
+  /** A queued offer got its number: its staged files follow it. */
+  renamed(was: string, id: string): void {
+    const paths = this.staged.get(was);
+    if (!paths) return;
+    this.staged.delete(was);
+    this.staged.set(id, [...(this.staged.get(id) ?? []), ...paths]);
+  }
+
+  /** Removes the staged files of a transfer the person cleared, or (by upload id) of an upload that was not offered. */
   async remove(key: string): Promise<void> {
-    const path = this.staged.get(key);
-    if (!path) return;
+    const paths = this.staged.get(key);
+    if (!paths) return;
     this.staged.delete(key);
-    await removeStaged(path);
+    await Promise.all(paths.map(removeStaged));
   }
 
   async abort(id: string): Promise<void> {
@@ -128,7 +140,7 @@ export class UploadStaging {
 
   /** Removes everything staged (the room ended, or Porthole quits). */
   async clear(): Promise<void> {
-    const paths = [...this.staged.values()];
+    const paths = [...this.staged.values()].flat();
     this.staged.clear();
     await Promise.all([...[...this.uploads.keys()].map((id) => this.abort(id)), ...paths.map(removeStaged)]);
   }

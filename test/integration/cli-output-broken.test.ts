@@ -4,6 +4,7 @@ import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { formatInvite, parseInvite, type Invite } from '../../src-main/link/invite';
 import { loopbackInvite } from '../fixtures/loopback-invite';
@@ -35,7 +36,9 @@ async function cli(args: string[]): Promise<CliProcess> {
 /** Big enough that a transfer held up by the proxy is far from done when the CLI stops. */
 const FILE_SIZE = 48 * 1024 * 1024;
 
-const partFiles = async (dir: string) => (await readdir(dir)).filter((name) => name.endsWith('.part'));
+/** What a person sees in the folder; data kept for a resume is out of sight in .porthole-partial. */
+const inSight = async (dir: string) => (await readdir(dir)).filter((name) => !name.startsWith('.'));
+const keptData = async (dir: string) => readdir(join(dir, '.porthole-partial')).catch(() => []);
 const progressed = (e: Record<string, unknown>) => e.event === 'file-progress' && (e.bytes as number) > 0;
 
 /** The sentence the CLI leaves on stderr, and no stack trace (no crash on the 'error' event). */
@@ -58,7 +61,7 @@ async function closeCodeWatcher(invite: Invite): Promise<{ closed: Promise<numbe
   return { closed }; // wrapped: an async function would wait for a promise it returns
 }
 
-test('host: a closed --json reader mid-transfer closes the room with roomClosed, removes the .part and exits 1', async () => {
+test('host: a closed --json reader mid-transfer closes the room with roomClosed, leaves nothing in sight and exits 1', async () => {
   const [inbox, src] = await Promise.all([tempDir(), tempDir()]);
   const host = await cli(['host', '--json', '--name', 'Hosty', '--no-upnp', '--accept-files', '--download-dir', inbox]);
   const ready = await host.waitFor((e) => e.event === 'ready');
@@ -78,20 +81,21 @@ test('host: a closed --json reader mid-transfer closes the room with roomClosed,
   void sender.transfers.offer(await randomFile(src, 'big.bin', FILE_SIZE), { to: hostId }).catch(() => {});
   await host.waitFor(progressed);
   proxy.pause('to-host');
-  assert.equal((await partFiles(inbox)).length, 1, 'the host is receiving into a .part file');
+  assert.equal((await keptData(inbox)).length, 1, 'the host is receiving into kept data');
 
   host.closeOutput();
   host.type('/no-such-command'); // the host answers with an error line, into the closed pipe
   assert.deepEqual(await host.exited, { code: 1, signal: null });
 
-  assert.deepEqual(await readdir(inbox), [], 'the partial file is gone and nothing was published');
+  assert.deepEqual(await inSight(inbox), [], 'nothing half-made in sight, nothing published');
+  assert.equal((await keptData(inbox)).length, 1, 'what arrived is kept for a resume');
   assert.equal(await watcher.closed, CloseCode.roomClosed, 'guests got the room-closed close frame');
   await waitFor(sender, () => senderStatuses.some((s) => s.state === 'closed'), 5000, 'the sender to see the room close');
   assert.equal(senderStatuses.find((s) => s.state === 'closed')?.error?.code, 'room-closed');
   assertToldWhy(host.stderr);
 });
 
-test('join: a closed --json reader mid-download leaves with reason left, removes the .part and exits 1', async () => {
+test('join: a closed --json reader mid-download leaves with reason left, leaves nothing in sight and exits 1', async () => {
   const [inbox, src] = await Promise.all([tempDir(), tempDir()]);
   const room = await startHost();
   const seen = recordEvents(room);
@@ -112,13 +116,14 @@ test('join: a closed --json reader mid-download leaves with reason left, removes
   void room.transfers.offer(await randomFile(src, 'big.bin', FILE_SIZE)).catch(() => {});
   await guest.waitFor(progressed);
   proxy.pause('to-guest');
-  assert.equal((await partFiles(inbox)).length, 1, 'the guest is receiving into a .part file');
+  assert.equal((await keptData(inbox)).length, 1, 'the guest is receiving into kept data');
 
   guest.closeOutput();
   guest.type('/no-such-command'); // the guest answers with an error line, into the closed pipe
   assert.deepEqual(await guest.exited, { code: 1, signal: null });
 
-  assert.deepEqual(await readdir(inbox), [], 'the partial file is gone and nothing was published');
+  assert.deepEqual(await inSight(inbox), [], 'nothing half-made in sight, nothing published');
+  assert.equal((await keptData(inbox)).length, 1, 'what arrived is kept for a resume');
   const leftOf = () => seen.find((e): e is Extract<RoomEvent, { type: 'left' }> => e.type === 'left' && e.member.name === 'Guesty');
   await waitFor(room, () => leftOf() !== undefined, 5000, 'the host to see the guest leave');
   assert.equal(leftOf()!.reason, 'left', 'the guest left with a close frame, not a dropped connection');

@@ -60,7 +60,10 @@ export class Files1Member extends EventEmitter<TransferEvents> implements Member
     if (!this.link) throw new PortholeError('not-connected', 'You are not connected to the room right now.');
     const info = await stat(path).catch(() => undefined);
     if (info?.isDirectory())
-      throw new PortholeError('file-unreadable', `${path} is a folder: this room's host has an older Porthole that cannot take folders. Send the files in it one by one, or a zip of it.`);
+      throw new PortholeError(
+        'file-unreadable',
+        `${path} is a folder: this room's host has an older Porthole that cannot take folders. Send the files in it one by one, or a zip of it.`,
+      );
     if (!info?.isFile()) throw new PortholeError('file-unreadable', `There is no file to send at ${path}.`);
     const handle = await open(path, 'r').catch(() => {
       throw new PortholeError('file-unreadable', `The file ${path} cannot be read.`);

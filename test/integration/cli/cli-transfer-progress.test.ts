@@ -74,10 +74,10 @@ test('at a terminal the progress is one line just above the prompt, redrawn in p
   assert.equal(during.at(-1), '> ');
   assert.match(during.at(-2) ?? '', /^Sending big\.bin: /);
 
-  // Let the bytes through: the progress line goes, a line says Guesty has it (the offer stays open for
-  // people who join later), the file arrives whole.
+  // Let the bytes through: the progress line goes, a line says it was sent and Guesty has it, the
+  // file arrives whole.
   proxy.resume();
-  const done = await host.waitForText('Guesty has big.bin.', 60_000);
+  const done = await host.waitForText('Sent big.bin (40 MB): Guesty has it.', 60_000);
   await guest.waitFor((e) => e.event === 'file-saved', 60_000);
   const after = await host.waitFor((lines) => progressLines(lines).length === 0, 'the progress line gone');
   assert.equal(after.at(-1), '> ', done.join('\n'));
@@ -97,7 +97,7 @@ test('without a terminal the progress is plain lines, no escape sequences; a fol
   await sendAndHold((line) => host.type(line), file, guest, proxy);
   await host.waitFor('stdout', /^Sending big\.bin: \d+ % of 40 MB/m);
   proxy.resume();
-  await host.waitFor('stdout', /^Guesty has big\.bin\.$/m, 60_000);
+  await host.waitFor('stdout', /^Sent big\.bin \(40 MB\): Guesty has it\.$/m, 60_000);
   const progress = host.stdout.split('\n').filter((l) => l.startsWith('Sending big.bin:'));
   assert.ok(progress.length >= 1 && progress.length <= 11, `a line per 10 % at most:\n${progress.join('\n')}`);
   assert.equal(host.stdout.includes('\x1b'), false, 'no terminal control sequences in a pipe');

@@ -141,6 +141,22 @@ describe('UploadStaging', () => {
     assert.deepEqual(await left(), [basename(dirname(paths[1]!)), join(basename(dirname(paths[1]!)), 'two.txt')].sort());
   });
 
+  test('several uploads in one offer all go with it; a queued offer’s files follow it to its number', async () => {
+    staging = new UploadStaging(root);
+    for (const name of ['a.txt', 'b.txt']) {
+      const id = await staging.begin(name, 1);
+      await staging.chunk(id, 0, new Uint8Array([1]));
+      await staging.finish(id);
+      staging.offered(id, 'q1');
+    }
+    assert.equal((await left()).length, 4, 'two folders, two files');
+    staging.renamed('q1', '7');
+    await staging.remove('q1');
+    assert.equal((await left()).length, 4, 'the queued id no longer names them');
+    await staging.remove('7');
+    assert.deepEqual(await left(), []);
+  });
+
   test('clear() removes uploads in progress and staged files alike', async () => {
     staging = new UploadStaging(root);
     const running = await staging.begin('running.bin', 10);

@@ -126,8 +126,8 @@ async function holiday(): Promise<{ dir: string; files: Buffer[] }> {
 /** The data space of Holiday/ as the receiver must see it. */
 function holidaySpace(files: Buffer[]) {
   const manifest = encodeManifest({
-    files: ['a.bin', 'b.bin', 'c.bin', 'e/f.bin'].map((p, i) => ({ path: `Holiday/${p}`, size: files[i]!.length })),
-    folders: ['Holiday/d'],
+    files: ['a.bin', 'b.bin', 'c.bin', 'e/f.bin'].map((p, i) => ({ path: p, size: files[i]!.length })),
+    folders: ['d'],
   });
   const data = Buffer.concat([manifest, ...files]);
   const ends = new Map<number, number>([[0, manifest.length]]);

@@ -11,6 +11,8 @@ const CLIENT_MESSAGE_TYPES = BUILD_MESSAGES.toHost.types;
 const hostMessageSchema = BUILD_MESSAGES.toMember.schema;
 const HOST_MESSAGE_TYPES = BUILD_MESSAGES.toMember.types;
 import { TRANSFER_CLIENT_TYPES, TRANSFER_HOST_TYPES } from '../../../src-main/features/files/transfer-messages';
+import { FILES2_CLIENT_SCHEMAS, FILES2_HOST_SCHEMAS } from '../../../src-main/features/files/v2/files2-messages';
+import { typeOf } from '../../../src-main/wire/message-registry';
 
 const token = () => randomBytes(32).toString('base64url');
 
@@ -71,7 +73,10 @@ test('client messages: exact shapes only', () => {
     { type: 'welcome' },
   ];
   for (const m of bad) assert.equal(clientMessageSchema.safeParse(m).success, false, JSON.stringify(m).slice(0, 60));
-  assert.deepEqual([...CLIENT_MESSAGE_TYPES].sort(), ['chat', 'hello', 'typing', ...TRANSFER_CLIENT_TYPES].sort());
+  assert.deepEqual(
+    [...CLIENT_MESSAGE_TYPES].sort(),
+    ['chat', 'hello', 'typing', ...TRANSFER_CLIENT_TYPES, ...FILES2_CLIENT_SCHEMAS.map(typeOf)].sort(),
+  );
 });
 
 test('host messages: a welcome and room events parse; members must be well formed', () => {
@@ -98,7 +103,10 @@ test('host messages: a welcome and room events parse; members must be well forme
   assert.equal(hostMessageSchema.safeParse({ type: 'left', seq: 2, ts: 1, member, reason: 'exploded' }).success, false);
   assert.equal(hostMessageSchema.safeParse({ type: 'joined', seq: 2, ts: 1, member: { ...member, id: 'bad id!' } }).success, false);
   assert.equal(hostMessageSchema.safeParse({ type: 'error', code: 'rate-limited', message: 'slow down' }).success, true);
-  assert.deepEqual([...HOST_MESSAGE_TYPES].sort(), ['chat', 'error', 'joined', 'left', 'typing', 'welcome', ...TRANSFER_HOST_TYPES].sort());
+  assert.deepEqual(
+    [...HOST_MESSAGE_TYPES].sort(),
+    ['chat', 'error', 'joined', 'left', 'typing', 'welcome', ...TRANSFER_HOST_TYPES, ...FILES2_HOST_SCHEMAS.map(typeOf)].sort(),
+  );
 });
 
 test('close codes: distinct, in range, and only the right ones stop reconnecting', () => {
