@@ -130,6 +130,21 @@ test('offered: the id is the host’s number; recipients’ states and progress 
   assert.equal(side.offers.owns(12), false, 'over: the number is no longer ours to route');
 });
 
+test('clearing an offer everyone it reached has withdraws it from the host (nobody could see later takers) and forgets it', async () => {
+  const path = await fileOf('cleared.bin');
+  const side = sender();
+  const offering = side.offers.offer([path]);
+  await until(() => side.offerCount() === 1, 'the offer');
+  side.number(21);
+  await offering;
+  side.offers.recipient({ type: 'files-recipient', offer: 21, member: 'ann', state: 'done', bytes: 10_000 });
+  assert.equal(side.updates.at(-1)!.state, 'done');
+  assert.deepEqual(side.offers.clearFinished(), ['21']);
+  assert.deepEqual(side.rec.of('files-cancel'), [{ type: 'files-cancel', offer: 21, reason: 'cancelled' }]);
+  assert.deepEqual(side.offers.list(), []);
+  assert.equal(side.offers.owns(21), false);
+});
+
 test('ends: declined, no-answer and a recipient that failed, as people read them', async () => {
   const path = await fileOf('ends.bin');
   const side = sender();

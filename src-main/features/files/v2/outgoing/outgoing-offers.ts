@@ -136,10 +136,21 @@ export class OutgoingOffers {
     return this.offers.filter((o) => o.listed).map((o) => o.view());
   }
 
-  /** Forgets the finished offers; returns their ids. */
+  /**
+   * Forgets the finished offers; returns their ids. An offer everyone it reached has, which the
+   * host still keeps open for people who join later, is withdrawn first: once out of the list
+   * nobody could see who takes it.
+   */
   clearFinished(): string[] {
-    const finished = this.offers.filter((o) => o.finished);
-    for (const offer of finished) this.forget(offer);
+    const finished = this.offers.filter((o) => o.finished || (o.phase === 'open' && o.view().state === 'done'));
+    for (const offer of finished) {
+      if (!offer.finished && offer.number !== undefined) {
+        this.link?.send({ type: 'files-cancel', offer: offer.number, reason: 'cancelled' });
+        for (const stream of offer.streamIds()) this.dropStream(stream);
+        offer.end('complete');
+      }
+      this.forget(offer);
+    }
     return finished.filter((o) => o.listed).map((o) => o.id);
   }
 
