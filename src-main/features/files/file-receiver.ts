@@ -3,6 +3,7 @@ import { unlink, type FileHandle } from 'node:fs/promises';
 import { ACK_STEP_BYTES, ackableBytes } from './chunk-frame';
 import { createPartFile, publishPartFile } from './download-folder';
 import type { EndReason } from './transfer-messages';
+import { writeAll } from './write-all';
 
 /** Bytes written between two acknowledgements (each ack lets the sender go further). */
 export const ACK_EVERY_BYTES = ACK_STEP_BYTES;
@@ -128,20 +129,5 @@ export class FileReceiver {
   private async discard(): Promise<void> {
     await this.handle.close().catch(() => {});
     await unlink(this.partPath).catch(() => {});
-  }
-}
-
-/** writev until every byte is on disk (a short write continues where it stopped). */
-async function writeAll(handle: FileHandle, buffers: Buffer[], position: number): Promise<void> {
-  let rest = buffers;
-  while (rest.length > 0) {
-    const { bytesWritten } = await handle.writev(rest, position);
-    position += bytesWritten;
-    let skip = bytesWritten;
-    while (rest.length > 0 && skip >= rest[0]!.length) {
-      skip -= rest[0]!.length;
-      rest = rest.slice(1);
-    }
-    if (skip > 0) rest = [rest[0]!.subarray(skip), ...rest.slice(1)];
   }
 }

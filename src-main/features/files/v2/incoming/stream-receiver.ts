@@ -2,6 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import type { DataLayout } from './data-layout';
 import type { PartialStore } from './partial-store';
+import { writeAll } from '../../write-all';
 
 /** An ack each time this much more of a stream is on disk (PROTOCOL.md §11), and at the data's end. */
 export const ACK_STEP_BYTES = 1024 * 1024;
@@ -304,21 +305,4 @@ function runsOf(batch: Pending[]): Array<{ index: number; at: number; buffers: B
     } else runs.push({ index: piece.index, at: piece.at, buffers: [piece.data], end: piece.at + piece.data.length });
   }
   return runs;
-}
-
-/** writev until every byte is on disk (a short write continues where it stopped); returns the bytes written. */
-async function writeAll(handle: FileHandle, buffers: Buffer[], position: number): Promise<number> {
-  let rest = buffers;
-  let total = 0;
-  while (rest.length > 0) {
-    const { bytesWritten } = await handle.writev(rest, position + total);
-    total += bytesWritten;
-    let skip = bytesWritten;
-    while (rest.length > 0 && skip >= rest[0]!.length) {
-      skip -= rest[0]!.length;
-      rest = rest.slice(1);
-    }
-    if (skip > 0) rest = [rest[0]!.subarray(skip), ...rest.slice(1)];
-  }
-  return total;
 }

@@ -180,12 +180,7 @@ export class OutgoingOffers {
 
   /** The connection ended: a lost one pauses everything until it is back; leaving ends everything. */
   detach(reason: DetachReason): void {
-    this.link?.clear();
-    this.link = undefined;
-    this.streams.clear();
-    const pending = [...this.byRef.values()];
-    this.byRef.clear();
-    this.fromQueue = undefined;
+    const pending = this.disconnect();
     if (reason === 'connection-lost') {
       for (const { offer, settle } of pending) {
         if (offer.finished) continue;
@@ -200,13 +195,18 @@ export class OutgoingOffers {
 
   /** The session is over for good: what is still open ends with `reason` (`connection-lost` when it never came back). */
   close(reason: 'cancelled' | 'connection-lost' = 'cancelled'): void {
+    this.endAll(reason, this.disconnect());
+  }
+
+  /** Drops the link and its streams; returns the offers still waiting for the host's answer. */
+  private disconnect() {
     this.link?.clear();
     this.link = undefined;
     this.streams.clear();
     const pending = [...this.byRef.values()];
     this.byRef.clear();
     this.fromQueue = undefined;
-    this.endAll(reason, pending);
+    return pending;
   }
 
   /** An error frame answering one of our offers; true when it did. */
