@@ -28,17 +28,20 @@ export const endReasonSchema = z.enum([
 ]);
 export type EndReason = z.infer<typeof endReasonSchema>;
 
-const transferId = z.number().int().min(1).max(0xffff_ffff);
-const memberId = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/);
-const ref = z
+/** A host-assigned number (a transfer, an offer, a stream): 1 to 2³²−1. */
+export const wireNumber = z.number().int().min(1).max(0xffff_ffff);
+const transferId = wireNumber;
+export const memberId = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/);
+/** A client message id (PROTOCOL.md §4, field rules). */
+export const ref = z
   .string()
   .min(1)
   .max(64)
   .regex(/^[A-Za-z0-9_.:-]+$/);
-const byteCount = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+export const byteCount = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
 /** The offered name is untrusted and only shown after sanitising; this just bounds it. */
-const offeredName = z.string().min(1).max(1024);
+export const offeredName = z.string().min(1).max(1024);
 
 // ---- member → host ----------------------------------------------------------------
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { endReasonSchema } from '../transfer-messages';
+import { byteCount, endReasonSchema, memberId, offeredName, ref, wireNumber } from '../transfer-messages';
 
 /**
  * `files/2` on the wire (PROTOCOL.md §11): offers of one file or a bundle (many files and
@@ -22,19 +22,10 @@ export const share2EndReasonSchema = z.union([
 ]);
 export type Files2EndReason = z.infer<typeof share2EndReasonSchema>;
 
-const offerId = z.number().int().min(1).max(0xffff_ffff);
-const streamId = z.number().int().min(1).max(0xffff_ffff);
-const memberId = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/);
-const ref = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9_.:-]+$/);
+const offerId = wireNumber;
+const streamId = wireNumber;
 /** The sender's name for an offer across reconnects and restarts: 22 base64url characters (128 bits). */
 const offerKey = z.string().regex(/^[A-Za-z0-9_-]{22}$/);
-const byteCount = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
-/** An offer's shown name: untrusted, only shown after sanitising; this just bounds it. */
-const offeredName = z.string().min(1).max(1024);
 
 /** Most files one offer may carry (the manifest lists each). */
 export const MAX_OFFER_FILES = 100_000;
