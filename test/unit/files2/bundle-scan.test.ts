@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { linkSync, mkdirSync, mkdtempSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, linkSync, mkdirSync, mkdtempSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scanBundle } from '../../../src-main/features/files/v2/bundle-scan';
@@ -159,15 +159,37 @@ test('a named FIFO, folders with no file at all, and no paths are refused with a
   await refuses([], /Name at least one file or folder/);
 });
 
-test('an unreadable folder inside is named, not silently left out', {
-  skip: process.getuid?.() === 0 ? 'root reads everything' : false,
-}, async () => {
+/**
+ * What scanBundle says about `path`, scanned by a user that is not root (root reads everything,
+ * so as root the scan runs in a child process as `nobody`).
+ */
+async function refusalAsUser(path: string): Promise<string> {
+  if (process.getuid?.() !== 0) {
+    return scanBundle([path]).then(
+      () => 'no refusal',
+      (err: Error) => err.message,
+    );
+  }
+  const script = `import { scanBundle } from ${JSON.stringify(new URL('../../../src-main/features/files/v2/bundle-scan.ts', import.meta.url).pathname)};
+scanBundle([process.argv[1]]).then(() => console.log('no refusal'), (err) => console.log(err.message));`;
+  return execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, path], {
+    uid: 65534,
+    gid: 65534,
+    cwd: new URL('../../..', import.meta.url).pathname, // where tsx is found
+    env: { ...process.env, HOME: tmpdir() },
+  })
+    .toString()
+    .trim();
+}
+
+test('an unreadable folder inside is named, not silently left out', async () => {
   const locked = join(dir, 'locked-parent');
   mkdirSync(join(locked, 'secret'), { recursive: true });
   writeFileSync(join(locked, 'ok.txt'), 'ok');
+  chmodSync(dir, 0o755); // the other user may look in, but not into secret
   execFileSync('chmod', ['000', join(locked, 'secret')]);
   try {
-    await refuses([locked], /^Cannot send "[^"]*locked-parent\/secret": Porthole is not allowed to read it\.$/);
+    assert.match(await refusalAsUser(locked), /^Cannot send "[^"]*locked-parent\/secret": Porthole is not allowed to read it\.$/);
   } finally {
     execFileSync('chmod', ['755', join(locked, 'secret')]);
   }
