@@ -50,7 +50,7 @@ export class Files2Hub implements HubFeature {
   private readonly current = new Map<string, HubPort>();
   private readonly offers = new Map<number, HubOffer>();
   private readonly streams = new Map<number, HubStream>();
-  private readonly endedStreams = new Map<number, string>();
+  private readonly endedStreams = new Map<number, { senderId: string; offer: number }>();
   private nextOffer = 1;
   private nextStream = 1;
   private joinBytes = 0;
@@ -263,15 +263,13 @@ export class Files2Hub implements HubFeature {
     const recipient = offer.recipients.get(port.memberId) ?? this.addRecipient(offer, port.memberId);
     recipient.port = port;
     if (FINAL.has(recipient.state)) return undefined;
-    this.leaveStream(recipient);
     this.setState(offer, recipient, 'declined', 'declined');
     this.settle(offer);
     return undefined;
   }
 
   private ack(port: HubPort, streamId: number, bytes: number): string | undefined {
-    const stream = this.streams.get(streamId);
-    const offer = stream?.offer ?? this.offers.get(Number(this.endedStreams.get(streamId)?.split(':')[1]));
+    const offer = this.offerOfStream(streamId);
     const recipient = offer?.recipients.get(port.memberId);
     if (!offer || !recipient || recipient.port !== port || recipient.state !== 'receiving') return undefined; // ended a moment ago
     if (bytes <= recipient.acked || bytes > recipient.delivered) {
@@ -294,7 +292,6 @@ export class Files2Hub implements HubFeature {
       this.failRecipient(offer, recipient, 'bad-data');
       return 'A file was saved before all of it arrived.';
     }
-    this.leaveStream(recipient);
     this.setState(offer, recipient, 'done');
     this.settle(offer);
     return undefined;
@@ -309,7 +306,6 @@ export class Files2Hub implements HubFeature {
     }
     const recipient = offer.recipients.get(port.memberId);
     if (!recipient || FINAL.has(recipient.state)) return undefined;
-    this.leaveStream(recipient);
     const why = RECIPIENT_REASONS.has(reason) ? reason : 'cancelled';
     if (recipient.state === 'waiting' && why === 'cancelled') this.setState(offer, recipient, 'declined', 'declined');
     else this.setState(offer, recipient, 'failed', why);
@@ -321,7 +317,7 @@ export class Files2Hub implements HubFeature {
 
   private frame(port: HubPort, frame: Buffer): string | undefined {
     const header = readFrameHeader(frame);
-    if (header && this.endedStreams.get(header.stream)?.startsWith(`${port.memberId}:`)) return undefined; // sent before it heard
+    if (header && this.endedStreams.get(header.stream)?.senderId === port.memberId) return undefined; // sent before it heard
     const stream = header && this.streams.get(header.stream);
     if (!header || !stream || stream.offer.sender !== port) return 'A file frame arrived that belongs to no stream of yours.';
     const offer = stream.offer;
@@ -354,8 +350,7 @@ export class Files2Hub implements HubFeature {
   private handedOut(port: HubPort, frame: Buffer): void {
     const header = readFrameHeader(frame);
     if (header?.kind !== KIND_DATA) return;
-    const stream = this.streams.get(header.stream);
-    const offer = stream?.offer ?? this.offers.get(Number(this.endedStreams.get(header.stream)?.split(':')[1]));
+    const offer = this.offerOfStream(header.stream);
     const recipient = offer?.recipients.get(port.memberId);
     if (recipient?.port === port) recipient.delivered = Math.max(recipient.delivered, header.position + framePayload(frame).length);
   }
@@ -370,6 +365,12 @@ export class Files2Hub implements HubFeature {
     stream.head.push(frame);
     stream.headBytes += frame.length;
     this.joinBytes += frame.length;
+  }
+
+  /** The open offer a stream belongs to, also once the stream has ended (acks and frames still on the way). */
+  private offerOfStream(id: number): HubOffer | undefined {
+    const ended = this.endedStreams.get(id);
+    return this.streams.get(id)?.offer ?? (ended && this.offers.get(ended.offer));
   }
 
   private young(stream: HubStream): boolean {
@@ -418,7 +419,7 @@ export class Files2Hub implements HubFeature {
     this.forgetHead(stream);
     this.streams.delete(stream.id);
     stream.offer.streams.delete(stream);
-    this.endedStreams.set(stream.id, `${stream.offer.senderId}:${stream.offer.id}`);
+    this.endedStreams.set(stream.id, { senderId: stream.offer.senderId, offer: stream.offer.id });
     if (this.endedStreams.size > ENDED_STREAMS_KEPT) this.endedStreams.delete(this.endedStreams.keys().next().value!);
     for (const r of stream.recipients) if (r.stream === stream) r.stream = undefined;
     stream.recipients.clear();
