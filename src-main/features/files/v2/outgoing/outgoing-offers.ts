@@ -104,13 +104,9 @@ export class OutgoingOffers {
     const offer = this.find(id);
     if (!offer || offer.finished) return;
     this.unqueue(offer);
-    if (offer.phase === 'open' && offer.number !== undefined)
-      this.link?.send({ type: 'files-cancel', offer: offer.number, reason: 'cancelled' });
     // Away: the host still holds it for a while; withdrawn once the connection is back.
     if (offer.phase === 'paused' && offer.number !== undefined) offer.withdrawing = true;
-    for (const stream of offer.streamIds()) this.dropStream(stream);
-    offer.end('cancelled');
-    this.kick();
+    this.endOffer(offer, 'cancelled', offer.phase === 'open' ? 'cancelled' : undefined);
   }
 
   /** Offers a failed or cancelled offer again: its files scanned again, the same key when unchanged. */
@@ -144,11 +140,7 @@ export class OutgoingOffers {
   clearFinished(): string[] {
     const finished = this.offers.filter((o) => o.finished || (o.phase === 'open' && o.view().state === 'done'));
     for (const offer of finished) {
-      if (!offer.finished && offer.number !== undefined) {
-        this.link?.send({ type: 'files-cancel', offer: offer.number, reason: 'cancelled' });
-        for (const stream of offer.streamIds()) this.dropStream(stream);
-        offer.end('complete');
-      }
+      if (!offer.finished && offer.number !== undefined) this.endOffer(offer, 'complete', 'cancelled');
       this.forget(offer);
     }
     return finished.filter((o) => o.listed).map((o) => o.id);
@@ -296,10 +288,7 @@ export class OutgoingOffers {
 
   ended(message: Message<'files-ended'>): void {
     const offer = this.byNumber(message.offer);
-    if (!offer) return;
-    for (const stream of offer.streamIds()) this.dropStream(stream);
-    offer.end(message.reason);
-    this.kick();
+    if (offer) this.endOffer(offer, message.reason);
   }
 
   // ---- inside -----------------------------------------------------------------------
@@ -316,8 +305,16 @@ export class OutgoingOffers {
 
   /** A file changed or could not be read: the offer ends for everyone with that reason. */
   private unreadable(offer: OutgoingOffer, reason: ReadFailure): void {
-    if (offer.finished) return;
-    if (offer.number !== undefined) this.link?.send({ type: 'files-cancel', offer: offer.number, reason });
+    if (!offer.finished) this.endOffer(offer, reason, reason);
+  }
+
+  /**
+   * Ends an offer on this side: withdrawn at the host first with `withdraw` as the reason (when
+   * given and the host numbered it), its streams stopped, and the next queued offer may go.
+   */
+  private endOffer(offer: OutgoingOffer, reason: Files2EndReason, withdraw?: Files2EndReason): void {
+    if (withdraw !== undefined && offer.number !== undefined)
+      this.link?.send({ type: 'files-cancel', offer: offer.number, reason: withdraw });
     for (const stream of offer.streamIds()) this.dropStream(stream);
     offer.end(reason);
     this.kick();
