@@ -1,4 +1,4 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 
 /** A benchmark process: started with tsx, driven by request/response messages over IPC. */
 export class BenchChild {
@@ -6,11 +6,18 @@ export class BenchChild {
   private readonly waiting = new Map<string, (data: Record<string, unknown>) => void>();
   readonly exited: Promise<void>;
 
-  constructor(script: string, args: string[]) {
-    this.child = fork(new URL(script, import.meta.url).pathname, args, {
-      execArgv: ['--import', 'tsx', ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [])],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
+  /** `netns`: run the process inside that network namespace (`ip netns exec`), still driven over IPC. */
+  constructor(script: string, args: string[], options: { netns?: string } = {}) {
+    const execArgv = [
+      '--import',
+      'tsx',
+      ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []),
+    ];
+    const path = new URL(script, import.meta.url).pathname;
+    const stdio: ['ignore', 'inherit', 'inherit', 'ipc'] = ['ignore', 'inherit', 'inherit', 'ipc'];
+    this.child = options.netns
+      ? spawn('ip', ['netns', 'exec', options.netns, process.execPath, ...execArgv, path, ...args], { stdio })
+      : fork(path, args, { execArgv, stdio });
     this.child.on('message', (m: { reply: string; data: Record<string, unknown> }) => {
       this.waiting.get(m.reply)?.(m.data);
       this.waiting.delete(m.reply);

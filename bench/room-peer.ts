@@ -27,7 +27,7 @@ serveCommands({
       identity,
       secret,
       hostName: 'Host',
-      listenHost: '127.0.0.1',
+      listenHost: typeof args.listenHost === 'string' ? args.listenHost : '127.0.0.1',
       transfers: { downloadDir: inbox, autoAccept: accept },
     });
     // As a pure relay the host says no to every file, so it only forwards.
@@ -44,7 +44,8 @@ serveCommands({
       const relay = { host: uri.host, port: uri.port, id: uri.id.toString('base64url') };
       return { invite: formatInvite({ host: '127.0.0.1', port: 1, fingerprint: identity.fingerprint, secret, relay }) };
     }
-    return { invite: formatInvite({ host: '127.0.0.1', port: host.port, fingerprint: identity.fingerprint, secret }) };
+    const address = typeof args.listenHost === 'string' ? args.listenHost : '127.0.0.1';
+    return { invite: formatInvite({ host: address, port: host.port, fingerprint: identity.fingerprint, secret }) };
   },
   async join(args) {
     inbox = await mkdtemp(join(tmpdir(), 'porthole-bench-'));
