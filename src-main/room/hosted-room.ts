@@ -36,6 +36,7 @@ import { MessageRegistry } from '../wire/message-registry';
 import type { Feature, HubRoom, MemberConnection, Unstamped, WireMessage } from './feature';
 import { LocalMember } from './local-member';
 import { FeatureTable } from './feature-table';
+import { ROOM_SIZE_RULE } from './room-size';
 
 type Hello = z.infer<typeof helloSchema>;
 
@@ -49,6 +50,10 @@ export interface HostedRoomOptions {
   port?: number;
   /** Default '::' (every IPv6 and IPv4 interface); falls back to '0.0.0.0' without IPv6. */
   listenHost?: string | undefined;
+  /**
+   * How many people the room lets in, the host included (default LIMITS.maxMembers); at least 2.
+   * People choose within LIMITS.roomSize (room-size.ts); code, such as tests, may go past its top.
+   */
   maxMembers?: number;
   historySize?: number;
   policy?: Partial<PeerPolicy>;
@@ -77,6 +82,12 @@ export const DEFAULT_POLICY: PeerPolicy = {
 };
 
 const DEFAULT_RESUME_GRACE_MS = 5_000;
+
+/** A room size the room can keep: a whole number, and room for a guest beside the host. */
+function atLeastTwo(maxMembers: number): number {
+  if (!Number.isInteger(maxMembers) || maxMembers < 2) throw new PortholeError('invalid-request', ROOM_SIZE_RULE);
+  return maxMembers;
+}
 
 /** Creates a fresh room secret: 32 random bytes, base64url. */
 export function createRoomSecret(): string {
@@ -139,7 +150,7 @@ export class HostedRoom<M extends RoomEvents<NumberedEvent> & Record<keyof M, un
     this.policy = { ...DEFAULT_POLICY, ...options.policy };
     this.history = new History(options.historySize ?? LIMITS.historySize, LIMITS.historyMaxBytes);
     this.me = { id: randomBytes(6).toString('base64url'), name: options.hostName, host: true };
-    this.registry = new MemberRegistry(this.me, options.maxMembers ?? LIMITS.maxMembers);
+    this.registry = new MemberRegistry(this.me, atLeastTwo(options.maxMembers ?? LIMITS.maxMembers));
     this.gate = new ConnectionGate({ ...DEFAULT_GATE_POLICY, ...options.gate });
     const server = createServer({
       cert: options.identity.certPem,
@@ -244,6 +255,22 @@ export class HostedRoom<M extends RoomEvents<NumberedEvent> & Record<keyof M, un
     } else this.announceLeft(session, 'removed'); // it was lingering after a lost connection
     this.tell('removed', this.registry.removed());
     return session.member;
+  }
+
+  /** How many people the room lets in now, the host included. */
+  get maxMembers(): number {
+    return this.registry.maxMembers;
+  }
+
+  /**
+   * Changes the room size while the room is open. Nobody present is removed when it goes below
+   * the number in the room: newcomers get `room-full` (naming the new size) until enough leave.
+   * Throws PortholeError('invalid-request') for a size below 2 or not a whole number.
+   */
+  setMaxMembers(maxMembers: number): void {
+    if (maxMembers === this.registry.maxMembers) return;
+    this.registry.maxMembers = atLeastTwo(maxMembers);
+    roomLog.info('the room size changed', { maxMembers, present: this.registry.members().length });
   }
 
   /** Lets a removed name join again with the invite (a fresh hello). True if it was refused until now. */

@@ -41,7 +41,8 @@ export class MemberRegistry {
 
   constructor(
     private readonly hostMember: Member,
-    private readonly maxMembers: number,
+    /** The room size, the host included; the host may change it while the room is open. */
+    public maxMembers: number,
   ) {}
 
   members(): Member[] {
@@ -75,11 +76,16 @@ export class MemberRegistry {
     }
     // Someone dropped a moment ago under this name and is joining afresh (a restarted app): the old one is gone.
     const departed = others.find((s) => s.lingering && sameName(s.member));
+    // Counted against the limit as it is now: a lowered limit turns newcomers away but keeps
+    // everyone present, resuming members included (they never left).
     const active = existing !== undefined && (existing.peer !== undefined || existing.lingering);
     if (!active && this.present().length - (departed ? 1 : 0) + 1 >= this.maxMembers) {
       return {
         ok: false,
-        error: { code: 'room-full', message: `The room is full (${this.maxMembers} people). Ask the host to make room.` },
+        error: {
+          code: 'room-full',
+          message: `The room is full: it takes ${this.maxMembers} people, the host included. Ask the host to make room.`,
+        },
       };
     }
     if (departed) departed.lingering = false;

@@ -17,7 +17,17 @@ export const LIMITS = {
   historySize: 500,
   /** The history a welcome replays is bounded by bytes too: a newcomer must always be able to read it. */
   historyMaxBytes: 4 * 1024 * 1024,
-  maxMembers: 16,
+  /**
+   * The room size a host starts with, the host included (a setting; PROTOCOL.md §7): what a
+   * 2-core laptop fans chat out to in a few milliseconds, and its uplink can still serve files to.
+   */
+  maxMembers: 50,
+  /**
+   * The room sizes a host may choose. The top is bounded by the welcome: its member list travels
+   * in one text frame, which must stay under maxFrameBytes even when every name is 32
+   * four-byte characters (about 170 bytes a member).
+   */
+  roomSize: { min: 2, max: 300 },
   /** Largest binary frame (a file chunk: 16-byte header + 256 KiB); ws's `maxPayload` on both sides. */
   maxBinaryFrameBytes: 16 + 256 * 1024,
 } as const;
