@@ -1,3 +1,4 @@
+import { sendBinaryFrame } from './binary-send';
 import { EventEmitter } from 'node:events';
 import type { WebSocket } from 'ws';
 import type { AppError } from '../wire/errors';
@@ -139,7 +140,7 @@ export class PeerConnection extends EventEmitter<PeerEvents> {
   /** Sends a binary (file chunk) frame; `done` runs once it left our buffers, or failed. */
   sendBinary(frame: Buffer, done: () => void): void {
     if (this.ws.readyState !== this.ws.OPEN) return done();
-    this.ws.send(frame, { binary: true }, () => done());
+    sendBinaryFrame(this.ws, frame, false, done);
   }
 
   isOpen(): boolean {

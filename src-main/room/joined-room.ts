@@ -1,3 +1,4 @@
+import { sendBinaryFrame } from '../link/binary-send';
 import { EventEmitter } from 'node:events';
 import type { WebSocket } from 'ws';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from '../link/backoff';
@@ -216,7 +217,7 @@ export class JoinedRoom<M extends RoomEvents<NumberedEvent> & Record<keyof M, un
       },
       sendBinary: (frame, done) => {
         if (ws.readyState !== ws.OPEN) return done();
-        ws.send(frame, { binary: true }, () => done());
+        sendBinaryFrame(ws, frame, true, done);
       },
       isOpen: () => ws.readyState === ws.OPEN,
     };

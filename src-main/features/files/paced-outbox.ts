@@ -1,3 +1,5 @@
+import { holdFrame, releaseFrame } from '../../wire/frame-buffers';
+
 /** The part of a connection the outbox needs. */
 export interface BinarySocket {
   /** Sends one binary frame; `done` runs once it has been handed to the operating system. */
@@ -8,7 +10,8 @@ export interface BinarySocket {
 /**
  * Feeds chunk frames to one connection a little at a time: at most `lowWaterBytes` sit in the
  * connection's own send buffer, so a chat message sent meanwhile waits behind that much file
- * data at most. Frames beyond it wait here; flow control bounds how many there can be.
+ * data at most. Frames beyond it wait here; flow control bounds how many there can be. The
+ * outbox holds each frame (wire/frame-buffers.ts) from push until it was sent or dropped.
  */
 export class PacedOutbox {
   private readonly queue: Buffer[] = [];
@@ -24,6 +27,7 @@ export class PacedOutbox {
 
   /** Queues a frame and sends what the connection can take now. */
   push(frame: Buffer): void {
+    holdFrame(frame);
     this.queue.push(frame);
     this.pump();
   }
@@ -41,7 +45,11 @@ export class PacedOutbox {
 
   /** Drops the queued frames `unwanted` picks (a transfer that ended for this member). */
   drop(unwanted: (frame: Buffer) => boolean): void {
-    const kept = this.queue.filter((frame) => !unwanted(frame));
+    const kept: Buffer[] = [];
+    for (const frame of this.queue) {
+      if (unwanted(frame)) releaseFrame(frame);
+      else kept.push(frame);
+    }
     this.queue.length = 0;
     this.queue.push(...kept);
     this.wake();
@@ -49,6 +57,7 @@ export class PacedOutbox {
 
   /** Forgets queued frames (the connection is gone). */
   clear(): void {
+    for (const frame of this.queue) releaseFrame(frame);
     this.queue.length = 0;
     this.waiters = [];
   }
@@ -61,6 +70,7 @@ export class PacedOutbox {
       this.onHandedOut(frame);
       this.socket.sendBinary(frame, () => {
         this.inSocket -= frame.length;
+        releaseFrame(frame);
         this.pump();
         this.wake();
       });

@@ -1,3 +1,4 @@
+import { holdFrame, releaseFrame } from '../../../../wire/frame-buffers';
 import type { HubFeature, HubRoom, MemberConnection, WireMessage } from '../../../../room/feature';
 import type { Member } from '../../../../wire/protocol';
 import { framePayload, KIND_DATA, readFrameHeader } from '../files2-frames';
@@ -362,6 +363,7 @@ export class Files2Hub implements HubFeature {
       stream.headBytes + frame.length <= this.policy.joinBytes &&
       this.joinBytes + frame.length <= this.policy.roomJoinBytes;
     if (!fits) return this.forgetHead(stream);
+    holdFrame(frame);
     stream.head.push(frame);
     stream.headBytes += frame.length;
     this.joinBytes += frame.length;
@@ -380,6 +382,7 @@ export class Files2Hub implements HubFeature {
   private forgetHead(stream: HubStream): void {
     if (!stream.head) return;
     this.joinBytes -= stream.headBytes;
+    for (const frame of stream.head) releaseFrame(frame);
     stream.head = undefined;
     stream.headBytes = 0;
   }

@@ -1,4 +1,5 @@
-import { DATA_BYTES, FRAME_HEADER_BYTES, KIND_DATA, sumFrame, writeFrameHeader } from '../files2-frames';
+import { FramePool, releaseFrame } from '../../../../wire/frame-buffers';
+import { DATA_BYTES, FRAME_HEADER_BYTES, KIND_DATA, MAX_FRAME_BYTES, sumFrame, writeFrameHeader } from '../files2-frames';
 import { DataReader, ReadProblem, type ReadFailure, type Sum } from './data-reader';
 import type { DataSpace } from './data-space';
 
@@ -12,6 +13,12 @@ export interface FrameLink {
   whenReady(wake: () => void): void;
 }
 
+/**
+ * Data frames are reused rather than allocated per frame (wire/frame-buffers.ts). One pool for
+ * the process: every stream of every offer draws from it, and it keeps at most 16 idle (4 MiB).
+ */
+const framePool = new FramePool(MAX_FRAME_BYTES);
+
 interface Built {
   frame: Buffer;
   length: number;
@@ -22,7 +29,8 @@ interface Built {
  * Sends one stream of an offer (PROTOCOL.md §11, `files-stream`): the data from `from` as data
  * frames of up to 256 KiB, never past the credit the host granted nor faster than the link
  * drains, each file's checksum frame right after its last byte. The next frame is read while the
- * current one goes out, so the disk and the network overlap; at most two frames are held.
+ * current one goes out, so the disk and the network overlap; at most two frames are held here
+ * (more wait in the link's outbox, which holds them until sent).
  */
 export class StreamSender {
   private sent: number;
@@ -91,6 +99,7 @@ export class StreamSender {
         const following = this.sent + built.length;
         if (following < this.limit()) this.ahead = { offset: following, build: this.build(following) };
         this.link.frame(writeFrameHeader(built.frame, KIND_DATA, this.stream, this.sent));
+        releaseFrame(built.frame); // the link holds it as long as it needs it
         this.sendSums(built.sums);
         this.sent = following;
       }
@@ -118,7 +127,7 @@ export class StreamSender {
 
   private build(offset: number): Promise<Built> {
     const length = Math.min(DATA_BYTES, this.limit() - offset);
-    const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + length);
+    const frame = framePool.take(FRAME_HEADER_BYTES + length);
     const build = this.reader.read(frame.subarray(FRAME_HEADER_BYTES)).then((sums) => ({ frame, length, sums }));
     build.catch(() => {}); // a read-ahead may be abandoned by stop(); its failure is not news
     return build;

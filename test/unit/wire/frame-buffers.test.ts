@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { PacedOutbox } from '../../../src-main/features/files/paced-outbox';
+import { allocFrame, FramePool, hasHeadroom, holdFrame, releaseFrame, WS_HEADROOM } from '../../../src-main/wire/frame-buffers';
+
+test('allocFrame leaves headroom in front; ordinary buffers and views into them have none', () => {
+  const frame = allocFrame(1000);
+  assert.equal(frame.length, 1000);
+  assert.equal(frame.byteOffset, WS_HEADROOM);
+  assert.ok(hasHeadroom(frame));
+  assert.ok(!hasHeadroom(Buffer.allocUnsafe(1000)));
+  assert.ok(!hasHeadroom(frame.subarray(1)), 'a view further in does not own the bytes before it');
+  // A pooled small buffer can sit at offset 14 of Node's shared pool: that is not headroom.
+  const small = Buffer.allocUnsafe(20);
+  assert.ok(!hasHeadroom(small));
+});
+
+test('a pooled frame comes back to the pool only after its last hold is released', () => {
+  const pool = new FramePool(1024, 4);
+  const a = pool.take(1024);
+  assert.ok(hasHeadroom(a));
+  holdFrame(a); // someone keeps it (an outbox)
+  releaseFrame(a); // the taker is done
+  assert.equal(pool.idle, 0, 'still held once');
+  const b = pool.take(1024);
+  assert.notEqual(b.buffer, a.buffer, 'a held frame is never handed out again');
+  releaseFrame(a);
+  assert.equal(pool.idle, 1);
+  const c = pool.take(10);
+  assert.equal(c.buffer, a.buffer, 'reused');
+  assert.equal(c.length, 10);
+  releaseFrame(a); // a stale release of the old view does nothing to the new lease
+  assert.equal(pool.idle, 0);
+  releaseFrame(b);
+  releaseFrame(c);
+  assert.equal(pool.idle, 2);
+  assert.throws(() => pool.take(1025), RangeError);
+});
+
+test('the pool keeps only so many idle buffers; frames without a lease ignore hold and release', () => {
+  const pool = new FramePool(64, 2);
+  const frames = [pool.take(64), pool.take(64), pool.take(64)];
+  for (const f of frames) releaseFrame(f);
+  assert.equal(pool.idle, 2);
+  const plain = Buffer.alloc(8);
+  holdFrame(plain);
+  releaseFrame(plain);
+  releaseFrame(plain);
+});
+
+test('an outbox holds each frame until it was sent, dropped or cleared', () => {
+  const pool = new FramePool(64, 8);
+  const pending: Array<() => void> = [];
+  const outbox = new PacedOutbox({ sendBinary: (_frame, done) => pending.push(done), isOpen: () => true }, 100);
+  const frames = [0, 1, 2, 3].map((i) => {
+    const f = pool.take(64);
+    f[0] = i;
+    outbox.push(f);
+    releaseFrame(f); // the taker lets go: the outbox's hold keeps it
+    return f;
+  });
+  assert.equal(pool.idle, 0);
+  assert.equal(pending.length, 2, '128 bytes in the socket, two wait');
+  pending.shift()!();
+  assert.equal(pool.idle, 1, 'the sent frame is free again');
+  outbox.drop((f) => f[0] === 3);
+  assert.equal(pool.idle, 2, 'the dropped frame is free again');
+  outbox.clear();
+  assert.equal(pool.idle, 2, 'frame 2 went to the socket when frame 0 was done: still held there');
+  for (const done of pending.splice(0)) done();
+  assert.equal(pool.idle, 4);
+  assert.deepEqual(
+    frames.map((f) => f.length),
+    [64, 64, 64, 64],
+  );
+});
