@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { defaultConfigDir } from './config/config-dir';
 import { toAppError } from './wire/errors';
+import { ROOM_SIZE, roomSizeProblem } from './room/room-size';
 import { humanOutput, jsonOutput, type CliOutput } from './cli/cli-output';
 import { hostCommand } from './cli/host-command';
 import { joinCommand } from './cli/join-command';
@@ -16,6 +17,14 @@ function portNumber(value: string): number {
   const port = Number(value);
   if (!/^\d+$/.test(value) || port < 1 || port > 65535) throw new InvalidArgumentError('Use a port number from 1 to 65535.');
   return port;
+}
+
+/** `--max-people N`: a room size people may choose (2 to 300, the host included). */
+function peopleNumber(value: string): number {
+  const people = /^\d{1,6}$/.test(value) ? Number(value) : Number.NaN;
+  const problem = roomSizeProblem(people);
+  if (problem) throw new InvalidArgumentError(problem);
+  return people;
 }
 
 /** A room's number in `porthole rooms`. */
@@ -134,6 +143,11 @@ program
   .option('--no-upnp', 'do not ask the router to forward the port')
   .option('--new-invite', 'make a new room secret, so earlier invites stop working')
   .option('--recent <n>', 'open again a room you hosted, number N of `porthole rooms`, with its invite and port', roomNumber)
+  .option(
+    '--max-people <n>',
+    `how many people the room lets in, you included, ${ROOM_SIZE.min} to ${ROOM_SIZE.max} (default: the Room size setting, else ${ROOM_SIZE.default})`,
+    peopleNumber,
+  )
   .option('--public-address <host[:port]>', 'an address you forwarded by hand, added to the invite (repeatable)', collect, [])
   .option('--relay <uri>', 'a relay you trust (relay://HOST:PORT/?id=…) for friends who cannot reach you directly; remembered')
   .option('--no-relay', 'use no relay, and forget the remembered one')
@@ -148,6 +162,7 @@ program
         upnp: boolean;
         newInvite?: boolean;
         recent?: number;
+        maxPeople?: number;
         publicAddress: string[];
         relay?: string | false;
         json?: boolean;
@@ -161,6 +176,7 @@ program
             upnp: opts.upnp,
             newInvite: !!opts.newInvite,
             recent: opts.recent,
+            maxPeople: opts.maxPeople,
             publicAddresses: opts.publicAddress,
             relay: opts.relay,
             configDir: program.opts().configDir,

@@ -21,6 +21,8 @@ export interface HostCommandOptions {
   /** `--relay URI` (used and remembered), `--no-relay` (false: none, and forgotten), or the remembered one (undefined). */
   relay?: string | false | undefined;
   configDir: string;
+  /** `--max-people N`: how many people the room lets in, you included; the Room size setting when absent. */
+  maxPeople?: number | undefined;
   /** Where received files go, and whether every offer is accepted at once. */
   transfers?: { downloadDir?: string | undefined; autoAccept?: boolean | undefined };
 }

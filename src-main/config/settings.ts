@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { nameSchema } from '../wire/protocol';
 import { JsonStore } from './json-store';
+import { ROOM_SIZE } from '../room/room-size';
 
 /** What a person chose and Porthole remembers between runs. */
 export const settingsSchema = z.object({
@@ -14,6 +15,11 @@ export const settingsSchema = z.object({
   publicAddress: z.string().min(1).max(300).optional().catch(undefined),
   /** A relay the host joins (`relay://HOST:PORT/?id=…`), the person's own choice; none by default. */
   relay: z.string().min(1).max(1000).optional().catch(undefined),
+  /**
+   * How many people a room hosted here lets in, the host included. Absent (or damaged): the
+   * current default, so a later Porthole with a new default applies it to whoever never chose.
+   */
+  maxPeople: z.number().int().min(ROOM_SIZE.min).max(ROOM_SIZE.max).optional().catch(undefined),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

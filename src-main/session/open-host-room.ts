@@ -12,6 +12,7 @@ import { lanAddresses } from '../nat/local-addresses';
 import { HostInvite, parsePublicAddress } from './room-invite';
 import { offerKeySecret } from '../config/offer-key-secret';
 import { roomSecretStore, settingsStore } from '../config/settings';
+import { ROOM_SIZE, checkedRoomSize } from '../room/room-size';
 
 export interface OpenHostRoomOptions {
   configDir: string;
@@ -28,6 +29,8 @@ export interface OpenHostRoomOptions {
   transfers?: HostTransferOptions | undefined;
   /** Where to listen; every interface when left out. */
   listenHost?: string;
+  /** How many people the room lets in, you included (`--max-people`); the Room size setting, else the default, when left out. */
+  maxPeople?: number | undefined;
   /**
    * Saves the name and port used, for the next start. The window passes its own settings
    * writer, so this save queues behind any other settings change instead of racing it.
@@ -66,6 +69,8 @@ export async function openHostRoom(options: OpenHostRoomOptions): Promise<OpenHo
   const [{ value: saved, problem }, { value: kept }] = await Promise.all([settings.load(), secrets.load()]);
   const warnings: AppError[] = problem ? [{ code: 'internal', message: problem }] : [];
   const name = chooseName(options.name ?? saved.displayName);
+  // A size the person asked for, then the Room size setting (the schema dropped a damaged one).
+  const maxMembers = checkedRoomSize(options.maxPeople ?? saved.maxPeople ?? ROOM_SIZE.default);
   const { identity, replacedDamaged } = await loadOrCreateHostIdentity(options.configDir);
   await stopIfCancelled();
   if (replacedDamaged) {
@@ -90,6 +95,7 @@ export async function openHostRoom(options: OpenHostRoomOptions): Promise<OpenHo
       keySecret: options.transfers?.keySecret ?? (await offerKeySecret(options.configDir)),
     },
     ...(options.listenHost ? { listenHost: options.listenHost } : {}),
+    maxMembers,
   });
   await stopIfCancelled(host);
   if (options.port === undefined && saved.port && host.port !== saved.port) warnings.push(portChanged(saved.port, host.port));
@@ -128,7 +134,14 @@ function chooseName(wanted: string | undefined): string {
 async function startOnPort(
   asked: number | undefined,
   remembered: number | undefined,
-  base: { identity: HostIdentity; secret: string; hostName: string; transfers?: HostTransferOptions; listenHost?: string },
+  base: {
+    identity: HostIdentity;
+    secret: string;
+    hostName: string;
+    transfers?: HostTransferOptions;
+    listenHost?: string;
+    maxMembers: number;
+  },
 ): Promise<RoomHost> {
   try {
     return await RoomHost.start({ ...base, port: asked ?? remembered ?? 0 });
