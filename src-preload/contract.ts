@@ -49,6 +49,8 @@ export interface SettingsView {
   publicAddress: string;
   /** The relay a hosted room joins (`relay://HOST:PORT/?id=…`); empty or absent when none (there is no default). */
   relay?: string;
+  /** Room size: how many people a room you host lets in, you included (the default until the person chose); main always says it. */
+  maxPeople?: number;
 }
 
 /** What the person may change directly; the download folder changes only through the folder picker. */
@@ -60,6 +62,8 @@ export interface SettingsPatch {
   publicAddress?: string | undefined;
   /** A relay URI; empty clears it. */
   relay?: string | undefined;
+  /** Room size, you included; applies at once to a room you are hosting (nobody present is removed). */
+  maxPeople?: number | undefined;
 }
 
 /** The room the window shows: everything needed to draw it from scratch (e.g. after a reload). */

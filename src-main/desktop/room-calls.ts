@@ -10,6 +10,7 @@ import type { RoomSlot } from './room-slot';
 import type { SettingsService } from './settings-service';
 import type { RecentRoomsService } from './recent-rooms-calls';
 import { PortholeError } from '../wire/errors';
+import { ROOM_SIZE } from '../room/room-size';
 
 export interface RoomCallsOptions {
   configDir: string;
@@ -50,7 +51,11 @@ export function roomCalls({ configDir, platform, sink, settings, rooms, listenHo
           relay,
           fork: platform.forkUpnp,
         });
-        const active = new ActiveRoom({ role: 'host', session: hosting.host, sink, hosting, onEnded: rooms.ended });
+        // The Room size follows the settings while the room is open: lowering it removes nobody.
+        const { host } = hosting;
+        const unwatch = settings.watch(({ maxPeople }) => host.setMaxMembers(maxPeople ?? ROOM_SIZE.default));
+        host.on('status', (status) => status.state === 'closed' && unwatch());
+        const active = new ActiveRoom({ role: 'host', session: host, sink, hosting, onEnded: rooms.ended });
         // room:opened goes first; the warnings and the router's first answer follow it on the same channel.
         const view = rooms.adopt(active);
         recent.track(active, { invite: hosting.invite.current.invite, port: hosting.host.port, name: hosting.host.me.name });

@@ -7,11 +7,13 @@ import { nameSchema } from '../wire/protocol';
 import { defaultDownloadDir } from '../features/files/download-folder';
 import { parsePublicAddress } from '../session/room-invite';
 import { parseRelayUri } from '../relay/relay-uri';
+import { ROOM_SIZE, checkedRoomSize } from '../room/room-size';
 
 export class SettingsService {
   private readonly store;
   /** Writes one at a time, so two quick changes never race on the file. */
   private writing: Promise<unknown> = Promise.resolve();
+  private readonly watchers = new Set<(settings: Settings) => void>();
 
   constructor(
     configDir: string,
@@ -44,6 +46,7 @@ export class SettingsService {
     // A relay is checked the same way (PortholeError 'relay-invalid' with what to fix).
     const relay = patch.relay?.trim();
     if (relay) parseRelayUri(relay);
+    if (patch.maxPeople !== undefined) checkedRoomSize(patch.maxPeople);
     return this.change((s) => ({
       ...s,
       ...(displayName !== undefined ? { displayName } : {}),
@@ -51,7 +54,17 @@ export class SettingsService {
       ...(patch.upnp !== undefined ? { upnp: patch.upnp } : {}),
       ...(publicAddress !== undefined ? { publicAddress: publicAddress || undefined } : {}),
       ...(relay !== undefined ? { relay: relay || undefined } : {}),
+      ...(patch.maxPeople !== undefined ? { maxPeople: patch.maxPeople } : {}),
     }));
+  }
+
+  /**
+   * Calls `listener` with the settings after every change that is saved (a room being hosted
+   * follows the Room size this way). Returns the function that stops it.
+   */
+  watch(listener: (settings: Settings) => void): () => void {
+    this.watchers.add(listener);
+    return () => this.watchers.delete(listener);
   }
 
   /** Remembers the name and port a hosted room used. */
@@ -73,6 +86,7 @@ export class SettingsService {
     const next = this.writing.then(async () => {
       const updated = edit((await this.store.load()).value);
       await this.store.save(updated);
+      for (const watcher of this.watchers) watcher(updated);
       return toView(updated);
     });
     this.writing = next.catch(() => {});
@@ -98,5 +112,6 @@ async function toView(s: Settings): Promise<SettingsView> {
     upnp: s.upnp,
     publicAddress: s.publicAddress ?? '',
     relay: s.relay ?? '',
+    maxPeople: s.maxPeople ?? ROOM_SIZE.default,
   };
 }

@@ -40,6 +40,8 @@ export const CALL_SCHEMAS: { [C in CallName]: z.ZodType<CallArgs<C>> } = {
       upnp: z.boolean().optional(),
       publicAddress: z.string().max(300).optional(),
       relay: z.string().max(1000).optional(),
+      // Any whole number gets through: the settings refuse one out of range with a sentence for the field.
+      maxPeople: z.number().int().optional(),
     }),
   ]),
   'settings:choose-download-folder': none,

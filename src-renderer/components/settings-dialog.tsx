@@ -7,7 +7,23 @@ import { ErrorSentence } from './error-sentence';
 import { FolderIcon } from './icons';
 import { ModalDialog } from './modal-dialog';
 
-/** Settings: name, download folder, port, port forwarding, a hand-forwarded address and a relay. Escape or Close leaves without saving. */
+/**
+ * The room sizes main accepts (LIMITS.roomSize; the renderer cannot import it, and
+ * test/unit/renderer/people-field.test.ts keeps the two the same).
+ */
+export const PEOPLE_RANGE = { min: 2, max: 300 } as const;
+
+/** The typed Room size as a setting, or the sentence saying what is wrong. */
+export function parsePeopleField(typed: string): { ok: true; people: number } | { ok: false; message: string } {
+  const people = /^\d{1,6}$/.test(typed.trim()) ? Number(typed.trim()) : Number.NaN;
+  if (people >= PEOPLE_RANGE.min && people <= PEOPLE_RANGE.max) return { ok: true, people };
+  return {
+    ok: false,
+    message: `A room takes from ${PEOPLE_RANGE.min} to ${PEOPLE_RANGE.max} people, you included: use a whole number in that range.`,
+  };
+}
+
+/** Settings: name, download folder, port, room size, port forwarding, a hand-forwarded address and a relay. Escape or Close leaves without saving. */
 export function SettingsDialog({
   settings,
   suggestedName,
@@ -20,6 +36,9 @@ export function SettingsDialog({
   const { updateSettings, chooseDownloadFolder, resetDownloadFolder } = useActions();
   const [name, setName] = useState(settings.displayName);
   const [port, setPort] = useState(settings.port === null ? '' : String(settings.port));
+  const [people, setPeople] = useState(settings.maxPeople === undefined ? '' : String(settings.maxPeople));
+  /** The sentence for a Room size that is not one, shown under that field. */
+  const [peopleError, setPeopleError] = useState<string | null>(null);
   const [upnp, setUpnp] = useState(settings.upnp);
   const [publicAddress, setPublicAddress] = useState(settings.publicAddress);
   const [relay, setRelay] = useState(settings.relay ?? '');
@@ -39,9 +58,13 @@ export function SettingsDialog({
       setError(parsed.message);
       return;
     }
+    const size = parsePeopleField(people);
+    setPeopleError(size.ok ? null : size.message);
+    if (!size.ok) return;
     const patch: SettingsPatch = {};
     if (name.trim() !== settings.displayName) patch.displayName = name.trim();
     if (parsed.port !== settings.port) patch.port = parsed.port;
+    if (size.people !== settings.maxPeople) patch.maxPeople = size.people;
     if (upnp !== settings.upnp) patch.upnp = upnp;
     if (publicAddress.trim() !== settings.publicAddress) patch.publicAddress = publicAddress.trim();
     if (relay.trim() !== (settings.relay ?? '')) patch.relay = relay.trim();
@@ -125,6 +148,33 @@ export function SettingsDialog({
           />
           <p className="field-hint" id={`${id}-port-hint`}>
             The port a room you host listens on. Leave empty to pick a free one.
+          </p>
+        </div>
+
+        <div className="field">
+          <label className="field-label" htmlFor={`${id}-people`}>
+            Room size
+          </label>
+          <div className="row" style={{ alignItems: 'center' }}>
+            <span>Up to</span>
+            <input
+              id={`${id}-people`}
+              className="input port-input"
+              value={people}
+              onChange={(e) => setPeople(e.target.value)}
+              inputMode="numeric"
+              aria-invalid={peopleError !== null}
+              aria-describedby={`${id}-people-hint${peopleError ? ` ${id}-people-error` : ''}`}
+            />
+            <span>people, you included</span>
+          </div>
+          <p className="field-hint" id={`${id}-people-hint`}>
+            How many a room you host lets in. A change applies at once, also to the room you are hosting now; making it smaller removes
+            nobody, it only turns newcomers away. Every message and every file offered to the room goes out from your computer once for each
+            person, so a big room needs a fast upload.
+          </p>
+          <p className="error-sentence" id={`${id}-people-error`} role="alert">
+            {peopleError}
           </p>
         </div>
 
