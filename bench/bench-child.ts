@@ -1,9 +1,13 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 
+type Reply = { reply: string; data?: Record<string, unknown>; error?: string };
+
 /** A benchmark process: started with tsx, driven by request/response messages over IPC. */
 export class BenchChild {
+  /** Every bench process still running, so a failed or interrupted run can end them all. */
+  private static readonly live = new Set<BenchChild>();
   private readonly child: ChildProcess;
-  private readonly waiting = new Map<string, (data: Record<string, unknown>) => void>();
+  private readonly waiting = new Map<string, { resolve: (data: Record<string, unknown>) => void; reject: (err: Error) => void }>();
   readonly exited: Promise<void>;
 
   /** `netns`: run the process inside that network namespace (`ip netns exec`), still driven over IPC. */
@@ -18,38 +22,94 @@ export class BenchChild {
     this.child = options.netns
       ? spawn('ip', ['netns', 'exec', options.netns, process.execPath, ...execArgv, path, ...args], { stdio })
       : fork(path, args, { execArgv, stdio });
-    this.child.on('message', (m: { reply: string; data: Record<string, unknown> }) => {
-      this.waiting.get(m.reply)?.(m.data);
+    BenchChild.live.add(this);
+    this.child.on('message', (m: Reply) => {
+      const waiter = this.waiting.get(m.reply);
       this.waiting.delete(m.reply);
+      if (m.error !== undefined) waiter?.reject(new Error(`${script} ${m.reply}: ${m.error}`));
+      else waiter?.resolve(m.data ?? {});
     });
-    this.exited = new Promise((resolve) => this.child.on('exit', () => resolve()));
+    this.exited = new Promise((resolve) =>
+      this.child.on('exit', () => {
+        BenchChild.live.delete(this);
+        for (const w of this.waiting.values()) w.reject(new Error(`${script} ended before answering`));
+        this.waiting.clear();
+        resolve();
+      }),
+    );
   }
 
-  /** Sends a command and resolves with the child's answer to it. */
+  /** Sends a command and resolves with the child's answer to it (rejects with the child's error, or when it dies). */
   ask<T = Record<string, unknown>>(cmd: string, args: Record<string, unknown> = {}): Promise<T> {
+    if (!BenchChild.live.has(this)) return Promise.reject(new Error(`bench process ended before ${cmd}`));
     return new Promise((resolve, reject) => {
-      const onExit = () => reject(new Error(`bench process ended before answering ${cmd}`));
-      this.child.once('exit', onExit);
-      this.waiting.set(cmd, (data) => {
-        this.child.off('exit', onExit);
-        resolve(data as T);
-      });
+      this.waiting.set(cmd, { resolve: (data) => resolve(data as T), reject });
       this.child.send({ cmd, ...args });
     });
   }
 
   async stop(): Promise<void> {
-    this.child.send({ cmd: 'quit' });
+    if (BenchChild.live.has(this)) this.child.send({ cmd: 'quit' });
     await this.exited;
+  }
+
+  /** Kills it at once (a failed or interrupted run). */
+  async kill(): Promise<void> {
+    if (BenchChild.live.has(this)) this.child.kill('SIGKILL');
+    await this.exited;
+  }
+
+  /** Kills every bench process still running. */
+  static async killAll(): Promise<void> {
+    await Promise.all([...BenchChild.live].map((c) => c.kill()));
   }
 }
 
-/** In a bench process: answers each command with the handler's result. */
-export function serveCommands(handlers: Record<string, (args: Record<string, unknown>) => Promise<object> | object>): void {
+let cpuMark = process.cpuUsage();
+
+/** Starts counting this process's CPU time from now (just before a transfer starts). */
+export function markCpu(): void {
+  cpuMark = process.cpuUsage();
+}
+
+/** CPU seconds (user + system, every thread of this process) since markCpu(). */
+export function cpuSinceMark(): number {
+  const used = process.cpuUsage(cpuMark);
+  return (used.user + used.system) / 1e6;
+}
+
+/** Wall-clock milliseconds comparable between processes on this machine. */
+export const wallMs = (): number => performance.timeOrigin + performance.now();
+
+/**
+ * In a bench process: answers each command with the handler's result (or its error). Every
+ * process also answers `cpuMark` and `cpu` (CPU seconds since the mark); `onQuit` runs before it exits.
+ */
+export function serveCommands(
+  handlers: Record<string, (args: Record<string, unknown>) => Promise<object> | object>,
+  onQuit?: () => Promise<void> | void,
+): void {
+  const builtIn: typeof handlers = {
+    cpuMark: () => {
+      markCpu();
+      return {};
+    },
+    cpu: () => ({ cpuS: cpuSinceMark() }),
+  };
+  // The run ended without saying quit (killed, crashed): nothing is left to answer to.
+  process.on('disconnect', () => process.exit(0));
   process.on('message', async (m: { cmd: string } & Record<string, unknown>) => {
-    if (m.cmd === 'quit') return process.exit(0);
-    const data = await handlers[m.cmd]!(m);
-    process.send!({ reply: m.cmd, data });
+    if (m.cmd === 'quit') {
+      await onQuit?.();
+      return process.exit(0);
+    }
+    try {
+      const handler = handlers[m.cmd] ?? builtIn[m.cmd];
+      if (!handler) throw new Error('no such command');
+      process.send!({ reply: m.cmd, data: await handler(m) });
+    } catch (err) {
+      process.send!({ reply: m.cmd, error: err instanceof Error ? err.message : String(err) });
+    }
   });
 }
 
