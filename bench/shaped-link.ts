@@ -146,7 +146,7 @@ async function makeFile(path: string, bytes: number): Promise<void> {
   await handle.close();
 }
 
-const mb = (bytes: number) => `${(bytes / 1e6).toFixed(bytes < 1e7 ? 2 : 0)} MB`;
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(bytes < 1e7 ? 2 : bytes < 1e8 ? 1 : 0)} MB`;
 const ms = (value: number) => `${value.toFixed(0)} ms`;
 const chatText = (c: Chat) => `p50 ${ms(c.p50)}  p99 ${ms(c.p99)}  max ${ms(c.max)}  (${c.count} lines)`;
 
