@@ -50,7 +50,7 @@ async function rowsFor(spec: LinkSpec, size: number, dir: string): Promise<void>
   const queueBytes = queueBytesOf(spec);
   console.log(
     `\n(s) shaped link ${spec.text}: ${spec.rateMbit} Mbit/s, base round trip ${spec.rttMs} ms, loss ${spec.lossPercent} % each way, ` +
-      `queue ${mb(queueBytes)} (${((queueBytes * 8) / (spec.rateMbit * 1e3)).toFixed(0)} ms), MTU ${mtuFor(spec)}; ${mb(bytes)} per transfer`,
+      `queue ${mb(queueBytes)} (${((queueBytes * 8) / (spec.rateMbit * 1e3)).toFixed(0)} ms), MTU ${mtuFor(spec)}, TCP ${spec.congestionControl}; ${mb(bytes)} per transfer`,
   );
   const path = join(dir, `shaped-${bytes}.bin`);
   await makeFile(path, bytes);
@@ -82,6 +82,7 @@ async function onLink<T>(spec: LinkSpec, work: (link: ShapedLink) => Promise<T>)
     lossPercent: spec.lossPercent,
     ...('bytes' in spec.queue ? { queueBytes: spec.queue.bytes } : { queueMs: spec.queue.ms }),
     mtu: mtuFor(spec),
+    congestionControl: spec.congestionControl,
   });
   try {
     const result = await work(link);
