@@ -119,7 +119,7 @@ async function scp(sshd: { port: number; pid: number }, dir: string, file: strin
 
 /** The scp row, or why it is skipped; `floors` are for aes-128-gcm without hashing. */
 export async function scpRow(ctx: RoomContext, floors: RoleFloors): Promise<Row> {
-  const row = { id: '(s)', label: 'scp -c aes128-gcm@openssh.com' };
+  const row = { id: 'scp', label: 'scp -c aes128-gcm@openssh.com' };
   if (!existsSync(SSHD)) return { ...row, skipped: 'no sshd' };
   const dir = await scratchDir('sshd');
   const sshd = await startSshd(dir).catch((err: Error) => err);
@@ -136,7 +136,7 @@ export async function scpRow(ctx: RoomContext, floors: RoleFloors): Promise<Row>
     if (got !== ctx.size) throw new Error(`scp delivered ${got} of ${ctx.size} bytes`);
     return {
       ...row,
-      mbps: ctx.size / 1e6 / (full.seconds - setup.seconds),
+      mbps: ctx.size / 1e6 / Math.max(full.seconds - setup.seconds, 0.001),
       processes: [
         processCpu('sender (scp + ssh)', full.client - setup.client, ctx.size, floors.plainSender),
         processCpu('receiver (sshd, internal sftp)', full.server - setup.server, ctx.size, floors.plainReceiver),

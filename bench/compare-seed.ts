@@ -22,7 +22,7 @@ type Sent = { start: number; cpu: number; answer: string };
 type Got = { end: number; cpu: number; ok: boolean; bytes: number; cipher: string | null };
 
 export async function seedRow(ctx: RoomContext): Promise<Row> {
-  const row = { id: '(p)', label: 'seed-style Python websockets, wss' };
+  const row = { id: 'seed', label: 'seed-style Python websockets, wss' };
   const python = pythonWithWebsockets();
   if (!python) return { ...row, skipped: 'no python3 with websockets (tried python3, /usr/bin/python3)' };
   const dir = await scratchDir('seed');

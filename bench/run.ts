@@ -29,6 +29,17 @@ async function makeFile(dir: string): Promise<string> {
 }
 
 let failedRows = 0;
+/** Seconds each part of the run took, over all rounds (printed at the end). */
+const spent = new Map<string, number>();
+
+async function timed(part: string, work: () => Promise<void>): Promise<void> {
+  const started = performance.now();
+  try {
+    await work();
+  } finally {
+    spent.set(part, (spent.get(part) ?? 0) + (performance.now() - started) / 1000);
+  }
+}
 
 /** One round: the baseline and floors first, then every chosen group; prints each row as it comes. */
 async function round(source: string): Promise<Row[]> {
@@ -53,42 +64,47 @@ async function round(source: string): Promise<Row[]> {
   const ctx: RoomContext = { size, source, dir };
   let floors128: RoleFloors | undefined;
   if ((['pipe', 'room', 'compare', 'relay'] as const).some(wants)) {
-    // The baseline every ratio divides by: the faster of two runs, so that one disturbed run
-    // (two shared cores) does not flatter a whole round's ratios.
-    const first = await rawPipe('file', size, source, dir);
-    const second = await rawPipe('file', size, source, dir);
-    const pipe = first.mbps >= second.mbps ? first : second;
-    const cipher = nodeCipherOf(pipe.cipher.name);
-    const ciphers = wants('compare') && cipher !== 'aes-128-gcm' ? [cipher, 'aes-128-gcm'] : [cipher];
-    const measured = await measureFloors(dir, ciphers);
-    ctx.floors = floorsFor(measured, cipher);
-    if (wants('compare')) floors128 = floorsFor(measured, 'aes-128-gcm');
-    const tls = `${pipe.cipher.version} ${pipe.cipher.name} → floors use ${cipher}`;
-    add({ id: 'TLS', label: 'negotiated by the room’s TLS', summary: () => tls });
-    add(floorsRow(measured, cipher));
-    baseline = pipe.mbps;
-    add(filePipeRow(pipe, size, ctx.floors));
-    if (wants('pipe')) {
-      const floors = ctx.floors;
+    await timed('baseline and floors', async () => {
+      // The baseline every ratio divides by: the faster of two runs, so that one disturbed run
+      // (two shared cores) does not flatter a whole round's ratios.
+      const first = await rawPipe('file', size, source, dir);
+      const second = await rawPipe('file', size, source, dir);
+      const pipe = first.mbps >= second.mbps ? first : second;
+      const cipher = nodeCipherOf(pipe.cipher.name);
+      const ciphers = wants('compare') && cipher !== 'aes-128-gcm' ? [cipher, 'aes-128-gcm'] : [cipher];
+      const measured = await measureFloors(dir, ciphers);
+      ctx.floors = floorsFor(measured, cipher);
+      if (wants('compare')) floors128 = floorsFor(measured, 'aes-128-gcm');
+      const tls = `${pipe.cipher.version} ${pipe.cipher.name} → floors use ${cipher}`;
+      add({ id: 'TLS', label: 'negotiated by the room’s TLS', summary: () => tls });
+      add(floorsRow(measured, cipher));
+      baseline = pipe.mbps;
+      add(filePipeRow(pipe, size, ctx.floors));
+    });
+  }
+  const floors = ctx.floors!;
+  if (wants('pipe'))
+    await timed('pipe', async () => {
       await attempt('(a0)', 'raw TLS, no files', async () => nullPipeRow(await rawPipe('null', size, source, dir), size, floors));
       await attempt('(a1)', 'raw TLS file pipe + SHA-256', async () =>
         hashedPipeRow(await rawPipe('hashed', size, source, dir), size, floors),
       );
       await attempt('(d)', 'disk write, temp folder', () => diskWriteRow(size, dir));
-    }
-  }
-  if (wants('room')) {
-    await attempt('(b)', 'host → member', () => hostToMemberRow(ctx));
-    await attempt('(c1)', 'member → host → member', () => throughHostRow(ctx, 1));
-    await attempt('(c)', 'member → host → 2 members', () => throughHostRow(ctx, 2));
-  }
-  if (wants('compare')) {
-    await attempt('(s)', 'scp -c aes128-gcm@openssh.com', () => scpRow(ctx, floors128!));
-    await attempt('(p)', 'seed-style Python websockets, wss', () => seedRow(ctx));
-  }
-  if (wants('relay')) await attempt('(e)', 'host → member via Syncthing relay', () => relayRow(ctx));
-  if (wants('fanout')) await attempt('(f)', 'host → 4, one slow', () => fanoutRow(ctx));
-  if (wants('resume')) await attempt('(g)', 'cut half-way, resumed', () => resumeRow(ctx));
+    });
+  if (wants('room'))
+    await timed('room', async () => {
+      await attempt('(b)', 'host → member', () => hostToMemberRow(ctx));
+      await attempt('(c1)', 'member → host → member', () => throughHostRow(ctx, 1));
+      await attempt('(c)', 'member → host → 2 members', () => throughHostRow(ctx, 2));
+    });
+  if (wants('compare'))
+    await timed('compare', async () => {
+      await attempt('scp', 'scp -c aes128-gcm@openssh.com', () => scpRow(ctx, floors128!));
+      await attempt('seed', 'seed-style Python websockets, wss', () => seedRow(ctx));
+    });
+  if (wants('relay')) await timed('relay', () => attempt('(e)', 'host → member via Syncthing relay', () => relayRow(ctx)));
+  if (wants('fanout')) await timed('fanout', () => attempt('(f)', 'host → 4, one slow', () => fanoutRow(ctx)));
+  if (wants('resume')) await timed('resume', () => attempt('(g)', 'cut half-way, resumed', () => resumeRow(ctx)));
   await rm(dir, { recursive: true, force: true });
   return rows;
 }
@@ -137,12 +153,15 @@ try {
     console.log(`\n— medians of ${options.rounds} rounds (ratios taken within each round) —`);
     for (const row of medianRows(rounds)) printRow(row);
   }
-  if (wants('crowd')) await hook<{ crowdRows(): Promise<void> }>('crowd', './crowd', (m) => m.crowdRows());
+  if (wants('crowd')) await timed('crowd', () => hook<{ crowdRows(): Promise<void> }>('crowd', './crowd', (m) => m.crowdRows()));
   if (wants('shaped'))
-    await hook<{ shapedLinkRows(specs: string[], size: number): Promise<void> }>('shaped', './shaped-link', (m) =>
-      m.shapedLinkRows(options.links, size),
+    await timed('shaped', () =>
+      hook<{ shapedLinkRows(specs: string[], size: number): Promise<void> }>('shaped', './shaped-link', (m) =>
+        m.shapedLinkRows(options.links, size),
+      ),
     );
-  console.log(`\nbench took ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  const parts = [...spent].map(([part, seconds]) => `${part} ${seconds.toFixed(0)} s`).join(', ');
+  console.log(`\nbench took ${((performance.now() - started) / 1000).toFixed(0)} s (${parts})`);
   if (failedRows > 0) {
     console.log(`${failedRows} measurement(s) failed (see "failed:" above)`);
     process.exitCode = 1;
