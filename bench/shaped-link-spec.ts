@@ -3,7 +3,7 @@
 //   RTT    the base round trip: 100ms, 0.3s (half of it each way)
 //   LOSS   0.5% (or 0.5), each way; default 0
 //   QUEUE  the bottleneck queue, as time at the rate (1s, 250ms) or in bytes (1.25MB, 64KB, 1MiB, 30000B); default 1s
-//   CC     TCP congestion control at both ends: cubic (default, what people's machines use), bbr, reno
+//   CC     TCP congestion control at both ends: cubic (what people's machines use), bbr, reno; default: the machine's
 
 export interface LinkSpec {
   /** The spec as given, for labels. */
@@ -12,7 +12,8 @@ export interface LinkSpec {
   rttMs: number;
   lossPercent: number;
   queue: { ms: number } | { bytes: number };
-  congestionControl: string;
+  /** undefined: the machine's own. */
+  congestionControl: string | undefined;
 }
 
 const RATE_UNITS: Record<string, number> = { kbit: 1e-3, mbit: 1, gbit: 1e3 };
@@ -25,9 +26,10 @@ export function parseLinkSpec(text: string): LinkSpec {
       `Cannot read the link "${text}": ${why}. Use RATE/RTT/LOSS/QUEUE, e.g. 100mbit/100ms/0.5%/1s or 20mbit/300ms/0%/1.25MB.`,
     );
   };
-  const [rate, rtt, loss = '0', queue = '1s', congestionControl = 'cubic', ...rest] = text.trim().toLowerCase().split('/');
+  const [rate, rtt, loss = '0', queue = '1s', congestionControl, ...rest] = text.trim().toLowerCase().split('/');
   if (rest.length > 0 || rate === undefined || rtt === undefined) fail('it has 2 to 5 parts');
-  if (!/^[a-z0-9_]+$/.test(congestionControl)) fail(`"${congestionControl}" is not a congestion control`);
+  if (congestionControl !== undefined && !/^[a-z0-9_]+$/.test(congestionControl))
+    fail(`"${congestionControl}" is not a congestion control`);
   const number = (part: string, units: Record<string, number>, what: string, unitRequired = true) => {
     const m = /^(\d+(?:\.\d+)?)([a-z]*)$/.exec(part);
     const unit = m?.[2] ? units[m[2]] : unitRequired ? undefined : 1;

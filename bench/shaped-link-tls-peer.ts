@@ -5,7 +5,8 @@ import { serveCommands } from './bench-child';
 
 // The reference for the shaped-link rows: one TLS connection carrying bytes across the link and
 // nothing else (no room, no files, no disk), so its share of the link is what TCP itself gets
-// through that bottleneck. `listen` and `send` take the address to use on their side of the link.
+// through that bottleneck. `listen` and `send` take the address to use on their side of the link;
+// `send` sends `bytes`, or stops after `seconds`.
 let result: Promise<{ ms: number; bytes: number }> | undefined;
 
 serveCommands({
@@ -30,8 +31,10 @@ serveCommands({
   async send(args) {
     const socket: TLSSocket = connect({ host: args.host as string, port: args.port as number, rejectUnauthorized: false });
     await once(socket, 'secureConnect');
-    const block = Buffer.alloc(1024 * 1024, 7);
-    for (let left = args.bytes as number; left > 0; left -= block.length)
+    // Stops early after `seconds`: with loss, TCP may carry a small share of the link.
+    const stopAt = performance.now() + (args.seconds as number) * 1000;
+    const block = Buffer.alloc(256 * 1024, 7);
+    for (let left = args.bytes as number; left > 0 && performance.now() < stopAt; left -= block.length)
       if (!socket.write(left >= block.length ? block : block.subarray(0, left))) await once(socket, 'drain');
     await new Promise<void>((resolve) => socket.end(resolve));
     return {};
