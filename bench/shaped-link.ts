@@ -21,6 +21,8 @@ export const DEFAULT_SPECS = ['100mbit/100ms/0.5%/1s', '20mbit/300ms/0%/1s'];
 /** Each transfer is capped to what the link carries in this long, so a row takes at most ~30 s. */
 const MAX_TRANSFER_S = 20;
 const IDLE_PROBE_MS = 3000;
+/** A transfer sized for ~20 s that has not ended after this long is reported stuck (the row fails, the run goes on). */
+const STUCK_S = 180;
 const MACHINE_CC = '/proc/sys/net/ipv4/tcp_congestion_control';
 /** From this rate on, jumbo frames: this machine's TCP stack cannot fill more than ~300 Mbit/s in 1500-byte packets. */
 const mtuFor = (spec: LinkSpec) => (spec.rateMbit >= 500 ? 9000 : 1500);
@@ -129,7 +131,11 @@ async function transfer(link: ShapedLink, which: Case, path: string) {
   await other?.ask('join', { invite, name: 'Other' });
   const [sender, recipient] = which === 'host → member' ? [host, member] : [member, other ?? host];
   await member.ask('probeStart');
-  const sent = await sender.ask<{ ms: number; state: string; reason?: string }>('send', { path });
+  const sent = await deadline(
+    sender.ask<{ ms: number; state: string; reason?: string }>('send', { path }),
+    STUCK_S,
+    `${which}: no end ${STUCK_S} s after the offer (stuck)`,
+  );
   const chat = await member.ask<Chat>('probeStop');
   if (sent.state !== 'done') throw new Error(`${which} across ${link.guestAddress} ended ${sent.state} (${sent.reason})`);
   await recipient.ask('received', { count: 1 });
@@ -147,6 +153,14 @@ async function rawTls(link: ShapedLink, bytes: number, seconds: number) {
   const got = await done;
   await Promise.all([receiver.stop(), sender.stop()]);
   return got;
+}
+
+function deadline<T>(work: Promise<T>, seconds: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), seconds * 1000);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
 async function makeFile(path: string, bytes: number): Promise<void> {
