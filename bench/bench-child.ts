@@ -53,10 +53,13 @@ export class BenchChild {
     await this.exited;
   }
 
-  /** Kills it at once (a failed or interrupted run). */
+  /** Ends it now (a failed or interrupted run): SIGTERM lets it tidy up (see serveCommands), SIGKILL a second later. */
   async kill(): Promise<void> {
-    if (BenchChild.live.has(this)) this.child.kill('SIGKILL');
+    if (!BenchChild.live.has(this)) return;
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 1000);
     await this.exited;
+    clearTimeout(timer);
   }
 
   /** Kills every bench process still running. */
@@ -96,13 +99,17 @@ export function serveCommands(
     },
     cpu: () => ({ cpuS: cpuSinceMark() }),
   };
-  // The run ended without saying quit (killed, crashed): nothing is left to answer to.
-  process.on('disconnect', () => process.exit(0));
+  let quitting: Promise<void> | undefined;
+  const quit = () => {
+    quitting ??= Promise.resolve(onQuit?.()).finally(() => process.exit(0));
+    return quitting;
+  };
+  // Told to stop (Ctrl-C reaches the whole process group; the runner sends SIGTERM), or the run
+  // ended without saying quit (killed, crashed): tidy up and go.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void quit());
+  process.on('disconnect', () => void quit());
   process.on('message', async (m: { cmd: string } & Record<string, unknown>) => {
-    if (m.cmd === 'quit') {
-      await onQuit?.();
-      return process.exit(0);
-    }
+    if (m.cmd === 'quit') return quit();
     try {
       const handler = handlers[m.cmd] ?? builtIn[m.cmd];
       if (!handler) throw new Error('no such command');

@@ -14,6 +14,9 @@ export const GROUPS = {
 
 export type Group = keyof typeof GROUPS;
 
+/** What a run measures unless --only says: every group but shaped (slow links take long), which runs when named or given a --link. */
+const DEFAULT_GROUPS = (Object.keys(GROUPS) as Group[]).filter((g) => g !== 'shaped');
+
 export interface BenchOptions {
   size: number;
   rounds: number;
@@ -54,7 +57,11 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       new Argument('[size]', 'bytes per transfer, or with a unit: 512MiB, 2GiB').argParser(parseSize).default(2 * 1024 ** 3, '2GiB'),
     )
     .option('--rounds <n>', 'measure every row n times, then print the medians', parseRounds, 1)
-    .option('--only <groups>', `comma-separated groups of rows (default: all): ${Object.keys(GROUPS).join(',')}`, parseGroups)
+    .option(
+      '--only <groups>',
+      `comma-separated groups of rows: ${Object.keys(GROUPS).join(',')} (default: all but shaped, which --link adds)`,
+      parseGroups,
+    )
     .addOption(
       new Option('--link <spec>', 'a link for the shaped group, e.g. 100mbit/100ms/0.5%/1s (repeatable)')
         .argParser((v: string, all: string[]) => [...all, v])
@@ -73,7 +80,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
   return {
     size: program.processedArgs[0] as number,
     rounds: opts.rounds,
-    only: opts.only ?? new Set(Object.keys(GROUPS) as Group[]),
+    only: opts.only ?? new Set<Group>([...DEFAULT_GROUPS, ...(opts.link.length > 0 ? (['shaped'] as const) : [])]),
     links: opts.link,
   };
 }
