@@ -1,4 +1,4 @@
-import { sendBinaryFrame } from './binary-send';
+import { BulkPacer, type PacerStats } from './bulk-pacer';
 import { EventEmitter } from 'node:events';
 import type { WebSocket } from 'ws';
 import type { AppError } from '../wire/errors';
@@ -76,6 +76,7 @@ export class PeerConnection extends EventEmitter<PeerEvents> {
   private closeTimer: NodeJS.Timeout | undefined;
   private closingSignalled = false;
   private readonly controlLimiter: RateLimiter;
+  private readonly pacer: BulkPacer;
 
   constructor(
     private readonly ws: WebSocket,
@@ -88,6 +89,7 @@ export class PeerConnection extends EventEmitter<PeerEvents> {
     this.limiter = new RateLimiter(policy.rate.capacity, policy.rate.refillPerSecond);
     this.transferLimiter = new RateLimiter(policy.transferRate.capacity, policy.transferRate.refillPerSecond);
     this.controlLimiter = new RateLimiter(policy.controlRate.capacity, policy.controlRate.refillPerSecond);
+    this.pacer = new BulkPacer(ws, false);
     ws.on('message', (data, isBinary) => this.guarded(() => this.onFrame(data as Buffer, isBinary)));
     ws.on('pong', () => this.guarded(() => this.onControlFrame() && this.onPong()));
     ws.on('ping', () => this.guarded(() => this.onControlFrame()));
@@ -137,10 +139,29 @@ export class PeerConnection extends EventEmitter<PeerEvents> {
     this.ws.send(JSON.stringify(message));
   }
 
-  /** Sends a binary (file chunk) frame; `done` runs once it left our buffers, or failed. */
+  /** Sends a binary (file chunk) frame now; `done` runs once it left our buffers, or failed. */
   sendBinary(frame: Buffer, done: () => void): void {
-    if (this.ws.readyState !== this.ws.OPEN) return done();
-    sendBinaryFrame(this.ws, frame, false, done);
+    this.pacer.send(frame, done);
+  }
+
+  /** Whether file data may go now without adding to the queue on the path (bulk-pacer.ts). */
+  bulkReady(): boolean {
+    return this.pacer.ready();
+  }
+
+  /** Runs `wake` once bulkReady() holds. */
+  whenBulkReady(wake: () => void): void {
+    this.pacer.whenReady(wake);
+  }
+
+  /** The file frame size that suits this connection now (bulk-pacer.ts). */
+  frameBytes(): number {
+    return this.pacer.frameBytes();
+  }
+
+  /** What the pacer measured on this connection. */
+  pacing(): PacerStats {
+    return this.pacer.stats();
   }
 
   isOpen(): boolean {

@@ -24,6 +24,15 @@ export interface MemberConnection {
   offend(error: AppError, ref?: string): void;
   /** A binary frame; `done` runs once it left the room's buffers, or failed. */
   sendBinary(frame: Buffer, done: () => void): void;
+  /** The size of file frame that suits this connection now (about 10 ms of its path); none: any. */
+  frameBytes?(): number;
+  /**
+   * Whether file data may go now without building a queue on the path; a frame sent anyway still
+   * goes (none: always). Chat and other messages never wait for this.
+   */
+  bulkReady?(): boolean;
+  /** Runs `wake` once bulkReady() holds. */
+  whenBulkReady?(wake: () => void): void;
   isOpen(): boolean;
 }
 
@@ -67,6 +76,15 @@ export interface RoomLink {
   members(): Member[];
   send(message: WireMessage): void;
   sendBinary(frame: Buffer, done: () => void): void;
+  /** The size of file frame that suits this connection now (about 10 ms of its path); none: any. */
+  frameBytes?(): number;
+  /**
+   * Whether file data may go now without building a queue on the path; a frame sent anyway still
+   * goes (none: always). Chat and other messages never wait for this.
+   */
+  bulkReady?(): boolean;
+  /** Runs `wake` once bulkReady() holds. */
+  whenBulkReady?(wake: () => void): void;
   isOpen(): boolean;
   /** The chat rate the host asks members to stay under (PROTOCOL.md §8). */
   readonly rate: Rate;

@@ -456,6 +456,9 @@ export class HostedRoom<M extends RoomEvents<NumberedEvent> & Record<keyof M, un
       sendError: (error, ref) => peer.sendError(error, ref),
       offend: (error, ref) => peer.offend(error, ref),
       sendBinary: (frame, done) => peer.sendBinary(frame, done),
+      frameBytes: () => peer.frameBytes(),
+      bulkReady: () => peer.bulkReady(),
+      whenBulkReady: (wake) => peer.whenBulkReady(wake),
       isOpen: () => peer.isOpen(),
     };
     this.connections.set(peer, connection);

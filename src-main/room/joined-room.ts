@@ -1,4 +1,4 @@
-import { sendBinaryFrame } from '../link/binary-send';
+import { BulkPacer } from '../link/bulk-pacer';
 import { EventEmitter } from 'node:events';
 import type { WebSocket } from 'ws';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from '../link/backoff';
@@ -206,6 +206,7 @@ export class JoinedRoom<M extends RoomEvents<NumberedEvent> & Record<keyof M, un
   /** How the member-side features reach the host over this one connection (a later one gets its own). */
   private roomLink(ws: WebSocket, rate: RoomLink['rate']): RoomLink {
     const room = this;
+    const pacer = new BulkPacer(ws, true);
     return {
       get me() {
         return room.me;
@@ -217,8 +218,11 @@ export class JoinedRoom<M extends RoomEvents<NumberedEvent> & Record<keyof M, un
       },
       sendBinary: (frame, done) => {
         if (ws.readyState !== ws.OPEN) return done();
-        sendBinaryFrame(ws, frame, true, done);
+        pacer.send(frame, done);
       },
+      frameBytes: () => pacer.frameBytes(),
+      bulkReady: () => pacer.ready(),
+      whenBulkReady: (wake) => pacer.whenReady(wake),
       isOpen: () => ws.readyState === ws.OPEN,
     };
   }

@@ -5,18 +5,23 @@ export interface BinarySocket {
   /** Sends one binary frame; `done` runs once it has been handed to the operating system. */
   sendBinary(frame: Buffer, done: () => void): void;
   isOpen(): boolean;
+  /** Whether the connection's pacer lets file data go now (room/feature.ts); none: always. */
+  bulkReady?(): boolean;
+  whenBulkReady?(wake: () => void): void;
 }
 
 /**
  * Feeds chunk frames to one connection a little at a time: at most `lowWaterBytes` sit in the
  * connection's own send buffer, so a chat message sent meanwhile waits behind that much file
  * data at most. Frames beyond it wait here; flow control bounds how many there can be. The
- * outbox holds each frame (wire/frame-buffers.ts) from push until it was sent or dropped.
+ * outbox holds each frame (wire/frame-buffers.ts) from push until it was sent or dropped. A
+ * connection with a pacer (link/bulk-pacer.ts) also decides when the next frame may go.
  */
 export class PacedOutbox {
   private readonly queue: Buffer[] = [];
   private inSocket = 0;
   private waiters: Array<() => void> = [];
+  private pacing = false;
 
   constructor(
     private readonly socket: BinarySocket,
@@ -65,6 +70,18 @@ export class PacedOutbox {
   private pump(): void {
     while (this.queue.length > 0 && this.inSocket < this.lowWaterBytes) {
       if (!this.socket.isOpen()) return this.clear();
+      if (this.socket.bulkReady?.() === false) {
+        // The path has enough in flight: the pacer wakes us (once per wait, however many frames wait).
+        if (!this.pacing) {
+          this.pacing = true;
+          this.socket.whenBulkReady?.(() => {
+            this.pacing = false;
+            this.pump();
+            this.wake();
+          });
+        }
+        return;
+      }
       const frame = this.queue.shift()!;
       this.inSocket += frame.length;
       this.onHandedOut(frame);

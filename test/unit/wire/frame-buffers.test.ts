@@ -74,3 +74,26 @@ test('an outbox holds each frame until it was sent, dropped or cleared', () => {
     [64, 64, 64, 64],
   );
 });
+
+test('a data frame split for a slow path keeps its bytes, stream and offsets; other frames pass whole', async () => {
+  const { framePayload, readFrameHeader, splitDataFrame, sumFrame, writeFrameHeader, KIND_DATA, FRAME_HEADER_BYTES } = await import(
+    '../../../src-main/features/files/v2/files2-frames'
+  );
+  const frame = Buffer.alloc(FRAME_HEADER_BYTES + 100_000);
+  for (let i = FRAME_HEADER_BYTES; i < frame.length; i++) frame[i] = i & 0xff;
+  writeFrameHeader(frame, KIND_DATA, 7, 5_000_000);
+  const pieces = splitDataFrame(frame, 32 * 1024);
+  assert.equal(pieces.length, 4);
+  let at = 5_000_000;
+  for (const piece of pieces) {
+    const header = readFrameHeader(piece)!;
+    assert.deepEqual(header, { kind: KIND_DATA, stream: 7, position: at });
+    assert.ok(hasHeadroom(piece), 'pieces go out as one buffer too');
+    at += framePayload(piece).length;
+  }
+  assert.equal(at, 5_100_000);
+  assert.ok(Buffer.concat(pieces.map(framePayload)).equals(framePayload(frame)));
+  assert.deepEqual(splitDataFrame(frame, 100_000), [frame], 'a frame that fits is not copied');
+  const sum = sumFrame(7, 1, Buffer.alloc(32, 9));
+  assert.deepEqual(splitDataFrame(sum, 16), [sum], 'checksum frames are never split');
+});

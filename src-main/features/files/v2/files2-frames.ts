@@ -1,3 +1,5 @@
+import { allocFrame } from '../../../wire/frame-buffers';
+
 /**
  * files/2 binary frames (PROTOCOL.md §11): a 16-byte header, then the payload.
  *
@@ -53,3 +55,25 @@ export function readFrameHeader(frame: Buffer): Files2Frame | undefined {
 }
 
 export const framePayload = (frame: Buffer): Buffer => frame.subarray(FRAME_HEADER_BYTES);
+
+/**
+ * A data frame cut into frames of at most `maxPayload` payload bytes (same stream, consecutive
+ * offsets), for a connection whose path is slow: the host relays a fast sender's 256 KiB frames
+ * to a slow recipient in pieces, so a chat line waits behind one small frame at most. Other
+ * frames, and data frames that fit, come back as they are.
+ */
+export function splitDataFrame(frame: Buffer, maxPayload: number): Buffer[] {
+  maxPayload = Math.max(1, Math.floor(maxPayload));
+  const payload = framePayload(frame);
+  if (frame[0] !== KIND_DATA || payload.length <= maxPayload) return [frame];
+  const stream = frame.readUInt32BE(4);
+  const position = Number(frame.readBigUInt64BE(8));
+  const pieces: Buffer[] = [];
+  for (let at = 0; at < payload.length; at += maxPayload) {
+    const n = Math.min(maxPayload, payload.length - at);
+    const piece = allocFrame(FRAME_HEADER_BYTES + n);
+    payload.copy(piece, FRAME_HEADER_BYTES, at, at + n);
+    pieces.push(writeFrameHeader(piece, KIND_DATA, stream, position + at));
+  }
+  return pieces;
+}

@@ -1,5 +1,6 @@
 import type { MemberConnection, WireMessage } from '../../../../room/feature';
 import { PacedOutbox } from '../../paced-outbox';
+import { framePayload, splitDataFrame } from '../files2-frames';
 import type { Files2HostMessage } from '../files2-messages';
 
 /**
@@ -25,8 +26,11 @@ export class HubPort {
     this.connection.send(message as WireMessage);
   }
 
+  /** Queues a frame for the member; on a slow path, a data frame goes in pieces the connection suits. */
   frame(frame: Buffer): void {
-    this.outbox.push(frame);
+    const max = this.connection.frameBytes?.();
+    if (max === undefined || framePayload(frame).length <= max) return this.outbox.push(frame);
+    for (const piece of splitDataFrame(frame, max)) this.outbox.push(piece);
   }
 
   /** Drops queued frames `unwanted` picks (a stream that ended for this member). */

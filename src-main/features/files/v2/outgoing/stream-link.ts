@@ -1,6 +1,6 @@
 import type { RoomLink, WireMessage } from '../../../../room/feature';
 import { PacedOutbox } from '../../paced-outbox';
-import { KIND_DATA, KIND_SUM } from '../files2-frames';
+import { DATA_BYTES, KIND_DATA, KIND_SUM } from '../files2-frames';
 import type { Files2ClientMessage } from '../files2-messages';
 import type { FrameLink } from './stream-sender';
 
@@ -19,7 +19,7 @@ export interface StreamLink extends FrameLink {
  * line never waits behind more (as files/1's hubLinkOver).
  */
 export function streamLinkOver(link: RoomLink): StreamLink {
-  const outbox = new PacedOutbox({ sendBinary: (frame, done) => link.sendBinary(frame, done), isOpen: () => link.isOpen() });
+  const outbox = new PacedOutbox(link);
   const ofStream = (stream: number) => (frame: Buffer) =>
     (frame[0] === KIND_DATA || frame[0] === KIND_SUM) && frame.readUInt32BE(4) === stream;
   return {
@@ -27,6 +27,7 @@ export function streamLinkOver(link: RoomLink): StreamLink {
     frame: (frame) => outbox.push(frame),
     ready: () => outbox.ready(),
     whenReady: (wake) => outbox.whenReady(wake),
+    frameBytes: () => link.frameBytes?.() ?? DATA_BYTES,
     drop: (stream) => outbox.drop(ofStream(stream)),
     clear: () => outbox.clear(),
   };

@@ -11,6 +11,8 @@ export interface FrameLink {
   ready(): boolean;
   /** Calls `wake` once ready() holds again. */
   whenReady(wake: () => void): void;
+  /** Payload bytes per data frame that suit the connection now (smaller on a slow path, so chat waits less). */
+  frameBytes(): number;
 }
 
 /**
@@ -126,7 +128,7 @@ export class StreamSender {
   }
 
   private build(offset: number): Promise<Built> {
-    const length = Math.min(DATA_BYTES, this.limit() - offset);
+    const length = Math.min(DATA_BYTES, this.link.frameBytes(), this.limit() - offset);
     const frame = framePool.take(FRAME_HEADER_BYTES + length);
     const build = this.reader.read(frame.subarray(FRAME_HEADER_BYTES)).then((sums) => ({ frame, length, sums }));
     build.catch(() => {}); // a read-ahead may be abandoned by stop(); its failure is not news
