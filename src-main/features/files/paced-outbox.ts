@@ -37,6 +37,13 @@ export class PacedOutbox {
     this.pump();
   }
 
+  /** Bytes of frames waiting here (not yet handed to the connection). */
+  waitingBytes(): number {
+    let bytes = 0;
+    for (const frame of this.queue) bytes += frame.length;
+    return bytes;
+  }
+
   /** Whether a new frame would go straight to the connection. */
   ready(): boolean {
     return this.queue.length === 0 && this.inSocket < this.lowWaterBytes;

@@ -248,3 +248,45 @@ test('frames out of order end the offer with bad-data for everyone', async () =>
   assert.equal((await sender.next((f) => f.type === 'files-ended')).reason, 'bad-data');
   assert.ok(sender.errors().includes('binary-not-expected'));
 });
+
+test('a sender held back only by a long round trip gets a larger window, up to the most the host allows', async () => {
+  const MiB = 1024 * 1024;
+  const host = await room({ windowBytes: MiB, maxWindowBytes: 4 * MiB });
+  const sender = await peer(host, 'Sender');
+  const ann = await peer(host, 'Ann');
+  const body = randomBytes(24 * MiB);
+  const id = await offer(sender, body.length);
+  ann.send({ type: 'files-accept', offer: id, from: 0 });
+  const stream = (await sender.next((f) => f.type === 'files-stream' && f.offer === id)).stream as number;
+  // Ann reads at once but each ack reaches the host 200 ms late (a long trip); the sender sends all its credit at once.
+  let sent = 0;
+  let acked = 0;
+  let ackedSent = 0;
+  let widest = 0;
+  let seenCredits = 0;
+  const deadline = Date.now() + 30_000;
+  while (acked < body.length && Date.now() < deadline) {
+    const credits = sender.frames.filter((f) => f.type === 'files-credit' && f.stream === stream);
+    for (const c of credits.slice(seenCredits)) widest = Math.max(widest, (c.upTo as number) - acked);
+    seenCredits = credits.length;
+    const upTo = (credits.at(-1)?.upTo as number | undefined) ?? 0;
+    while (sent < upTo) {
+      const n = Math.min(262_144, upTo - sent);
+      sender.send(dataFrame(stream, sent, body.subarray(sent, sent + n)));
+      sent += n;
+    }
+    const got = received(ann, new Set([stream])).length;
+    const next = got === body.length ? got : Math.floor(got / MiB) * MiB;
+    if (next > ackedSent) {
+      ackedSent = next;
+      setTimeout(() => {
+        ann.send({ type: 'files-ack', stream, bytes: next });
+        acked = next;
+      }, 200);
+    }
+    await sleep(5);
+  }
+  assert.equal(acked, body.length, 'everything arrived and was acked');
+  assert.ok(widest > MiB + 262_144, `the window grew past its first 1 MiB (widest credit ahead of the acks: ${widest})`);
+  assert.ok(widest <= 4 * MiB, `and never past the most allowed (${widest})`);
+});

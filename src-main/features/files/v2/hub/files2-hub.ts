@@ -55,6 +55,8 @@ export class Files2Hub implements HubFeature {
   private nextOffer = 1;
   private nextStream = 1;
   private joinBytes = 0;
+  /** How much the streams' windows grew beyond the policy's windowBytes, together (Files2Policy.roomGrowthBytes). */
+  private growth = 0;
   private ticker: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: Files2HubOptions = {}) {
@@ -281,8 +283,36 @@ export class Files2Hub implements HubFeature {
     recipient.lastProgressAt = Date.now();
     offer.lastActivity = Date.now();
     this.report(offer, recipient);
+    if (recipient.stream) this.sizeWindow(recipient.stream);
     this.grant(offer);
     return undefined;
+  }
+
+  /**
+   * Sizes a stream's window from what an ack shows. A sender that has used all its credit while
+   * the slowest recipient has nothing waiting at the host is held back by the round trip alone
+   * (8 MiB a trip is 84 MB/s at 100 ms): half as much again, up to maxWindowBytes and the room's
+   * growth budget. The bytes in that window are on the way (sockets, routers), not in the host's
+   * memory. Once frames pile up here for the slowest recipient (it reads slower than the sender
+   * sends), the window halves back towards windowBytes, so the host never holds a grown window.
+   */
+  private sizeWindow(stream: HubStream): void {
+    if (stream.recipients.size === 0) return;
+    const slowest = [...stream.recipients].reduce((a, b) => (b.acked < a.acked ? b : a));
+    const waiting = slowest.port?.waitingBytes() ?? 0;
+    // Only the slowest reader's acks say anything about the window.
+    const base = this.policy.windowBytes;
+    if (waiting > base && stream.window > base) {
+      this.growth -= stream.window - Math.max(base, stream.window / 2);
+      stream.window = Math.max(base, stream.window / 2);
+      return;
+    }
+    const usedUp = stream.credit >= 0 && stream.position + CREDIT_STEP >= stream.credit && stream.credit < dataLength(stream.offer);
+    if (!usedUp || waiting > 0) return;
+    const grown = Math.min(this.policy.maxWindowBytes, Math.floor(stream.window * 1.5));
+    if (grown <= stream.window || this.growth + (grown - stream.window) > this.policy.roomGrowthBytes) return;
+    this.growth += grown - stream.window;
+    stream.window = grown;
   }
 
   private saved(port: HubPort, id: number): string | undefined {
@@ -403,6 +433,7 @@ export class Files2Hub implements HubFeature {
       senderActiveAt: Date.now(),
       lastSum: -1,
       blockedSince: undefined,
+      window: this.policy.windowBytes,
     };
     if (this.nextStream > 0xffff_ffff) this.nextStream = 1;
     this.streams.set(stream.id, stream);
@@ -420,6 +451,8 @@ export class Files2Hub implements HubFeature {
   private stopStream(stream: HubStream, tellSender: boolean): void {
     if (!this.streams.has(stream.id)) return;
     this.forgetHead(stream);
+    this.growth -= stream.window - this.policy.windowBytes;
+    stream.window = this.policy.windowBytes;
     this.streams.delete(stream.id);
     stream.offer.streams.delete(stream);
     this.endedStreams.set(stream.id, { senderId: stream.offer.senderId, offer: stream.offer.id });
@@ -452,7 +485,7 @@ export class Files2Hub implements HubFeature {
       const slowest = Math.min(...[...stream.recipients].map((r) => r.acked));
       let others = 0;
       for (const s of theirs) if (s !== stream) others += this.outstanding(s);
-      const window = Math.max(0, Math.min(this.policy.windowBytes, this.policy.senderBudgetBytes - others));
+      const window = Math.max(0, Math.min(stream.window, this.policy.senderBudgetBytes - others));
       const upTo = Math.min(end, slowest + window);
       const first = stream.credit < 0;
       if (first && upTo === stream.from && end > stream.from) continue; // nothing to grant yet

@@ -33,6 +33,11 @@ export class HubPort {
     for (const piece of splitDataFrame(frame, max)) this.outbox.push(piece);
   }
 
+  /** Bytes of frames waiting here for the connection (not yet handed to it). */
+  waitingBytes(): number {
+    return this.outbox.waitingBytes();
+  }
+
   /** Drops queued frames `unwanted` picks (a stream that ended for this member). */
   drop(unwanted: (frame: Buffer) => boolean): void {
     this.outbox.drop(unwanted);

@@ -17,10 +17,18 @@ export interface Files2Policy {
   joinMs: number;
   /** …and at most this many bytes of them. */
   joinBytes: number;
-  /** Per stream: how far the sender may be ahead of the stream's slowest ack. */
+  /** Per stream: how far the sender may be ahead of the stream's slowest ack, to start with. */
   windowBytes: number;
+  /**
+   * …and at most, once grown: a stream whose sender uses all its credit while its slowest
+   * recipient has nothing waiting at the host (the bytes are on the way, not here: a long round
+   * trip) gets half as much again, up to this.
+   */
+  maxWindowBytes: number;
   /** Per sender, across its streams: granted and not yet acked. */
   senderBudgetBytes: number;
+  /** Across the room: what streams' windows grew beyond windowBytes, together. */
+  roomGrowthBytes: number;
   /** Across the room: bytes young streams keep for joiners. */
   roomJoinBytes: number;
   maxOffers: number;
@@ -36,7 +44,9 @@ export const DEFAULT_FILES2_POLICY: Files2Policy = {
   joinMs: 5_000,
   joinBytes: 8 * 1024 * 1024,
   windowBytes: 8 * 1024 * 1024,
-  senderBudgetBytes: 32 * 1024 * 1024,
+  maxWindowBytes: 64 * 1024 * 1024,
+  senderBudgetBytes: 96 * 1024 * 1024,
+  roomGrowthBytes: 256 * 1024 * 1024,
   roomJoinBytes: 64 * 1024 * 1024,
   maxOffers: 256,
   maxOffersPerSender: 16,
@@ -86,6 +96,8 @@ export interface HubStream {
   lastSum: number;
   /** Since when it waits on one lagging recipient. */
   blockedSince: number | undefined;
+  /** How far the sender may be ahead of the slowest ack (Files2Policy.windowBytes, grown on a long round trip). */
+  window: number;
 }
 
 /** One open offer. */
