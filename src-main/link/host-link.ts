@@ -284,7 +284,11 @@ function closedBeforeWelcome(
     case CloseCode.nameTaken:
       return new PortholeError('name-taken', `Someone in the room is already called "${name}". Pick another name.`);
     case CloseCode.roomFull:
-      return new PortholeError('room-full', 'The room is full. Ask the host to make room.');
+      // The host's own sentence names its room size ("it takes 50 people"); older hosts send none.
+      return new PortholeError(
+        'room-full',
+        refusal?.code === 'room-full' ? refusal.message.slice(0, 200) : 'The room is full. Ask the host to make room.',
+      );
     case CloseCode.badHello:
       if (refusal?.code === 'name-invalid') {
         return new PortholeError('name-invalid', `The host refused the name. ${refusal.message.slice(0, 200)} Pick another name.`);

@@ -117,7 +117,8 @@ test('a full room refuses the next guest with room-full', async () => {
   await join(host, 'Alice');
   const bob = await join(host, 'Bob');
   const watch = admissions(host);
-  await assert.rejects(join(host, 'Carol'), isError('room-full', /room is full/));
+  // The guest shows the host's own sentence, which names the size.
+  await assert.rejects(join(host, 'Carol'), isError('room-full', /room is full: it takes 3 people/));
   watch.assertNobodyLetIn();
   assert.equal(host.members().length, 3);
   // Room again once someone leaves.
