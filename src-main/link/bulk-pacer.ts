@@ -227,12 +227,6 @@ export class BulkPacer {
   }
 
   /**
-   * The delay controller. Above the target, the rate becomes what the path delivered, less enough
-   * to drain the excess queue within about a second (from the measured delivery rate, not the
-   * last rate, so decreases do not compound while the queue drains). Below it, the rate grows by
-   * up to half a probe, in proportion to the room left under the target.
-   */
-  /**
    * The controller, one step per answered probe that had file data in front of it:
    *
    * - `free`: unpaced, as TCP alone would send; the queuing delay over the target twice in a row

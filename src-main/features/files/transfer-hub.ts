@@ -26,8 +26,9 @@ export const DEFAULT_HUB_POLICY: HubPolicy = {
   blockingStallMs: 5_000,
   senderStallMs: 30_000,
   answerTimeoutMs: 10 * 60_000,
-  // Every member of a full room (16) can hold its whole share of 16 at once: nobody can take
-  // the room's capacity from the others. Host memory is bounded by the per-sender window instead.
+  // In a room of up to 16, every member can hold its whole share of 16 at once; in a bigger room
+  // (the room size is a setting, up to 300) the first 16 senders to fill their shares can refuse
+  // the rest with too-many-transfers. Host memory is bounded by the per-sender window instead.
   maxTransfers: 256,
   maxTransfersPerSender: 16,
 };
@@ -36,7 +37,9 @@ const PROGRESS_EVERY_MS = 250;
 
 /**
  * File bytes one sender may have granted but not yet acked by every recipient, across all its
- * transfers: what the host may queue for it. Sixteen members bound the host at 256 MiB.
+ * transfers: what the host may queue for it. It grows with the room: 50 members (the default
+ * room size) bound the host at 800 MiB of files/1 data in the worst case; files/2 (which current
+ * builds use) has its own budgets (hub-records.ts).
  */
 export const SENDER_WINDOW_BYTES = 16 * 1024 * 1024;
 
