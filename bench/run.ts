@@ -8,6 +8,7 @@ import { medianRows, printRow, type Row } from './bench-report';
 import { atCleanup, cleanUp, cleanUpOnSignals, scratchDir, stoppedBySignal } from './bench-scratch';
 import { scpRow } from './compare-scp';
 import { seedRow } from './compare-seed';
+import { stopAllTracked } from './tracked-process';
 import { floorsFor, floorsRow, measureFloors, nodeCipherOf } from './floors';
 import { diskWriteRow, filePipeRow, hashedPipeRow, nullPipeRow, rawPipe, type RoleFloors } from './pipe-rows';
 import { fanoutRow, hostToMemberRow, relayRow, resumeRow, throughHostRow, type RoomContext } from './room-rows';
@@ -29,6 +30,12 @@ async function makeFile(dir: string): Promise<string> {
 }
 
 let failedRows = 0;
+/**
+ * A row taking longer than this hangs (a transfer that never ends waits for the room's own
+ * timeouts, ten minutes and more): two minutes plus the size at 2 MB/s, far above what the
+ * slowest row (fanout, eight copies through the host) takes on a busy machine.
+ */
+const ROW_LIMIT_S = Math.round(120 + size / 2e6);
 /** Seconds each part of the run took, over all rounds (printed at the end). */
 const spent = new Map<string, number>();
 
@@ -50,14 +57,26 @@ async function round(source: string): Promise<Row[]> {
     printRow(row);
     rows.push(row);
   };
-  /** Measures one row; a failure is printed as that row's result and the run goes on. */
+  /**
+   * Measures one row; a failure is printed as that row's result and the run goes on. A row that
+   * hangs (a transfer that never ends) is stopped after ROW_LIMIT_S: its processes are killed.
+   */
   const attempt = async (id: string, label: string, measure: () => Promise<Row>) => {
+    const measuring = measure();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), ROW_LIMIT_S * 1000)));
     try {
-      add(await measure());
+      const row = await Promise.race([measuring, late]);
+      if (row !== 'late') return add(row);
+      await Promise.all([BenchChild.killAll(), stopAllTracked()]);
+      await measuring.catch(() => {});
+      throw new Error(`stopped after ${ROW_LIMIT_S} s (the limit for a row at this size)`);
     } catch (err) {
       if (stoppedBySignal()) throw err;
       failedRows += 1;
       add({ id, label, failed: err instanceof Error ? err.message : String(err) });
+    } finally {
+      clearTimeout(timer);
     }
   };
   const dir = await scratchDir('round');

@@ -15,6 +15,13 @@ export interface Tracked {
   stop: () => Promise<void>;
 }
 
+const running = new Set<Tracked>();
+
+/** Stops every program started here that still runs (a row that took too long). */
+export async function stopAllTracked(): Promise<void> {
+  await Promise.all([...running].map((t) => t.stop()));
+}
+
 /** Starts `command`; its stdin is closed, its output collected. */
 export function startTracked(command: string, args: string[]): Tracked {
   if (stoppedBySignal()) throw new Error('the bench is stopping');
@@ -35,9 +42,14 @@ export function startTracked(command: string, args: string[]): Tracked {
       clearTimeout(timer);
     }
   };
+  const tracked: Tracked = { child, stdout: () => out, stderr: () => err, exited, stop };
   const drop = atCleanup(stop);
-  void exited.then(drop);
-  return { child, stdout: () => out, stderr: () => err, exited, stop };
+  running.add(tracked);
+  void exited.then(() => {
+    drop();
+    running.delete(tracked);
+  });
+  return tracked;
 }
 
 /** Runs `command` to its end; rejects with its error output when it fails. */
