@@ -4,6 +4,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { keptStores, newKey, Recipient, SentOffer, sha256, tempDir } from './incoming-harness';
+import { KIND_DATA } from '../../../src-main/features/files/v2/files2-frames';
 
 const MiB = 1024 * 1024;
 
@@ -197,4 +198,27 @@ test('progress: bytes, percent, speed and time left while receiving; views are c
   );
   assert.deepEqual(recipient.offers.clearFinished(), ['3']);
   assert.deepEqual(recipient.offers.list(), []);
+});
+
+test('moved to a stream that starts at the data’s end (all sent, not all acked): the last ack still comes before files-saved', async () => {
+  const dir = await tempDir('moved-at-end');
+  const recipient = new Recipient(dir);
+  const content = randomBytes(2 * MiB + 777);
+  const sent = new SentOffer('late.bin', [{ path: 'late.bin', content }]);
+  recipient.offers.offered(sent.offered(7, newKey()));
+  await recipient.state('7', 'offered');
+  await recipient.offers.accept('7');
+  await recipient.nth('files-accept');
+  recipient.offers.stream({ offer: 7, stream: 3, from: 0 });
+  const frames = sent.frames(3, 0, { frameBytes: 100_000 });
+  recipient.feed(frames.filter((f) => f[0] === KIND_DATA));
+  // The host moves it to a stream of its own at the very end (a lag split after the last frame went out).
+  recipient.offers.stream({ offer: 7, stream: 4, from: content.length });
+  recipient.feed(frames.filter((f) => f[0] !== KIND_DATA)); // the checksum, on the old stream
+  await recipient.state('7', 'done');
+  const types = recipient.sent.map((m) => m.type);
+  const lastAck = recipient.ofType('files-ack').at(-1);
+  assert.equal(lastAck?.bytes, content.length, `the data end is acked: ${JSON.stringify(recipient.ofType('files-ack'))}`);
+  assert.ok(types.lastIndexOf('files-ack') < types.indexOf('files-saved'), 'before files-saved');
+  // (It names the new stream, which carried nothing: the host checks an ack against what it sent the recipient, on any stream.)
 });

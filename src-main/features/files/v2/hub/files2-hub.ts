@@ -664,7 +664,12 @@ export class Files2Hub implements HubFeature {
     const slowest = readers.reduce((a, b) => (b.acked < a.acked ? b : a), readers[0]!);
     const leader = Math.max(...readers.map((r) => r.acked));
     const blocked =
-      readers.length >= 2 && stream.offer.sender && stream.credit >= 0 && stream.position >= stream.credit && slowest.acked < leader;
+      readers.length >= 2 &&
+      stream.offer.sender &&
+      stream.credit >= 0 &&
+      stream.position >= stream.credit &&
+      stream.position < dataLength(stream.offer) && // all sent: waiting on acks is not lagging
+      slowest.acked < leader;
     if (!blocked) {
       stream.blockedSince = undefined;
       return;
@@ -673,7 +678,11 @@ export class Files2Hub implements HubFeature {
     if (now - stream.blockedSince < this.policy.lagSplitMs) return;
     stream.blockedSince = undefined;
     stream.recipients.delete(slowest);
-    this.openStream(stream.offer, stream.position, [slowest]);
+    // Its own stream starts at what was already sent to it: frames of the shared stream still
+    // waiting here for it are dropped (the new stream carries those bytes), so nothing is sent
+    // twice and nothing is missing — the files-stream message cannot overtake frames already sent.
+    slowest.port?.drop((frame) => frame.readUInt32BE(4) === stream.id);
+    this.openStream(stream.offer, slowest.delivered, [slowest]);
     this.grant(stream.offer);
   }
 }

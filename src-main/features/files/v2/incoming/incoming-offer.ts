@@ -385,6 +385,7 @@ export class IncomingOffer {
     const { store, realDir, kept } = this;
     if (!kept.complete || !store || !realDir) return;
     this.publishing = true;
+    r.ackWritten(); // the host must have every byte acked before files-saved
     await this.dropReceiver('stop');
     let savedPath: string;
     try {

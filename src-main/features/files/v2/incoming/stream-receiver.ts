@@ -108,9 +108,12 @@ export class StreamReceiver {
   takeStream(stream: number, from: number): boolean {
     if (this.stopped) return false;
     if (this.stream === undefined ? from !== this.start.from : from < this.start.from || from > this.position) return false;
+    // A move keeps what was last acked: the host still waits for the rest of it (a new stream may
+    // start at the very end, when everything was sent but not yet acked).
+    this.acked = this.stream === undefined ? from : Math.min(this.acked, from);
     if (this.stream !== undefined) this.previousStream = this.stream;
     this.stream = stream;
-    this.acked = this.delivered = this.streamFrom = from;
+    this.delivered = this.streamFrom = from;
     this.lastSum = -1;
     this.progressed();
     return true;
@@ -179,6 +182,15 @@ export class StreamReceiver {
     this.expected.set(index, sha256);
     this.compareIfReady(index);
     return true;
+  }
+
+  /**
+   * Acks what is on disk now. The last write's ack is normally sent once its file is closed; a
+   * finish that comes first (the last checksum arrived while that file was closing) calls this,
+   * so the host has the final ack before files-saved.
+   */
+  ackWritten(): void {
+    this.maybeAck();
   }
 
   /** Stops taking frames; what was received is still written. Resolves once nothing is open. */
