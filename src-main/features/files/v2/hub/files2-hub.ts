@@ -678,10 +678,17 @@ export class Files2Hub implements HubFeature {
     if (now - stream.blockedSince < this.policy.lagSplitMs) return;
     stream.blockedSince = undefined;
     stream.recipients.delete(slowest);
-    // Its own stream starts at what was already sent to it: frames of the shared stream still
-    // waiting here for it are dropped (the new stream carries those bytes), so nothing is sent
-    // twice and nothing is missing — the files-stream message cannot overtake frames already sent.
-    slowest.port?.drop((frame) => frame.readUInt32BE(4) === stream.id);
+    // Its own stream starts at what was already sent to it: the shared stream's data still
+    // waiting here for it is dropped from its first data frame on (the new stream carries those
+    // bytes, and the checksums of files ending after its start), so nothing is sent twice and the
+    // files-stream message cannot overtake data it needs. Checksum frames queued before that
+    // data are for files already sent whole: they still go.
+    let dropping = false;
+    slowest.port?.drop((frame) => {
+      if (frame.readUInt32BE(4) !== stream.id) return false;
+      if (frame[0] === KIND_DATA) dropping = true;
+      return dropping;
+    });
     this.openStream(stream.offer, slowest.delivered, [slowest]);
     this.grant(stream.offer);
   }
