@@ -26,6 +26,10 @@ export const DEFAULT_PACER_POLICY: PacerPolicy = {
   idleProbeMs: 2000,
 };
 
+/** Cuts in a row that leave the delay where it was before pacing stops (the delay is not ours)… */
+const FRUITLESS_CUTS = 3;
+/** …for this long. */
+const FREE_AFTER_FRUITLESS_MS = 10_000;
 /** Cruising gains, one per probe: probe for more once, drain what that queued once, then hold. */
 const GAIN_CYCLE = [1.25, 0.8, 1, 1, 1, 1, 1, 1];
 /** The path's rate is the best delivery seen over this long. */
@@ -90,6 +94,11 @@ export class BulkPacer {
   private phase: 'free' | 'cruise' = 'free';
   /** Where in GAIN_CYCLE cruising is. */
   private cycle = 2;
+  /** Cuts in a row that did not lower the delay, and the delay at the last cut. */
+  private fruitless = 0;
+  private lastCutQueuing = 0;
+  /** After fruitless cuts, no pacing before this (performance.now() ms). */
+  private freeUntil = 0;
   /** When the rate was last cut. */
   private cutAt = Number.NEGATIVE_INFINITY;
   private baseBuckets: Array<{ from: number; min: number }> = [];
@@ -245,11 +254,21 @@ export class BulkPacer {
     this.over = over;
     if (this.deliveryRate === 0) return;
     if (this.phase === 'free') {
-      if (over && wasOver) this.cruise(queuing);
+      if (over && wasOver && performance.now() >= this.freeUntil) this.cruise(queuing);
       return;
     }
     if (over) {
-      if (probedAt >= this.cutAt) this.cruise(queuing);
+      if (probedAt < this.cutAt) return;
+      // Cuts that do not bring the delay down mean the delay is not ours: on a lossy path TCP holds
+      // every probe behind a retransmission, whatever the rate. Then pacing only costs speed.
+      this.fruitless = queuing >= this.lastCutQueuing ? this.fruitless + 1 : 0;
+      if (this.fruitless >= FRUITLESS_CUTS) {
+        this.fruitless = 0;
+        this.enter('free');
+        this.freeUntil = performance.now() + FREE_AFTER_FRUITLESS_MS;
+        return;
+      }
+      this.cruise(queuing);
       return;
     }
     if (queuing < target / 2) {
@@ -263,6 +282,7 @@ export class BulkPacer {
   /** Paces at the path's rate, less enough to drain the queue's excess over the target. */
   private cruise(queuing: number): void {
     this.enter('cruise');
+    this.lastCutQueuing = queuing;
     const drain = Math.min(0.3, Math.max(0, queuing - this.policy.targetDelayMs) / 250);
     this.rate = Math.max(MIN_RATE, Math.min(this.rate, this.deliveryRate) * (1 - drain));
     this.cutAt = performance.now();
