@@ -5,14 +5,12 @@ import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AppSnapshot, CallName, Result, RoomView, SettingsView } from '../../../src-preload/contract';
-import { createDesktopCore } from '../../../src-main/desktop/desktop-core';
-import { registerIpc } from '../../../src-main/ipc/register-ipc';
+import type { AppSnapshot, Result, RoomView, SettingsView } from '../../../src-preload/contract';
 import { RoomClient } from '../../../src-main/session/room-client';
 import { ROOM_SIZE_RULE } from '../../../src-main/room/room-size';
 import { PortholeError } from '../../../src-main/wire/errors';
 import { loopbackInvite } from '../../fixtures/loopback-invite';
-import { ourWindow, recordingPlatform, recordingSink, RecordingIpcMain, tempConfig } from '../ipc/ipc-harness';
+import { desktopApp } from '../ipc/ipc-harness';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -20,19 +18,7 @@ afterEach(async () => {
 });
 
 async function app(settings: Record<string, unknown> = {}) {
-  const config = await tempConfig(settings);
-  const core = createDesktopCore({
-    configDir: config.configDir,
-    platform: recordingPlatform().platform,
-    sink: recordingSink().sink,
-    listenHost: '127.0.0.1',
-  });
-  const ipc = new RecordingIpcMain();
-  const window = ourWindow();
-  registerIpc(ipc, core.handlers, window.check);
-  cleanups.push(config.remove, core.shutdown);
-  const call = <T = unknown>(channel: CallName, ...args: unknown[]) =>
-    ipc.invoke(channel, window.fromPage(), ...args) as Promise<Result<T>>;
+  const { config, call } = await desktopApp(cleanups, settings);
   const saved = async () => JSON.parse(await readFile(join(config.configDir, 'settings.json'), 'utf8'));
   return { call, saved };
 }

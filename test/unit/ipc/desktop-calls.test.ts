@@ -7,32 +7,18 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { CallName, OfferOutcome, Result, RoomView, SettingsView, AppSnapshot } from '../../../src-preload/contract';
+import type { OfferOutcome, Result, RoomView, SettingsView, AppSnapshot } from '../../../src-preload/contract';
 import { createDesktopCore } from '../../../src-main/desktop/desktop-core';
-import { registerIpc } from '../../../src-main/ipc/register-ipc';
 import { parseInvite } from '../../../src-main/link/invite';
 import { loopbackInvite } from '../../fixtures/loopback-invite';
-import { ourWindow, recordingPlatform, recordingSink, RecordingIpcMain, tempConfig } from './ipc-harness';
+import { desktopApp, recordingPlatform, recordingSink } from './ipc-harness';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** A desktop core in a fresh config dir, wired through registerIpc to a stand-in ipcMain. */
-async function app(settings: Record<string, unknown> = {}) {
-  const config = await tempConfig(settings);
-  const platform = recordingPlatform();
-  const events = recordingSink();
-  const core = createDesktopCore({ configDir: config.configDir, platform: platform.platform, sink: events.sink, listenHost: '127.0.0.1' });
-  const ipc = new RecordingIpcMain();
-  const window = ourWindow();
-  registerIpc(ipc, core.handlers, window.check);
-  cleanups.push(config.remove, core.shutdown);
-  const call = <T = unknown>(channel: CallName, ...args: unknown[]) =>
-    ipc.invoke(channel, window.fromPage(), ...args) as Promise<Result<T>>;
-  return { config, platform, events, core, call };
-}
+const app = (settings: Record<string, unknown> = {}) => desktopApp(cleanups, settings);
 
 function data<T>(result: Result<T>): T {
   assert.equal(result.ok, true, `expected ok, got ${JSON.stringify(result)}`);

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CallName, EventName, Events, Result } from '../../../src-preload/contract';
 import type { CallHandlers, DesktopPlatform, EventSink } from '../../../src-main/desktop/desktop-platform';
-import type { IpcMainLike } from '../../../src-main/ipc/register-ipc';
+import { createDesktopCore } from '../../../src-main/desktop/desktop-core';
+import { registerIpc, type IpcMainLike } from '../../../src-main/ipc/register-ipc';
 import { createSenderCheck, type InvokeEventLike } from '../../../src-main/ipc/sender-check';
 
 export const PAGE_URL = 'app://porthole/index.html';
@@ -157,4 +158,22 @@ export async function tempConfig(settings: Record<string, unknown> = {}) {
   await mkdir(configDir, { recursive: true });
   await writeFile(join(configDir, 'settings.json'), JSON.stringify({ upnp: false, downloadDir, ...settings }));
   return { root, configDir, downloadDir, remove: () => rm(root, { recursive: true, force: true }) };
+}
+
+/**
+ * A desktop core in a fresh config dir (with `settings`), wired through registerIpc to a stand-in
+ * ipcMain, calling as the app's own window; what to undo goes on `cleanups`.
+ */
+export async function desktopApp(cleanups: Array<() => Promise<unknown>>, settings: Record<string, unknown> = {}) {
+  const config = await tempConfig(settings);
+  const platform = recordingPlatform();
+  const events = recordingSink();
+  const core = createDesktopCore({ configDir: config.configDir, platform: platform.platform, sink: events.sink, listenHost: '127.0.0.1' });
+  const ipc = new RecordingIpcMain();
+  const window = ourWindow();
+  registerIpc(ipc, core.handlers, window.check);
+  cleanups.push(config.remove, core.shutdown);
+  const call = <T = unknown>(channel: CallName, ...args: unknown[]) =>
+    ipc.invoke(channel, window.fromPage(), ...args) as Promise<Result<T>>;
+  return { config, platform, events, core, call };
 }

@@ -5,38 +5,20 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CallName, Result, RoomView, SettingsView, AppSnapshot, RelayStatus } from '../../../src-preload/contract';
-import { createDesktopCore } from '../../../src-main/desktop/desktop-core';
-import { registerIpc } from '../../../src-main/ipc/register-ipc';
+import type { Result, RoomView, SettingsView, AppSnapshot, RelayStatus } from '../../../src-preload/contract';
 import { parseInvite } from '../../../src-main/link/invite';
 import { settingsSchema } from '../../../src-main/config/settings';
 import { deviceIdOf } from '../../../src-main/relay/device-id';
 import { randomBytes } from 'node:crypto';
 import { RelayServer, stopRelayServers } from '../../fixtures/relay-server';
-import { ourWindow, recordingPlatform, recordingSink, RecordingIpcMain, tempConfig } from '../ipc/ipc-harness';
+import { desktopApp } from '../ipc/ipc-harness';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function app(settings: Record<string, unknown> = {}) {
-  const config = await tempConfig(settings);
-  const events = recordingSink();
-  const core = createDesktopCore({
-    configDir: config.configDir,
-    platform: recordingPlatform().platform,
-    sink: events.sink,
-    listenHost: '127.0.0.1',
-  });
-  const ipc = new RecordingIpcMain();
-  const window = ourWindow();
-  registerIpc(ipc, core.handlers, window.check);
-  cleanups.push(config.remove, core.shutdown);
-  const call = <T = unknown>(channel: CallName, ...args: unknown[]) =>
-    ipc.invoke(channel, window.fromPage(), ...args) as Promise<Result<T>>;
-  return { config, events, call };
-}
+const app = (settings: Record<string, unknown> = {}) => desktopApp(cleanups, settings);
 
 function data<T>(result: Result<T>): T {
   assert.equal(result.ok, true, `expected ok, got ${JSON.stringify(result)}`);
