@@ -170,11 +170,8 @@ export class BulkPacer {
    */
   private arm(): void {
     if (this.timer || this.closed) return;
-    const now = performance.now();
-    let delay = 2;
-    if (this.ws.bufferedAmount <= this.policy.maxBufferedBytes) {
-      if (Number.isFinite(this.rate) && this.nextAt > now) delay = this.nextAt - now;
-    }
+    const paced = this.ws.bufferedAmount <= this.policy.maxBufferedBytes && Number.isFinite(this.rate);
+    const delay = paced ? this.nextAt - performance.now() : 0;
     this.timer = setTimeout(
       () => {
         this.timer = undefined;

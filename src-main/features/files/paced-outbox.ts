@@ -55,7 +55,7 @@ export class PacedOutbox {
     else this.waiters.push(wake);
   }
 
-  /** Drops the queued frames `unwanted` picks (a transfer that ended for this member). */
+  /** Drops the queued frames `unwanted` picks (a transfer that ended for this member); it is asked about each in queue order. */
   drop(unwanted: (frame: Buffer) => boolean): void {
     const kept: Buffer[] = [];
     for (const frame of this.queue) {

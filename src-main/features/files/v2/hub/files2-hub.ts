@@ -55,8 +55,6 @@ export class Files2Hub implements HubFeature {
   private nextOffer = 1;
   private nextStream = 1;
   private joinBytes = 0;
-  /** How much the streams' windows grew beyond the policy's windowBytes, together (Files2Policy.roomGrowthBytes). */
-  private growth = 0;
   private ticker: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: Files2HubOptions = {}) {
@@ -300,18 +298,17 @@ export class Files2Hub implements HubFeature {
     if (stream.recipients.size === 0) return;
     const slowest = [...stream.recipients].reduce((a, b) => (b.acked < a.acked ? b : a));
     const waiting = slowest.port?.waitingBytes() ?? 0;
-    // Only the slowest reader's acks say anything about the window.
     const base = this.policy.windowBytes;
     if (waiting > base && stream.window > base) {
-      this.growth -= stream.window - Math.max(base, stream.window / 2);
       stream.window = Math.max(base, stream.window / 2);
       return;
     }
     const usedUp = stream.credit >= 0 && stream.position + CREDIT_STEP >= stream.credit && stream.credit < dataLength(stream.offer);
     if (!usedUp || waiting > 0) return;
     const grown = Math.min(this.policy.maxWindowBytes, Math.floor(stream.window * 1.5));
-    if (grown <= stream.window || this.growth + (grown - stream.window) > this.policy.roomGrowthBytes) return;
-    this.growth += grown - stream.window;
+    let growth = 0; // across the room, what windows grew beyond windowBytes
+    for (const s of this.streams.values()) growth += s.window - base;
+    if (grown <= stream.window || growth + (grown - stream.window) > this.policy.roomGrowthBytes) return;
     stream.window = grown;
   }
 
@@ -451,8 +448,6 @@ export class Files2Hub implements HubFeature {
   private stopStream(stream: HubStream, tellSender: boolean): void {
     if (!this.streams.has(stream.id)) return;
     this.forgetHead(stream);
-    this.growth -= stream.window - this.policy.windowBytes;
-    stream.window = this.policy.windowBytes;
     this.streams.delete(stream.id);
     stream.offer.streams.delete(stream);
     this.endedStreams.set(stream.id, { senderId: stream.offer.senderId, offer: stream.offer.id });
