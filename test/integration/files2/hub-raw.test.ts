@@ -6,7 +6,13 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { closeAll, startHost, sleep } from '../../fixtures/room';
 import { RawPeer, closeRawPeers, type RawFrame } from '../../fixtures/raw-peer';
-import { FRAME_HEADER_BYTES, KIND_DATA, readFrameHeader, writeFrameHeader } from '../../../src-main/features/files/v2/files2-frames';
+import {
+  FRAME_HEADER_BYTES,
+  KIND_DATA,
+  MAX_UNWRITTEN_BYTES,
+  readFrameHeader,
+  writeFrameHeader,
+} from '../../../src-main/features/files/v2/files2-frames';
 import type { Files2Policy } from '../../../src-main/features/files/v2/hub/hub-records';
 import type { RoomHost } from '../../../src-main/session/room-host';
 
@@ -249,16 +255,19 @@ test('frames out of order end the offer with bad-data for everyone', async () =>
   assert.ok(sender.errors().includes('binary-not-expected'));
 });
 
-test('a sender held back only by a long round trip gets a larger window, up to the most the host allows', async () => {
+/**
+ * One stream from a hand-made sender that sends all its credit at once to a recipient that reads
+ * at once but whose acks reach the host 200 ms late (a long trip): the widest credit granted ahead
+ * of the acks.
+ */
+async function widestWindow(host: Awaited<ReturnType<typeof room>>, bytes: number): Promise<number> {
   const MiB = 1024 * 1024;
-  const host = await room({ windowBytes: MiB, maxWindowBytes: 4 * MiB });
   const sender = await peer(host, 'Sender');
   const ann = await peer(host, 'Ann');
-  const body = randomBytes(24 * MiB);
+  const body = randomBytes(bytes);
   const id = await offer(sender, body.length);
   ann.send({ type: 'files-accept', offer: id, from: 0 });
   const stream = (await sender.next((f) => f.type === 'files-stream' && f.offer === id)).stream as number;
-  // Ann reads at once but each ack reaches the host 200 ms late (a long trip); the sender sends all its credit at once.
   let sent = 0;
   let acked = 0;
   let ackedSent = 0;
@@ -287,6 +296,20 @@ test('a sender held back only by a long round trip gets a larger window, up to t
     await sleep(5);
   }
   assert.equal(acked, body.length, 'everything arrived and was acked');
+  return widest;
+}
+
+test('a sender held back only by a long round trip gets a larger window, up to the most the host allows', async () => {
+  const MiB = 1024 * 1024;
+  const widest = await widestWindow(await room({ windowBytes: MiB, maxWindowBytes: 4 * MiB }), 24 * MiB);
   assert.ok(widest > MiB + 262_144, `the window grew past its first 1 MiB (widest credit ahead of the acks: ${widest})`);
   assert.ok(widest <= 4 * MiB, `and never past the most allowed (${widest})`);
+});
+
+test('a window never grows past what a recipient holds unwritten, whatever the policy asks', async () => {
+  // A recipient refuses data more than MAX_UNWRITTEN_BYTES past what it has written (bad-data):
+  // a window of 64 MiB once broke transfers to a recipient whose disk fell behind.
+  const MiB = 1024 * 1024;
+  const widest = await widestWindow(await room({ windowBytes: 30 * MiB, maxWindowBytes: 64 * MiB }), 64 * MiB);
+  assert.ok(widest <= MAX_UNWRITTEN_BYTES, `credit ahead of the acks stayed within ${MAX_UNWRITTEN_BYTES} (${widest})`);
 });

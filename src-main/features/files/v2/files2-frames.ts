@@ -17,6 +17,12 @@ export const DATA_BYTES = 256 * 1024;
 export const SUM_BYTES = 32;
 /** Largest files/2 frame (the same as files/1's). */
 export const MAX_FRAME_BYTES = FRAME_HEADER_BYTES + DATA_BYTES;
+/**
+ * A recipient holds at most this many bytes it has received and not yet written (every
+ * Porthole version so far): a data frame ending further past what it has written breaks the
+ * stream (`bad-data`). So a host's credit window must stay under it (PROTOCOL.md §11, *Credit*).
+ */
+export const MAX_UNWRITTEN_BYTES = 32 * 1024 * 1024;
 
 export interface Files2Frame {
   kind: typeof KIND_DATA | typeof KIND_SUM;

@@ -13,6 +13,7 @@ import {
   type HubRecipient,
   type HubStream,
   PROGRESS_EVERY_MS,
+  WINDOW_LIMIT_BYTES,
 } from './hub-records';
 
 /** Reasons a sender may give when it withdraws an offer; anything else reads as `cancelled`. */
@@ -58,7 +59,11 @@ export class Files2Hub implements HubFeature {
   private ticker: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: Files2HubOptions = {}) {
-    this.policy = { ...DEFAULT_FILES2_POLICY, ...options.policy };
+    const policy = { ...DEFAULT_FILES2_POLICY, ...options.policy };
+    // Whatever a caller asks, never a window a recipient would refuse.
+    policy.windowBytes = Math.min(policy.windowBytes, WINDOW_LIMIT_BYTES);
+    policy.maxWindowBytes = Math.min(policy.maxWindowBytes, WINDOW_LIMIT_BYTES);
+    this.policy = policy;
   }
 
   start(room: HubRoom): void {

@@ -1,5 +1,13 @@
 import type { Files2EndReason, RecipientWireState } from '../files2-messages';
 import type { HubPort } from './hub-port';
+import { MAX_UNWRITTEN_BYTES } from '../files2-frames';
+
+/**
+ * No stream's window goes past this: a recipient refuses data more than MAX_UNWRITTEN_BYTES
+ * (32 MiB) past what it has written, and its acks trail its writes by up to a 1 MiB step (at a
+ * 64 MiB window, a recipient whose disk fell behind refused the stream with bad-data).
+ */
+export const WINDOW_LIMIT_BYTES = MAX_UNWRITTEN_BYTES - 4 * 1024 * 1024;
 
 /** The files/2 hub's limits and timings (PROTOCOL.md §11). */
 export interface Files2Policy {
@@ -44,7 +52,7 @@ export const DEFAULT_FILES2_POLICY: Files2Policy = {
   joinMs: 5_000,
   joinBytes: 8 * 1024 * 1024,
   windowBytes: 8 * 1024 * 1024,
-  maxWindowBytes: 64 * 1024 * 1024,
+  maxWindowBytes: WINDOW_LIMIT_BYTES,
   senderBudgetBytes: 96 * 1024 * 1024,
   roomGrowthBytes: 256 * 1024 * 1024,
   roomJoinBytes: 64 * 1024 * 1024,

@@ -3,15 +3,10 @@ import type { FileHandle } from 'node:fs/promises';
 import type { DataLayout } from './data-layout';
 import type { PartialStore } from './partial-store';
 import { writeAll } from '../../write-all';
+import { MAX_UNWRITTEN_BYTES } from '../files2-frames';
 
 /** An ack each time this much more of a stream is on disk (PROTOCOL.md §11), and at the data's end. */
 export const ACK_STEP_BYTES = 1024 * 1024;
-
-/**
- * Most bytes received and not yet on disk. Credit (the lowest ack + 8 MiB) keeps a host that
- * follows the protocol under about 9 MiB; one that sends past it is refused before memory grows.
- */
-export const MAX_UNWRITTEN_BYTES = 32 * 1024 * 1024;
 
 /** SHA-256 of nothing: an empty file's checksum. */
 export const EMPTY_SHA256 = createHash('sha256').digest('hex');
