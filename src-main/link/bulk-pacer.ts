@@ -15,6 +15,8 @@ export interface PacerPolicy {
   baseWindowMs: number;
   /** A probe this often while no file data moves, so the base round trip is known before it does. */
   idleProbeMs: number;
+  /** Paths with a round trip this long or longer (ms) are not a LAN: file data starts there with a window (`start`). */
+  pacedStartRttMs: number;
 }
 
 export const DEFAULT_PACER_POLICY: PacerPolicy = {
@@ -24,6 +26,7 @@ export const DEFAULT_PACER_POLICY: PacerPolicy = {
   maxBufferedBytes: 1024 * 1024,
   baseWindowMs: 120_000,
   idleProbeMs: 2000,
+  pacedStartRttMs: 10,
 };
 
 /** Cuts in a row that leave the delay where it was before pacing stops (the delay is not ours)… */
@@ -42,6 +45,14 @@ const MAX_FRAME_BYTES = 256 * 1024;
 const FRAME_TIME_S = 0.01;
 /** Rates are never paced below this (bytes a second): a probe misread cannot stall a transfer. */
 const MIN_RATE = 32 * 1024;
+/** The start's window: file data written and not yet known to have arrived, at first… */
+const START_WINDOW_BYTES = 64 * 1024;
+/** …and at most twice what the last probe showed arriving, while no queue shows (TCP's slow start, one step behind it). */
+const START_GROWTH = 2;
+/** A probe out this much longer than the path's round trip holds file data until it answers (ms). */
+const OVERDUE_MARGIN_MS = 75;
+/** Deliveries that grew less than this much since the last probe have stopped growing (BBR's full-pipe test). */
+const START_PLATEAU = 1.25;
 
 /** What the pacer has seen, for tests and the bench. */
 export interface PacerStats {
@@ -63,11 +74,15 @@ export interface PacerStats {
  * 6455 §5.5.2) and which wait in the same queues a chat line does: the connection's buffer, the
  * kernel's unsent data, and the slowest router's queue on the path.
  *
- * Unpaced to start with (a LAN never builds a queue, and loses nothing); once a probe's round
- * trip exceeds the least seen by more than the target, frames leave at a rate: set from the
- * delivery rate the probes measured, lowered while the delay stays above the target and raised
- * while it is below. Frames leave whole (a WebSocket message cannot be interleaved), so the
- * pacer also suggests a frame size that takes about 10 ms on the path.
+ * On a LAN (a round trip under 10 ms) unpaced to start with: it never builds a queue, and loses
+ * nothing. On a longer path a burst of file data starts with a 64 KiB window (bytes written past
+ * the last answered probe), doubled from what each probe shows arrived while deliveries grow:
+ * TCP restarts from a small window after idle, and everything written beyond what it can send
+ * waits in the kernel ahead of chat. Once deliveries stop growing, or a queue shows, frames leave
+ * at a rate: set from the delivery rate the probes measured, lowered while the delay stays above
+ * the target and raised while it is below; while a probe is overdue (TCP stalled), nothing more.
+ * Frames leave whole (a WebSocket message cannot be interleaved), so the pacer also suggests a
+ * frame size that takes about 10 ms on the path.
  *
  * The pacer admits, it does not queue: the features' outboxes ask ready() / whenReady() before
  * handing a frame over, and send() writes at once. So a frame and the message a feature sends
@@ -91,7 +106,17 @@ export class BulkPacer {
   private firstWriteAt = 0;
   /** The last busy probe found the queuing delay over the target. */
   private over = false;
-  private phase: 'free' | 'cruise' = 'free';
+  private phase: 'free' | 'start' | 'cruise' = 'free';
+  /** In `start`: most bytes written past the last answered probe. */
+  private startWindow = START_WINDOW_BYTES;
+  /** In `start`: the best delivery rate at the last step, to see whether deliveries still grow. */
+  private startDelivery = 0;
+  /** In `start`: probes in a row whose delivery did not grow. */
+  private startStalls = 0;
+  /** In `start`: answers so far. */
+  private startSteps = 0;
+  /** The latest delivery sample, unsmoothed. */
+  private lastSample = 0;
   /** Where in GAIN_CYCLE cruising is. */
   private cycle = 2;
   /** Cuts in a row that did not lower the delay, and the delay at the last cut. */
@@ -99,8 +124,8 @@ export class BulkPacer {
   private lastCutQueuing = 0;
   /** After fruitless cuts, no pacing before this (performance.now() ms). */
   private freeUntil = 0;
-  /** When the rate was last cut. */
-  private cutAt = Number.NEGATIVE_INFINITY;
+  /** Probes sent before this (performance.now() ms) do not cut the rate again: they see the queue a cut is draining. */
+  private nextCutAfter = Number.NEGATIVE_INFINITY;
   private baseBuckets: Array<{ from: number; min: number }> = [];
   private lastRtt = Number.NaN;
   private samples = 0;
@@ -125,17 +150,20 @@ export class BulkPacer {
   send(frame: Buffer, done: () => void): void {
     if (this.closed || this.ws.readyState !== this.ws.OPEN) return done();
     const now = performance.now();
-    if (this.written === (this.lastAnswer?.written ?? 0)) this.firstWriteAt = now;
+    if (this.written === (this.lastAnswer?.written ?? 0)) this.busyAgain(now);
     this.written += frame.length;
     if (Number.isFinite(this.rate)) this.nextAt = Math.max(this.nextAt, now - 10) + (frame.length / this.rate) * 1000;
     sendBinaryFrame(this.ws, frame, this.masked, done);
-    this.maybeProbe(now);
+    // Starting, a probe goes behind a full window, so its answer shows the whole window arrived.
+    if (this.phase !== 'start' || this.startWindowFull()) this.maybeProbe(now);
   }
 
   /** Whether file data may go now: little is waiting in the connection's buffer, and the pace allows. */
   ready(): boolean {
     if (this.closed) return true; // sends fail fast from here on; nobody should wait
     if (this.ws.bufferedAmount > this.policy.maxBufferedBytes) return false;
+    if (this.startWindowFull()) return false;
+    if (this.overdue()) return false;
     return !Number.isFinite(this.rate) || this.nextAt <= performance.now();
   }
 
@@ -148,13 +176,56 @@ export class BulkPacer {
 
   /** A frame size that takes about 10 ms on this path (16–256 KiB), for features that make frames. */
   frameBytes(): number {
+    if (this.phase === 'start' || this.startsPaced()) return pow2Within(this.startWindow / 4);
     if (!Number.isFinite(this.rate)) return MAX_FRAME_BYTES;
-    const bytes = Math.max(this.rate, this.deliveryRate) * FRAME_TIME_S;
-    return Math.min(MAX_FRAME_BYTES, Math.max(MIN_FRAME_BYTES, 2 ** Math.floor(Math.log2(Math.max(1, bytes)))));
+    return pow2Within(Math.max(this.rate, this.deliveryRate) * FRAME_TIME_S);
   }
 
   stats(): PacerStats {
     return { baseRttMs: this.base(), lastRttMs: this.lastRtt, rate: this.rate, written: this.written, samples: this.samples };
+  }
+
+  /**
+   * File data moves again after everything written had arrived: on a path that is not a LAN, a
+   * pacer not already cruising starts with a small window that opens as deliveries grow (`start`).
+   */
+  private busyAgain(now: number): void {
+    this.firstWriteAt = now;
+    if (!this.startsPaced(now)) return;
+    this.phase = 'start';
+    this.startWindow = START_WINDOW_BYTES;
+    this.startDelivery = 0;
+    this.startStalls = 0;
+    this.startSteps = 0;
+  }
+
+  private startWindowFull(): boolean {
+    return this.phase === 'start' && this.written - (this.lastAnswer?.written ?? 0) >= this.startWindow;
+  }
+
+  /**
+   * Whether the probe out has taken longer than the path plus the hold margin: the queue is long
+   * already (TCP stalled — a retransmission, BBR draining to measure the round trip), so more file
+   * data would only wait in the kernel ahead of chat. Held until it answers; never while unpaced.
+   */
+  private overdue(now = performance.now()): boolean {
+    if (this.phase !== 'cruise' || this.probe === undefined || !this.far()) return false;
+    return now - this.probe.at > this.base() + OVERDUE_MARGIN_MS;
+  }
+
+  /**
+   * Whether the path is not a LAN: its least round trip so far is 10 ms or more. (An early sample
+   * may make a busy LAN look far for a moment: the next answer, a few ms later, ends a start.) On
+   * a LAN a late probe means a busy CPU, not a queue: holding data there only cost throughput.
+   */
+  private far(): boolean {
+    return this.base() >= this.policy.pacedStartRttMs && Number.isFinite(this.base());
+  }
+
+  /** Whether file data written now would begin a `start`: an idle, unpaced pacer on a path that is not a LAN. */
+  private startsPaced(now = performance.now()): boolean {
+    const idle = this.written === (this.lastAnswer?.written ?? 0);
+    return idle && this.phase === 'free' && now >= this.freeUntil && this.far();
   }
 
   private close(): void {
@@ -170,8 +241,12 @@ export class BulkPacer {
    */
   private arm(): void {
     if (this.timer || this.closed) return;
-    const paced = this.ws.bufferedAmount <= this.policy.maxBufferedBytes && Number.isFinite(this.rate);
-    const delay = paced ? this.nextAt - performance.now() : 0;
+    const now = performance.now();
+    const room = this.ws.bufferedAmount <= this.policy.maxBufferedBytes;
+    // A full start window opens when a probe answers (or, none out yet, when the next may leave).
+    const windowFull = room && (this.phase === 'start' || this.overdue(now));
+    const waitProbe = this.probe ? this.policy.probeTimeoutMs : this.lastProbeAt + this.policy.probeEveryMs - now;
+    const delay = windowFull ? waitProbe : room && Number.isFinite(this.rate) ? this.nextAt - now : 0;
     this.timer = setTimeout(
       () => {
         this.timer = undefined;
@@ -219,6 +294,8 @@ export class BulkPacer {
     this.samples += 1;
     this.lastRtt = rtt;
     this.noteBase(now, rtt);
+    // A round trip that short means a LAN after all: no start window there.
+    if (this.phase === 'start' && !this.far()) this.enter('free');
     // Everything written before the ping has arrived: the delivery rate over the busy part since the last answer.
     const last = this.lastAnswer;
     if (last && probe.written > last.written) {
@@ -228,8 +305,13 @@ export class BulkPacer {
     }
     const busy = last !== undefined && probe.written > last.written;
     this.lastAnswer = { at: now, written: probe.written };
-    if (busy) this.steer(rtt - this.base(), probe.at);
-    if (this.waiters.length > 0 && this.ready()) this.flush();
+    if (busy) this.steer(rtt - this.base(), probe.at, probe.written - (last?.written ?? 0));
+    if (this.waiters.length === 0) return;
+    if (this.ready()) return this.flush();
+    // Still held (a start window not yet open, a pace): look again when that may change.
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.arm();
   }
 
   /**
@@ -237,6 +319,8 @@ export class BulkPacer {
    *
    * - `free`: unpaced, as TCP alone would send; the queuing delay over the target twice in a row
    *   (once can be TCP starting up again after a pause) starts cruising.
+   * - `start` (paths that are not a LAN, from idle): a window of bytes past the last answer that
+   *   doubles with what arrived, until deliveries stop growing; then cruising at their rate.
    * - `cruise`: over the target, the rate becomes the path's rate (the best recent delivery) less
    *   enough to drain the excess in about a quarter second — once per round trip, as probes sent
    *   before a cut still show the queue it is draining. Clearly under it (below half), the rate
@@ -244,21 +328,43 @@ export class BulkPacer {
    *   between, it holds the path's rate, with a gain that cycles over eight probes: 1.25 once to
    *   learn whether the path got faster, 0.8 once to drain what that queued, then 1.
    */
-  private steer(queuing: number, probedAt: number): void {
+  private steer(queuing: number, probedAt: number, arrived: number): void {
     const target = this.policy.targetDelayMs;
     const over = queuing > target;
     const wasOver = this.over;
     this.over = over;
+    if (this.phase === 'start') {
+      // The window opens while no queue shows, or while deliveries still grow: then the queue is
+      // TCP's own start after idle keeping a window in the kernel for a round trip or two — up to
+      // twice the path's round trip (the first two answers are that start, whatever their delay).
+      // Two answers without growth end the start at the path's rate, as does a longer queue.
+      const growing = this.lastSample >= this.startDelivery * START_PLATEAU;
+      this.startDelivery = Math.max(this.startDelivery, this.lastSample);
+      this.startStalls = growing ? 0 : this.startStalls + 1;
+      this.startSteps += 1;
+      const tooLong = this.startSteps > 2 && queuing > Math.max(4 * target, 2 * this.base());
+      if (!tooLong && (queuing < target / 2 || growing)) this.startWindow = Math.max(this.startWindow, START_GROWTH * arrived);
+      else if ((this.startStalls < 2 && !tooLong) || this.deliveryRate === 0) return;
+      else if (over) this.cruise(queuing);
+      else {
+        this.enter('cruise');
+        this.rate = Math.max(MIN_RATE, this.deliveryRate);
+      }
+      return;
+    }
     if (this.deliveryRate === 0) return;
     if (this.phase === 'free') {
       if (over && wasOver && performance.now() >= this.freeUntil) this.cruise(queuing);
       return;
     }
     if (over) {
-      if (probedAt < this.cutAt) return;
+      if (probedAt < this.nextCutAfter) return;
       // Cuts that do not bring the delay down mean the delay is not ours: on a lossy path TCP holds
       // every probe behind a retransmission, whatever the rate. Then pacing only costs speed.
-      this.fruitless = queuing >= this.lastCutQueuing ? this.fruitless + 1 : 0;
+      // On a far path only a cut while already paced well under what the path delivers counts:
+      // above that, the queue may simply still be ours. (On a LAN a busy CPU delays probes: any.)
+      const draining = !this.far() || this.rate <= 0.85 * this.deliveryRate;
+      this.fruitless = draining && queuing >= this.lastCutQueuing ? this.fruitless + 1 : 0;
       if (this.fruitless >= FRUITLESS_CUTS) {
         this.fruitless = 0;
         this.enter('free');
@@ -269,7 +375,11 @@ export class BulkPacer {
       return;
     }
     if (queuing < target / 2) {
-      this.rate = Math.max(MIN_RATE, this.deliveryRate * 1.15);
+      // From the pace itself when the path took all of it (the smoothed estimate lags a rise), else
+      // from what it delivered (a pace above that is not the path's: compounding it builds a queue).
+      // With no queue at all the path took the pace, whatever one stretch's sample says.
+      const took = Number.isFinite(this.rate) && (queuing < target / 4 || this.lastSample >= 0.9 * this.rate);
+      this.rate = Math.max(MIN_RATE, Math.min(2 * this.deliveryRate, (took ? this.rate : this.deliveryRate) * 1.15));
       return;
     }
     this.cycle = (this.cycle + 1) % GAIN_CYCLE.length;
@@ -280,19 +390,23 @@ export class BulkPacer {
   private cruise(queuing: number): void {
     this.enter('cruise');
     this.lastCutQueuing = queuing;
-    const drain = Math.min(0.3, Math.max(0, queuing - this.policy.targetDelayMs) / 250);
+    const excess = Math.max(0, queuing - this.policy.targetDelayMs);
+    const drain = Math.min(0.3, excess / 250);
     this.rate = Math.max(MIN_RATE, Math.min(this.rate, this.deliveryRate) * (1 - drain));
-    this.cutAt = performance.now();
+    // Probes sent while the excess drains still show it: no second cut for them (cuts compounded,
+    // halving the rate). At most two round trips, in case the path got slower meanwhile.
+    this.nextCutAfter = performance.now() + (drain > 0 ? Math.min(excess / drain, 2 * this.base()) : 0);
     this.cycle = 2;
   }
 
-  private enter(phase: 'free' | 'cruise'): void {
+  private enter(phase: 'free' | 'start' | 'cruise'): void {
     this.phase = phase;
     if (phase === 'free') this.rate = Number.POSITIVE_INFINITY;
   }
 
   /** The path's rate: the most it delivered in any busy stretch of the last few probes (as BBR's bottleneck estimate). */
   private noteDelivery(now: number, sample: number): void {
+    this.lastSample = sample;
     // Smoothed first (one late pong makes the next stretch look short and fast), then the best of those.
     const previous = this.deliveries[this.deliveries.length - 1];
     const rate = previous && now - previous.at < DELIVERY_WINDOW_MS ? 0.5 * previous.rate + 0.5 * sample : sample;
@@ -314,4 +428,9 @@ export class BulkPacer {
     for (const bucket of this.baseBuckets) min = Math.min(min, bucket.min);
     return min;
   }
+}
+
+/** A power of two within the frame sizes, at most `bytes`. */
+function pow2Within(bytes: number): number {
+  return Math.min(MAX_FRAME_BYTES, Math.max(MIN_FRAME_BYTES, 2 ** Math.floor(Math.log2(Math.max(1, bytes)))));
 }

@@ -38,8 +38,15 @@ async function run(link: ShapedLink, mode: 'paced' | 'unpaced') {
   const client = spawnPeer('guest', ['client', link.hostAddress, String(port)]);
   const [result] = await Promise.all([firstLine(client, 'lines'), firstLine(server, 'stats')]);
   const start = result.lines[0]?.at ?? 0;
-  const settled = (result.lines as Array<{ at: number; ahead: number }>).filter((l) => l.at - start > SETTLED_MS);
-  return { ordered: result.ordered as boolean, maxAhead: Math.max(...settled.map((l) => l.ahead)), count: settled.length };
+  const lines = result.lines as Array<{ at: number; ahead: number }>;
+  const settled = lines.filter((l) => l.at - start > SETTLED_MS);
+  const starting = lines.filter((l) => l.at - start <= SETTLED_MS);
+  return {
+    ordered: result.ordered as boolean,
+    maxAhead: Math.max(...settled.map((l) => l.ahead)),
+    count: settled.length,
+    startAhead: Math.max(...starting.map((l) => l.ahead)),
+  };
 }
 
 describe('pacing over a shaped link', { skip }, () => {
@@ -51,6 +58,7 @@ describe('pacing over a shaped link', { skip }, () => {
     const paced = await run(link, 'paced');
     const unpaced = await run(link, 'unpaced');
     t.diagnostic(`bytes ahead of a line after settling: paced ${paced.maxAhead}, unpaced ${unpaced.maxAhead}`);
+    t.diagnostic(`bytes ahead of a line while starting: paced ${paced.startAhead}, unpaced ${unpaced.startAhead}`);
     assert.ok(paced.ordered && unpaced.ordered, 'every frame and line arrived, in order');
     assert.ok(paced.count > 20 && unpaced.count > 20, 'lines were judged');
     // The bound: a one-way trip on the wire, twice the target in queue, one probe interval at
