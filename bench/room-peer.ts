@@ -1,3 +1,4 @@
+import { appendFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,10 +14,14 @@ import { cpuSinceMark, peakRssMb, serveCommands } from './bench-child';
 // One room member in its own process: the host (`host`) or a guest (`join <invite>`). Accepts
 // every file into a folder of its own (inside `dir` when given, else the temp folder) that is
 // emptied after each file and removed when the process quits. CPU is counted from `cpuMark`.
+// With PORTHOLE_BENCH_TRACE=FILE, `probeStop` appends each chat line's send time and round trip
+// (ms since `probeStart`) to FILE, then `---`.
 let session: RoomSession & NodeJS.EventEmitter;
 let inbox = '';
 const rtts: number[] = [];
 let probe: NodeJS.Timeout | undefined;
+const trace: string[] = [];
+let traceFrom = 0;
 
 /** A new folder for received files, inside `dir` when the bench gives one. */
 const inboxIn = (dir: unknown) => mkdtemp(join(typeof dir === 'string' ? dir : tmpdir(), 'porthole-bench-'));
@@ -99,13 +104,18 @@ serveCommands(
       const sentAt = new Map<string, number>();
       session.on('room-event', (e: { type: string; id?: string }) => {
         const at = e.type === 'chat' && e.id ? sentAt.get(e.id) : undefined;
-        if (at !== undefined) rtts.push(performance.now() - at);
+        if (at !== undefined) {
+          rtts.push(performance.now() - at);
+          trace.push(`${(at - traceFrom).toFixed(0)} ${(performance.now() - at).toFixed(0)}`);
+        }
       });
+      traceFrom = performance.now();
       probe = setInterval(() => sentAt.set(session.send('ping'), performance.now()), 125);
       return {};
     },
     probeStop() {
       clearInterval(probe);
+      if (process.env.PORTHOLE_BENCH_TRACE) appendFileSync(process.env.PORTHOLE_BENCH_TRACE, `${trace.join('\n')}\n---\n`);
       const sorted = [...rtts].sort((a, b) => a - b);
       const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
       return { count: sorted.length, p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] ?? NaN };

@@ -17,7 +17,7 @@ import { type LinkSpec, parseLinkSpec, queueBytesOf } from './shaped-link-spec';
 //   node --import tsx bench/shaped-link.ts [SIZE] [SPEC…]     e.g. 256MiB 100mbit/100ms/0.5%/1s
 export { parseLinkSpec };
 
-export const DEFAULT_SPECS = ['100mbit/100ms/0.5%/1s', '20mbit/300ms/0%/1s'];
+export const DEFAULT_SPECS = ['100mbit/100ms/0%/1s', '20mbit/300ms/0%/1s'];
 /** Each transfer is capped to what the link carries in this long, so a row takes at most ~30 s. */
 const MAX_TRANSFER_S = 20;
 const IDLE_PROBE_MS = 3000;
