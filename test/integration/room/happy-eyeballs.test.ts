@@ -75,7 +75,17 @@ function watch(server: TcpServer, arrivals?: string[], label?: string): Omit<Lis
     },
     bytesAfterHandshake: () => seen.received,
     allClosed: async () => {
-      await Promise.all(sockets.map((s) => (s.destroyed || s.closed ? undefined : once(s, 'close'))));
+      // Bounded: a socket left open fails the test with a reason instead of hanging the file (a CI
+      // run once timed the whole file out here, in "losers are closed…", not seen again locally).
+      const closing = Promise.all(sockets.map((s) => (s.destroyed || s.closed ? undefined : once(s, 'close'))));
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          const open = sockets.filter((s) => !(s.destroyed || s.closed)).length;
+          reject(new Error(`${open} of ${sockets.length} accepted sockets still open after 10 s (handshakes: ${seen.handshakes})`));
+        }, 10_000);
+      });
+      await Promise.race([closing, late]).finally(() => clearTimeout(timer));
     },
   };
 }
