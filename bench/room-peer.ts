@@ -18,10 +18,10 @@ import { cpuSinceMark, peakRssMb, serveCommands } from './bench-child';
 // (ms since `probeStart`) to FILE, then `---`.
 let session: RoomSession & NodeJS.EventEmitter;
 let inbox = '';
-const rtts: number[] = [];
+/** Each chat line's send time (ms since probeStart) and round trip. */
+const lines: Array<{ sent: number; rtt: number }> = [];
 let probe: NodeJS.Timeout | undefined;
-const trace: string[] = [];
-let traceFrom = 0;
+let probeFrom = 0;
 
 /** A new folder for received files, inside `dir` when the bench gives one. */
 const inboxIn = (dir: unknown) => mkdtemp(join(typeof dir === 'string' ? dir : tmpdir(), 'porthole-bench-'));
@@ -104,19 +104,17 @@ serveCommands(
       const sentAt = new Map<string, number>();
       session.on('room-event', (e: { type: string; id?: string }) => {
         const at = e.type === 'chat' && e.id ? sentAt.get(e.id) : undefined;
-        if (at !== undefined) {
-          rtts.push(performance.now() - at);
-          trace.push(`${(at - traceFrom).toFixed(0)} ${(performance.now() - at).toFixed(0)}`);
-        }
+        if (at !== undefined) lines.push({ sent: at - probeFrom, rtt: performance.now() - at });
       });
-      traceFrom = performance.now();
+      probeFrom = performance.now();
       probe = setInterval(() => sentAt.set(session.send('ping'), performance.now()), 125);
       return {};
     },
     probeStop() {
       clearInterval(probe);
-      if (process.env.PORTHOLE_BENCH_TRACE) appendFileSync(process.env.PORTHOLE_BENCH_TRACE, `${trace.join('\n')}\n---\n`);
-      const sorted = [...rtts].sort((a, b) => a - b);
+      const trace = process.env.PORTHOLE_BENCH_TRACE;
+      if (trace) appendFileSync(trace, `${lines.map((l) => `${l.sent.toFixed(0)} ${l.rtt.toFixed(0)}`).join('\n')}\n---\n`);
+      const sorted = lines.map((l) => l.rtt).sort((a, b) => a - b);
       const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
       return { count: sorted.length, p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] ?? NaN };
     },

@@ -150,7 +150,7 @@ export class BulkPacer {
   send(frame: Buffer, done: () => void): void {
     if (this.closed || this.ws.readyState !== this.ws.OPEN) return done();
     const now = performance.now();
-    if (this.written === (this.lastAnswer?.written ?? 0)) this.busyAgain(now);
+    if (this.unanswered() === 0) this.busyAgain(now);
     this.written += frame.length;
     if (Number.isFinite(this.rate)) this.nextAt = Math.max(this.nextAt, now - 10) + (frame.length / this.rate) * 1000;
     sendBinaryFrame(this.ws, frame, this.masked, done);
@@ -199,8 +199,13 @@ export class BulkPacer {
     this.startSteps = 0;
   }
 
+  /** Bytes written past the last answered probe: not yet known to have arrived. */
+  private unanswered(): number {
+    return this.written - (this.lastAnswer?.written ?? 0);
+  }
+
   private startWindowFull(): boolean {
-    return this.phase === 'start' && this.written - (this.lastAnswer?.written ?? 0) >= this.startWindow;
+    return this.phase === 'start' && this.unanswered() >= this.startWindow;
   }
 
   /**
@@ -219,13 +224,13 @@ export class BulkPacer {
    * a LAN a late probe means a busy CPU, not a queue: holding data there only cost throughput.
    */
   private far(): boolean {
-    return this.base() >= this.policy.pacedStartRttMs && Number.isFinite(this.base());
+    const base = this.base();
+    return Number.isFinite(base) && base >= this.policy.pacedStartRttMs;
   }
 
   /** Whether file data written now would begin a `start`: an idle, unpaced pacer on a path that is not a LAN. */
   private startsPaced(now = performance.now()): boolean {
-    const idle = this.written === (this.lastAnswer?.written ?? 0);
-    return idle && this.phase === 'free' && now >= this.freeUntil && this.far();
+    return this.unanswered() === 0 && this.phase === 'free' && now >= this.freeUntil && this.far();
   }
 
   private close(): void {
@@ -322,8 +327,8 @@ export class BulkPacer {
    * - `start` (paths that are not a LAN, from idle): a window of bytes past the last answer that
    *   doubles with what arrived, until deliveries stop growing; then cruising at their rate.
    * - `cruise`: over the target, the rate becomes the path's rate (the best recent delivery) less
-   *   enough to drain the excess in about a quarter second — once per round trip, as probes sent
-   *   before a cut still show the queue it is draining. Clearly under it (below half), the rate
+   *   enough to drain the excess in about a quarter second — once per drain (at most two round
+   *   trips), as probes sent while it drains still show the queue. Clearly under it (below half), the rate
    *   climbs to 15 % above what the path delivered, so a faster path shows itself quickly. In
    *   between, it holds the path's rate, with a gain that cycles over eight probes: 1.25 once to
    *   learn whether the path got faster, 0.8 once to drain what that queued, then 1.
