@@ -1,14 +1,16 @@
 import type { Duplex } from 'node:stream';
 import * as wsModule from 'ws';
 import type { WebSocket } from 'ws';
-import { allocFrame, hasHeadroom, WS_HEADROOM } from '../wire/frame-buffers';
+import { allocReceived, hasHeadroom, WS_HEADROOM } from '../wire/frame-buffers';
 
 /**
  * ws allocates every large incoming payload with headroom (patches/ws+8.23.0.patch adds this
  * hook to its receiver), so the host forwards a relayed frame to each recipient as one buffer,
- * without a copy. Only payloads over 4 KiB that arrive split across reads are allocated at all.
+ * without a copy. Only payloads over 4 KiB that arrive split across reads are allocated at all,
+ * from a pool: the link that hands a binary frame on releases it afterwards (releaseFrame), and
+ * anything that keeps it longer holds it (wire/frame-buffers.ts).
  */
-(wsModule as unknown as { Receiver: { allocatePayload?: (n: number) => Buffer } }).Receiver.allocatePayload = allocFrame;
+(wsModule as unknown as { Receiver: { allocatePayload?: (n: number) => Buffer } }).Receiver.allocatePayload = allocReceived;
 
 /** The parts of a ws WebSocket the one-buffer path needs (ws 8 keeps them as fields). */
 interface WsInternals {

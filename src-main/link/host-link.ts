@@ -9,6 +9,7 @@ import { inviteAddresses, type Invite } from './invite';
 import { WS_RECEIVER_LIMITS } from '../wire/ws-limits';
 import type { Vocabulary } from '../wire/message-registry';
 import { CloseCode, LIMITS, PROTOCOL, ROOM_PATH, type Welcome } from '../wire/protocol';
+import { releaseFrame } from '../wire/frame-buffers';
 
 /** Failures after which trying again cannot help. */
 const FINAL_CODES: ReadonlySet<ErrorCode> = new Set([
@@ -187,7 +188,7 @@ export function handOver(ws: Pick<WebSocket, 'on'>): (handlers: LinkHandlers) =>
   let live: LinkHandlers | undefined;
   ws.on('error', () => {}); // 'close' follows and says the rest
   ws.on('message', (data, isBinary) =>
-    live ? live.frame(data as Buffer, isBinary) : held.push({ kind: 'frame', data: data as Buffer, isBinary }),
+    live ? frameTo(live, data as Buffer, isBinary) : held.push({ kind: 'frame', data: data as Buffer, isBinary }),
   );
   ws.on('ping', () => (live ? live.ping() : held.push({ kind: 'ping' })));
   ws.on('close', (code, reason) =>
@@ -196,12 +197,21 @@ export function handOver(ws: Pick<WebSocket, 'on'>): (handlers: LinkHandlers) =>
   return (handlers) => {
     if (live) throw new Error('A link is handed over once.');
     for (const item of held.splice(0)) {
-      if (item.kind === 'frame') handlers.frame(item.data, item.isBinary);
+      if (item.kind === 'frame') frameTo(handlers, item.data, item.isBinary);
       else if (item.kind === 'ping') handlers.ping();
       else handlers.close(item.code, item.reason);
     }
     live = handlers;
   };
+}
+
+/** Hands a frame on; a binary one's pooled buffer is released after (whoever keeps it holds it: wire/frame-buffers.ts). */
+function frameTo(handlers: LinkHandlers, data: Buffer, isBinary: boolean): void {
+  try {
+    handlers.frame(data, isBinary);
+  } finally {
+    if (isBinary) releaseFrame(data);
+  }
 }
 
 /** How long a goodbye close frame may wait for the host's answer before the socket is cut. */

@@ -6,6 +6,7 @@ import { decodeTextFrame, type Refused } from '../wire/frame-decoder';
 import type { MessageRegistry } from '../wire/message-registry';
 import { CloseCode, type LeaveReason } from '../wire/protocol';
 import { RateLimiter } from '../wire/rate-limiter';
+import { releaseFrame } from '../wire/frame-buffers';
 import { roomLog } from '../wire/room-log';
 
 /** A validated message from a peer: the room and the features it registered know its shape. */
@@ -237,7 +238,12 @@ export class PeerConnection extends EventEmitter<PeerEvents> {
   /** File data is paced by transfer credit, not the chat rate; the hub checks each chunk. */
   private onBinary(data: Buffer): void {
     if (!this.joined) return this.refuse({ code: 'binary-not-expected', message: 'A binary frame arrived before hello.' });
-    this.emit('chunk', data);
+    // A pooled buffer goes back once handled: whoever keeps the frame holds it (wire/frame-buffers.ts).
+    try {
+      this.emit('chunk', data);
+    } finally {
+      releaseFrame(data);
+    }
   }
 
   private oversized(error: AppError): void {

@@ -24,7 +24,8 @@ interface Lease {
   holds: number;
   free(): void;
 }
-const leases = new WeakMap<Buffer, Lease>();
+/** Keyed by backing store: a hold on any view of a leased frame (a piece of its payload) counts. */
+const leases = new WeakMap<ArrayBufferLike, Lease>();
 
 /** A new uninitialised frame of `length` bytes with headroom in front of it. */
 export function allocFrame(length: number): Buffer {
@@ -40,17 +41,17 @@ export function hasHeadroom(frame: Buffer): boolean {
 
 /** `frame` is kept past this call (queued, or stored for later): it must not be reused until released. */
 export function holdFrame(frame: Buffer): void {
-  const lease = leases.get(frame);
+  const lease = leases.get(frame.buffer);
   if (lease) lease.holds += 1;
 }
 
 /** One hold on `frame` ends; the last one gives its buffer back to the pool it came from. */
 export function releaseFrame(frame: Buffer): void {
-  const lease = leases.get(frame);
+  const lease = leases.get(frame.buffer);
   if (!lease) return;
   lease.holds -= 1;
   if (lease.holds === 0) {
-    leases.delete(frame);
+    leases.delete(frame.buffer);
     lease.free();
   }
 }
@@ -80,7 +81,7 @@ export class FramePool {
     }
     const frame = Buffer.from(store, WS_HEADROOM, length);
     const back = store;
-    leases.set(frame, {
+    leases.set(store, {
       holds: 1,
       free: () => {
         if (this.free.length < this.keep) this.free.push(back);
@@ -93,4 +94,26 @@ export class FramePool {
   get idle(): number {
     return this.free.length;
   }
+}
+
+/** Received payloads are pooled by size class: a power of two from 4 KiB to 512 KiB, plus room for a feature's frame header. */
+const RECEIVED_HEADER_BYTES = 256;
+const RECEIVED_MIN_LOG2 = 12;
+const RECEIVED_MAX_LOG2 = 19;
+const receivedPools: FramePool[] = [];
+
+/**
+ * A buffer (with headroom) for a binary payload of `length` bytes arriving split across reads,
+ * held once by the taker: the link releases that hold once the frame was handled, and whoever
+ * keeps the frame (or a piece of it) longer holds it. A fresh 256 KiB buffer per received frame
+ * cost the receiving and relaying processes more CPU than the copy into it (zeroed pages,
+ * garbage collections forced by external memory). A size class wastes at most half a buffer,
+ * so a slow sender's small frames queued at the host do not each pin a large one.
+ */
+export function allocReceived(length: number): Buffer {
+  const log2 = Math.max(RECEIVED_MIN_LOG2, Math.ceil(Math.log2(Math.max(1, length - RECEIVED_HEADER_BYTES))));
+  if (log2 > RECEIVED_MAX_LOG2) return allocFrame(length);
+  const k = log2 - RECEIVED_MIN_LOG2;
+  receivedPools[k] ??= new FramePool(2 ** log2 + RECEIVED_HEADER_BYTES);
+  return receivedPools[k].take(length);
 }

@@ -4,6 +4,7 @@ import { ACK_STEP_BYTES, ackableBytes } from './chunk-frame';
 import { createPartFile, publishPartFile } from './download-folder';
 import type { EndReason } from './transfer-messages';
 import { writeAll } from './write-all';
+import { holdFrame, releaseFrame } from '../../wire/frame-buffers';
 
 /** Bytes written between two acknowledgements (each ack lets the sender go further). */
 export const ACK_EVERY_BYTES = ACK_STEP_BYTES;
@@ -55,6 +56,7 @@ export class FileReceiver {
     if (offset !== this.received || this.received + payload.length > this.size) return false;
     this.received += payload.length;
     this.hash.update(payload);
+    holdFrame(payload); // a received frame's buffer goes back to its pool once written
     this.unwritten.push(payload);
     void this.writeQueued();
     return true;
@@ -86,6 +88,8 @@ export class FileReceiver {
         const code = (err as NodeJS.ErrnoException).code;
         this.writing = false;
         return this.fail(code === 'ENOSPC' || code === 'EDQUOT' ? 'disk-full' : 'write-failed');
+      } finally {
+        for (const buffer of batch) releaseFrame(buffer);
       }
       this.written += batch.reduce((sum, b) => sum + b.length, 0);
       // Acks stay on the ack grid however writes were batched: credit is granted on that grid,

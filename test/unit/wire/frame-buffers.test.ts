@@ -29,12 +29,43 @@ test('a pooled frame comes back to the pool only after its last hold is released
   const c = pool.take(10);
   assert.equal(c.buffer, a.buffer, 'reused');
   assert.equal(c.length, 10);
-  releaseFrame(a); // a stale release of the old view does nothing to the new lease
   assert.equal(pool.idle, 0);
   releaseFrame(b);
   releaseFrame(c);
   assert.equal(pool.idle, 2);
   assert.throws(() => pool.take(1025), RangeError);
+});
+
+test('a hold on a piece of a frame keeps the whole frame out of the pool', () => {
+  const pool = new FramePool(1024, 4);
+  const frame = pool.take(1024);
+  const first = frame.subarray(16, 512);
+  const second = frame.subarray(512);
+  holdFrame(first); // a receiver queues the part of a payload in one file…
+  holdFrame(second); // …and the part in the next
+  releaseFrame(frame); // the link is done with it
+  releaseFrame(first);
+  assert.equal(pool.idle, 0, 'the second piece is still waiting for the disk');
+  releaseFrame(second);
+  assert.equal(pool.idle, 1);
+});
+
+test('received payloads come from pools by size class, with headroom; the largest are not pooled', async () => {
+  const { allocReceived } = await import('../../../src-main/wire/frame-buffers');
+  const full = allocReceived(256 * 1024 + 16);
+  assert.equal(full.length, 256 * 1024 + 16);
+  assert.ok(hasHeadroom(full));
+  assert.ok(full.buffer.byteLength <= WS_HEADROOM + 256 * 1024 + 256, 'a full frame fits the 256 KiB class');
+  const small = allocReceived(5000);
+  assert.ok(small.buffer.byteLength <= WS_HEADROOM + 8192 + 256, 'a small frame does not pin a large buffer');
+  const store = full.buffer;
+  releaseFrame(full);
+  const again = allocReceived(200 * 1024);
+  assert.equal(again.buffer, store, 'a released buffer is reused for the next payload of its class');
+  assert.notEqual(allocReceived(200 * 1024).buffer, store, 'one still held is not');
+  const huge = allocReceived(2 * 1024 * 1024);
+  assert.equal(huge.length, 2 * 1024 * 1024);
+  assert.ok(hasHeadroom(huge));
 });
 
 test('the pool keeps only so many idle buffers; frames without a lease ignore hold and release', () => {

@@ -4,6 +4,7 @@ import type { DataLayout } from './data-layout';
 import type { PartialStore } from './partial-store';
 import { writeAll } from '../../write-all';
 import { MAX_UNWRITTEN_BYTES } from '../files2-frames';
+import { holdFrame, releaseFrame } from '../../../../wire/frame-buffers';
 
 /** An ack each time this much more of a stream is on disk (PROTOCOL.md §11), and at the data's end. */
 export const ACK_STEP_BYTES = 1024 * 1024;
@@ -149,6 +150,7 @@ export class StreamReceiver {
       const n = Math.min(rest.length, layout.size(index) - inFile);
       const piece = rest.subarray(0, n);
       this.current.hash.update(piece);
+      holdFrame(piece); // a received frame's buffer goes back to its pool once written
       this.queue.push({ index, at: inFile, data: piece });
       at += n;
       rest = rest.subarray(n);
@@ -266,7 +268,12 @@ export class StreamReceiver {
         for (const run of runsOf(batch)) {
           if (this.dropped) return;
           const handle = await this.handleFor(run.index, run.at);
-          const length = await writeAll(handle, run.buffers, run.at);
+          let length: number;
+          try {
+            length = await writeAll(handle, run.buffers, run.at);
+          } finally {
+            for (const buffer of run.buffers) releaseFrame(buffer);
+          }
           this.written += length;
           if (run.at + length === this.layout!.size(run.index)) {
             this.handles.delete(run.index);
