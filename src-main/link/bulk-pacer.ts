@@ -34,23 +34,32 @@ const FRUITLESS_CUTS = 3;
 /** …for this long. */
 const FREE_AFTER_FRUITLESS_MS = 10_000;
 /** Cruising gains, one per probe: probe for more once, drain what that queued once, then hold. */
-const GAIN_CYCLE = [1.25, 0.8, 1, 1, 1, 1, 1, 1];
+const GAIN_CYCLE = [1.1, 0.9, 1, 1, 1, 1, 1, 1];
 /** The path's rate is the best delivery seen over this long. */
 const DELIVERY_WINDOW_MS = 3000;
 
 /** Bounds of the frame size the pacer suggests to the features that make frames. */
-const MIN_FRAME_BYTES = 16 * 1024;
+const MIN_FRAME_BYTES = 4 * 1024;
 const MAX_FRAME_BYTES = 256 * 1024;
 /** A frame should take about this long on the path, so a chat line never waits behind much of one. */
 const FRAME_TIME_S = 0.01;
 /** Rates are never paced below this (bytes a second): a probe misread cannot stall a transfer. */
 const MIN_RATE = 32 * 1024;
-/** The start's window: file data written and not yet known to have arrived, at first… */
-const START_WINDOW_BYTES = 64 * 1024;
+/**
+ * The start's window: file data written and not yet known to have arrived, at first — under the
+ * ten packets (14.5 KB) TCP sends at once after idle (RFC 6928, RFC 5681 §4.1), with room left
+ * for a chat line: written beyond that, file data waits in the kernel a round trip, and so does
+ * every chat line behind it. Each step then doubles it as TCP's slow start grows by what arrived.
+ */
+const START_WINDOW_BYTES = 12 * 1024;
 /** …and at most twice what the last probe showed arriving, while no queue shows (TCP's slow start, one step behind it). */
 const START_GROWTH = 2;
 /** A probe out this much longer than the path's round trip holds file data until it answers (ms). */
 const OVERDUE_MARGIN_MS = 75;
+/** After a start, until the first cut, a probe that saw no queue raises the pace this much. */
+const CLIMB_GAIN = 1.25;
+/** A start ends once a window's probe is this many targets late (4 × 25 ms). */
+const START_EXIT_DELAY = 4;
 /** Deliveries that grew less than this much since the last probe have stopped growing (BBR's full-pipe test). */
 const START_PLATEAU = 1.25;
 
@@ -113,10 +122,10 @@ export class BulkPacer {
   private startDelivery = 0;
   /** In `start`: probes in a row whose delivery did not grow. */
   private startStalls = 0;
-  /** In `start`: answers so far. */
-  private startSteps = 0;
   /** The latest delivery sample, unsmoothed. */
   private lastSample = 0;
+  /** Cruising since a start with no cut yet: the path's rate is still being found, so the pace climbs faster. */
+  private climbing = false;
   /** Where in GAIN_CYCLE cruising is. */
   private cycle = 2;
   /** Cuts in a row that did not lower the delay, and the delay at the last cut. */
@@ -196,7 +205,6 @@ export class BulkPacer {
     this.startWindow = START_WINDOW_BYTES;
     this.startDelivery = 0;
     this.startStalls = 0;
-    this.startSteps = 0;
   }
 
   /** Bytes written past the last answered probe: not yet known to have arrived. */
@@ -204,8 +212,10 @@ export class BulkPacer {
     return this.written - (this.lastAnswer?.written ?? 0);
   }
 
+  /** In `start`, whether the next frame would not fit the window (one always goes when nothing is out). */
   private startWindowFull(): boolean {
-    return this.phase === 'start' && this.unanswered() >= this.startWindow;
+    const unanswered = this.unanswered();
+    return this.phase === 'start' && unanswered > 0 && unanswered + this.frameBytes() > this.startWindow;
   }
 
   /**
@@ -325,13 +335,16 @@ export class BulkPacer {
    * - `free`: unpaced, as TCP alone would send; the queuing delay over the target twice in a row
    *   (once can be TCP starting up again after a pause) starts cruising.
    * - `start` (paths that are not a LAN, from idle): a window of bytes past the last answer that
-   *   doubles with what arrived, until deliveries stop growing; then cruising at their rate.
+   *   doubles with what arrived, until deliveries stop growing (then cruising at their rate) or a
+   *   window's probe is 100 ms late (then cruising at that window over that time, and climbing
+   *   faster until the first cut: the path's rate is not found yet).
    * - `cruise`: over the target, the rate becomes the path's rate (the best recent delivery) less
    *   enough to drain the excess in about a quarter second — once per drain (at most two round
    *   trips), as probes sent while it drains still show the queue. Clearly under it (below half), the rate
-   *   climbs to 15 % above what the path delivered, so a faster path shows itself quickly. In
-   *   between, it holds the path's rate, with a gain that cycles over eight probes: 1.25 once to
-   *   learn whether the path got faster, 0.8 once to drain what that queued, then 1.
+   *   climbs back to what the path delivered by 15 % a step, and past it by 5 % a step, so a faster
+   *   path shows itself without a queue chat would wait behind. In between, it holds the path's
+   *   rate, with a gain that cycles over eight probes: 1.1 once to learn whether the path got
+   *   faster, 0.9 once to drain what that queued, then 1.
    */
   private steer(queuing: number, probedAt: number, arrived: number): void {
     const target = this.policy.targetDelayMs;
@@ -339,21 +352,29 @@ export class BulkPacer {
     const wasOver = this.over;
     this.over = over;
     if (this.phase === 'start') {
-      // The window opens while no queue shows, or while deliveries still grow: then the queue is
-      // TCP's own start after idle keeping a window in the kernel for a round trip or two — up to
-      // twice the path's round trip (the first two answers are that start, whatever their delay).
-      // Two answers without growth end the start at the path's rate, as does a longer queue.
+      // The window opens while no queue shows, or while deliveries still grow (a little queue is
+      // the window's own burst passing the bottleneck). Two answers without growth end the start
+      // at the path's rate, as does a window that took the bottleneck too long to pass (below).
       const growing = this.lastSample >= this.startDelivery * START_PLATEAU;
       this.startDelivery = Math.max(this.startDelivery, this.lastSample);
       this.startStalls = growing ? 0 : this.startStalls + 1;
-      this.startSteps += 1;
-      const tooLong = this.startSteps > 2 && queuing > Math.max(4 * target, 2 * this.base());
-      if (!tooLong && (queuing < target / 2 || growing)) this.startWindow = Math.max(this.startWindow, START_GROWTH * arrived);
-      else if ((this.startStalls < 2 && !tooLong) || this.deliveryRate === 0) return;
+      // A window that takes the bottleneck longer than the chat budget to pass ends the start: the
+      // path's rate is then about the window over the time it took (a lower bound when TCP held
+      // some of it back), so cruising starts there rather than at the half-empty start's deliveries.
+      if (queuing > START_EXIT_DELAY * target) {
+        this.enter('cruise');
+        this.rate = Math.max(MIN_RATE, this.deliveryRate, Math.min(arrived / (queuing / 1000), 4 * this.deliveryRate));
+        this.cycle = 2;
+        this.climbing = true;
+        return;
+      }
+      if (queuing < target / 2 || growing) this.startWindow = Math.max(this.startWindow, START_GROWTH * arrived);
+      else if (this.startStalls < 2 || this.deliveryRate === 0) return;
       else if (over) this.cruise(queuing);
       else {
         this.enter('cruise');
         this.rate = Math.max(MIN_RATE, this.deliveryRate);
+        this.climbing = true;
       }
       return;
     }
@@ -383,8 +404,18 @@ export class BulkPacer {
       // From the pace itself when the path took all of it (the smoothed estimate lags a rise), else
       // from what it delivered (a pace above that is not the path's: compounding it builds a queue).
       // With no queue at all the path took the pace, whatever one stretch's sample says.
+      // Back to what the path delivered quickly; past it, gently: a step shows a round trip later,
+      // and what it queued meanwhile is what chat waits behind.
       const took = Number.isFinite(this.rate) && (queuing < target / 4 || this.lastSample >= 0.9 * this.rate);
-      this.rate = Math.max(MIN_RATE, Math.min(2 * this.deliveryRate, (took ? this.rate : this.deliveryRate) * 1.15));
+      const from = took ? this.rate : this.deliveryRate;
+      // Until the first cut after a start, no queue at all means the path's rate is not found yet.
+      const next =
+        this.climbing && queuing < target / 4 && took
+          ? from * CLIMB_GAIN
+          : from < this.deliveryRate
+            ? Math.min(this.deliveryRate, from * 1.15)
+            : from * 1.05;
+      this.rate = Math.max(MIN_RATE, Math.min(2 * this.deliveryRate, next));
       return;
     }
     this.cycle = (this.cycle + 1) % GAIN_CYCLE.length;
@@ -394,6 +425,7 @@ export class BulkPacer {
   /** Paces at the path's rate, less enough to drain the queue's excess over the target. */
   private cruise(queuing: number): void {
     this.enter('cruise');
+    this.climbing = false;
     this.lastCutQueuing = queuing;
     const excess = Math.max(0, queuing - this.policy.targetDelayMs);
     const drain = Math.min(0.3, excess / 250);
@@ -406,6 +438,7 @@ export class BulkPacer {
 
   private enter(phase: 'free' | 'start' | 'cruise'): void {
     this.phase = phase;
+    if (phase !== 'cruise') this.climbing = false;
     if (phase === 'free') this.rate = Number.POSITIVE_INFINITY;
   }
 
