@@ -56,7 +56,7 @@ const START_WINDOW_BYTES = 12 * 1024;
 const START_GROWTH = 2;
 /** A probe out this much longer than the path's round trip holds file data until it answers (ms). */
 const OVERDUE_MARGIN_MS = 75;
-/** After a start, until the first cut, a probe that saw no queue raises the pace this much. */
+/** Below the path's rate, a probe that saw no queue at all raises the pace this much (else 15 %). */
 const CLIMB_GAIN = 1.25;
 /** A start ends once a window's probe is this many targets late (4 × 25 ms). */
 const START_EXIT_DELAY = 4;
@@ -84,11 +84,11 @@ export interface PacerStats {
  * kernel's unsent data, and the slowest router's queue on the path.
  *
  * On a LAN (a round trip under 10 ms) unpaced to start with: it never builds a queue, and loses
- * nothing. On a longer path a burst of file data starts with a 64 KiB window (bytes written past
+ * nothing. On a longer path a burst of file data starts with a 12 KiB window (bytes written past
  * the last answered probe), doubled from what each probe shows arrived while deliveries grow:
- * TCP restarts from a small window after idle, and everything written beyond what it can send
- * waits in the kernel ahead of chat. Once deliveries stop growing, or a queue shows, frames leave
- * at a rate: set from the delivery rate the probes measured, lowered while the delay stays above
+ * TCP restarts from ten packets after idle, and everything written beyond what it can send
+ * waits in the kernel ahead of chat. Once deliveries stop growing, or a window takes the path
+ * 100 ms to pass, frames leave at a rate: set from the path's rate measured, lowered while the delay stays above
  * the target and raised while it is below; while a probe is overdue (TCP stalled), nothing more.
  * Frames leave whole (a WebSocket message cannot be interleaved), so the pacer also suggests a
  * frame size that takes about 10 ms on the path.
@@ -124,8 +124,8 @@ export class BulkPacer {
   private startStalls = 0;
   /** The latest delivery sample, unsmoothed. */
   private lastSample = 0;
-  /** Cruising since a start with no cut yet: the path's rate is still being found, so the pace climbs faster. */
-  private climbing = false;
+  /** In `start`: the queuing delay the last answer showed. */
+  private startQueuing = 0;
   /** Where in GAIN_CYCLE cruising is. */
   private cycle = 2;
   /** Cuts in a row that did not lower the delay, and the delay at the last cut. */
@@ -205,6 +205,7 @@ export class BulkPacer {
     this.startWindow = START_WINDOW_BYTES;
     this.startDelivery = 0;
     this.startStalls = 0;
+    this.startQueuing = 0;
   }
 
   /** Bytes written past the last answered probe: not yet known to have arrived. */
@@ -360,12 +361,19 @@ export class BulkPacer {
       this.startStalls = growing ? 0 : this.startStalls + 1;
       // A window that takes the bottleneck longer than the chat budget to pass ends the start: the
       // path's rate is then about the window over the time it took (a lower bound when TCP held
-      // some of it back), so cruising starts there rather than at the half-empty start's deliveries.
-      if (queuing > START_EXIT_DELAY * target) {
-        this.enter('cruise');
-        this.rate = Math.max(MIN_RATE, this.deliveryRate, Math.min(arrived / (queuing / 1000), 4 * this.deliveryRate));
-        this.cycle = 2;
-        this.climbing = true;
+      // some of it back). It counts as a delivery, so cruising starts from it, not from the
+      // half-empty start's deliveries, less enough to drain what that window queued.
+      // (Only after a step that showed a queue already: one late answer alone is noise — a 32 KiB
+      // window once came back 120 ms late and cruising started at a tenth of the path's rate.)
+      const late = queuing > START_EXIT_DELAY * target && this.startQueuing >= target;
+      this.startQueuing = queuing;
+      if (late) {
+        const measured = Math.min(arrived / (queuing / 1000), 8 * this.deliveryRate);
+        if (measured > this.deliveryRate) {
+          this.deliveries.push({ at: performance.now(), rate: measured });
+          this.deliveryRate = measured;
+        }
+        this.cruise(queuing);
         return;
       }
       if (queuing < target / 2 || growing) this.startWindow = Math.max(this.startWindow, START_GROWTH * arrived);
@@ -374,7 +382,6 @@ export class BulkPacer {
       else {
         this.enter('cruise');
         this.rate = Math.max(MIN_RATE, this.deliveryRate);
-        this.climbing = true;
       }
       return;
     }
@@ -405,17 +412,15 @@ export class BulkPacer {
       // from what it delivered (a pace above that is not the path's: compounding it builds a queue).
       // With no queue at all the path took the pace, whatever one stretch's sample says.
       // Back to what the path delivered quickly; past it, gently: a step shows a round trip later,
-      // and what it queued meanwhile is what chat waits behind.
+      // and what it queued meanwhile is what chat waits behind (steps growing to 15 % or 50 % when
+      // several in a row found no queue made +60 ms and +250 ms more at 300 ms).
       const took = Number.isFinite(this.rate) && (queuing < target / 4 || this.lastSample >= 0.9 * this.rate);
       const from = took ? this.rate : this.deliveryRate;
-      // Until the first cut after a start, no queue at all means the path's rate is not found yet.
       const next =
-        this.climbing && queuing < target / 4 && took
-          ? from * CLIMB_GAIN
-          : from < this.deliveryRate
-            ? Math.min(this.deliveryRate, from * 1.15)
-            : from * 1.05;
-      this.rate = Math.max(MIN_RATE, Math.min(2 * this.deliveryRate, next));
+        from < this.deliveryRate ? Math.min(this.deliveryRate, from * (queuing < target / 4 ? CLIMB_GAIN : 1.15)) : from * 1.05;
+      // At most twice what the path delivered (never below the pace itself: after a start, the
+      // half-empty windows' deliveries lag the path's rate that the start measured).
+      this.rate = Math.max(MIN_RATE, Math.min(Math.max(2 * this.deliveryRate, this.rate), next));
       return;
     }
     this.cycle = (this.cycle + 1) % GAIN_CYCLE.length;
@@ -425,11 +430,11 @@ export class BulkPacer {
   /** Paces at the path's rate, less enough to drain the queue's excess over the target. */
   private cruise(queuing: number): void {
     this.enter('cruise');
-    this.climbing = false;
     this.lastCutQueuing = queuing;
     const excess = Math.max(0, queuing - this.policy.targetDelayMs);
     const drain = Math.min(0.3, excess / 250);
-    this.rate = Math.max(MIN_RATE, Math.min(this.rate, this.deliveryRate) * (1 - drain));
+    // From what the path delivered lately: the smoothed best lags a pace that just climbed.
+    this.rate = Math.max(MIN_RATE, Math.min(this.rate, Math.max(this.deliveryRate, this.lastSample)) * (1 - drain));
     // Probes sent while the excess drains still show it: no second cut for them (cuts compounded,
     // halving the rate). At most two round trips, in case the path got slower meanwhile.
     this.nextCutAfter = performance.now() + (drain > 0 ? Math.min(excess / drain, 2 * this.base()) : 0);
@@ -438,7 +443,6 @@ export class BulkPacer {
 
   private enter(phase: 'free' | 'start' | 'cruise'): void {
     this.phase = phase;
-    if (phase !== 'cruise') this.climbing = false;
     if (phase === 'free') this.rate = Number.POSITIVE_INFINITY;
   }
 
