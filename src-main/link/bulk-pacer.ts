@@ -58,6 +58,8 @@ const START_GROWTH = 2;
 const OVERDUE_MARGIN_MS = 75;
 /** Below the path's rate, a probe that saw no queue at all raises the pace this much (else 15 %). */
 const CLIMB_GAIN = 1.25;
+/** Windows smaller than this never end a start by being late. */
+const START_EXIT_MIN_BYTES = 64 * 1024;
 /** A start ends once a window's probe is this many targets late (4 × 25 ms). */
 const START_EXIT_DELAY = 4;
 /** Deliveries that grew less than this much since the last probe have stopped growing (BBR's full-pipe test). */
@@ -126,6 +128,8 @@ export class BulkPacer {
   private lastSample = 0;
   /** In `start`: the queuing delay the last answer showed. */
   private startQueuing = 0;
+  /** In `start`: the rate the last window passed the bottleneck at (bytes a second; 0 when too quick to tell). */
+  private startMeasured = 0;
   /** Where in GAIN_CYCLE cruising is. */
   private cycle = 2;
   /** Cuts in a row that did not lower the delay, and the delay at the last cut. */
@@ -206,6 +210,7 @@ export class BulkPacer {
     this.startDelivery = 0;
     this.startStalls = 0;
     this.startQueuing = 0;
+    this.startMeasured = 0;
   }
 
   /** Bytes written past the last answered probe: not yet known to have arrived. */
@@ -363,12 +368,23 @@ export class BulkPacer {
       // path's rate is then about the window over the time it took (a lower bound when TCP held
       // some of it back). It counts as a delivery, so cruising starts from it, not from the
       // half-empty start's deliveries, less enough to drain what that window queued.
+      // A window goes out, then waits a round trip for its probe: of the time between answers,
+      // all but the path's round trip was the window passing the bottleneck. (Its probe's own
+      // delay misread a window that streamed rather than burst: 17.5 of 12.5 MB/s at 100 ms.)
+      const passing = this.lastSample > 0 ? arrived / this.lastSample - this.base() / 1000 : 0;
+      const measured = passing > 0.005 ? Math.min(arrived / passing, 8 * this.deliveryRate) : 0;
+      // While that rate still grows by half a step, the delay is the sender's own pacing (BBR's
+      // start paces each window over a good part of a round trip), not the bottleneck: BBR at
+      // 300 ms ended the start at a 16 KiB window and then used half the path.
+      const widening = measured >= 1.5 * this.startMeasured;
+      this.startMeasured = measured;
       // (Only after a step that showed a queue already: one late answer alone is noise — a 32 KiB
       // window once came back 120 ms late and cruising started at a tenth of the path's rate.)
-      const late = queuing > START_EXIT_DELAY * target && this.startQueuing >= target;
+      // Nor on the first few small windows, which TCP and BBR pace as they please.
+      const late =
+        queuing > START_EXIT_DELAY * target && this.startQueuing >= target && !widening && arrived >= START_EXIT_MIN_BYTES;
       this.startQueuing = queuing;
       if (late) {
-        const measured = Math.min(arrived / (queuing / 1000), 8 * this.deliveryRate);
         if (measured > this.deliveryRate) {
           this.deliveries.push({ at: performance.now(), rate: measured });
           this.deliveryRate = measured;
@@ -376,6 +392,9 @@ export class BulkPacer {
         this.cruise(queuing);
         return;
       }
+      // Growing deliveries open it whatever the delay: under BBR every window is paced over a good
+      // part of the round trip from the first (holding it at a 100 ms delay kept a 300 ms path at
+      // 0.4 of its rate; the cost is one more doubling at 100 ms, a 195 ms queue once).
       if (queuing < target / 2 || growing) this.startWindow = Math.max(this.startWindow, START_GROWTH * arrived);
       else if (this.startStalls < 2 || this.deliveryRate === 0) return;
       else if (over) this.cruise(queuing);
