@@ -381,8 +381,7 @@ export class BulkPacer {
       // (Only after a step that showed a queue already: one late answer alone is noise — a 32 KiB
       // window once came back 120 ms late and cruising started at a tenth of the path's rate.)
       // Nor on the first few small windows, which TCP and BBR pace as they please.
-      const late =
-        queuing > START_EXIT_DELAY * target && this.startQueuing >= target && !widening && arrived >= START_EXIT_MIN_BYTES;
+      const late = queuing > START_EXIT_DELAY * target && this.startQueuing >= target && !widening && arrived >= START_EXIT_MIN_BYTES;
       this.startQueuing = queuing;
       if (late) {
         if (measured > this.deliveryRate) {
@@ -435,8 +434,7 @@ export class BulkPacer {
       // several in a row found no queue made +60 ms and +250 ms more at 300 ms).
       const took = Number.isFinite(this.rate) && (queuing < target / 4 || this.lastSample >= 0.9 * this.rate);
       const from = took ? this.rate : this.deliveryRate;
-      const next =
-        from < this.deliveryRate ? Math.min(this.deliveryRate, from * (queuing < target / 4 ? CLIMB_GAIN : 1.15)) : from * 1.05;
+      const next = from < this.deliveryRate ? Math.min(this.deliveryRate, from * (queuing < target / 4 ? CLIMB_GAIN : 1.15)) : from * 1.05;
       // At most twice what the path delivered (never below the pace itself: after a start, the
       // half-empty windows' deliveries lag the path's rate that the start measured).
       this.rate = Math.max(MIN_RATE, Math.min(Math.max(2 * this.deliveryRate, this.rate), next));
