@@ -13,10 +13,14 @@ import { RoomClient } from '../../../src-main/session/room-client';
 import type { RoomHost, RoomHostOptions } from '../../../src-main/session/room-host';
 import { chatTexts, closeAll, join, startHost, testIdentity, waitFor } from '../../fixtures/room';
 
-const servers = new Set<TcpServer>();
+/** The stand-in servers of a test, each with the sockets it accepted that are still open. */
+const servers = new Map<TcpServer, Set<Socket>>();
 afterEach(closeAll);
 afterEach(async () => {
-  await Promise.allSettled([...servers].map((s) => new Promise((r) => s.close(r))));
+  // A server closes only once every socket it accepted has: those are destroyed first, so one
+  // socket a test left open cannot hang the whole file (CI timed the file out twice, unnamed).
+  for (const sockets of servers.values()) for (const socket of sockets) socket.destroy();
+  await Promise.allSettled([...servers.keys()].map((s) => new Promise((r) => s.close(r))));
   servers.clear();
 });
 
@@ -42,7 +46,12 @@ interface Listener {
 }
 
 async function listenOn(server: TcpServer, host: string): Promise<number> {
-  servers.add(server);
+  const sockets = new Set<Socket>();
+  servers.set(server, sockets);
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, host, () => resolve());
