@@ -187,6 +187,7 @@ test('an address that accepts TCP and never answers TLS does not hold the join u
 
 test('losers are closed before anything is written, even when they hold the right certificate', async () => {
   const identity = await testIdentity();
+  let raced = 0;
   for (let round = 0; round < 5; round += 1) {
     const twins = [await startTlsListener(identity, '::1'), await startTlsListener(identity, '127.0.0.1')];
     // No stagger: both attempts are under way at once, and both could win.
@@ -201,11 +202,15 @@ test('losers are closed before anything is written, even when they hold the righ
     assert.equal(winner.connectedTo, won.address.host);
     winner.socket.write('only the winner hears this');
     await waitFor(new EventEmitter(), () => won.bytesAfterHandshake() > 0, 3000, 'the winner to hear');
-    assert.equal(lost.connections, 1, 'the other attempt was under way too');
+    // The loser's connection may be cut before its server even accepted it (a round that proves
+    // nothing, but happens): the check below is on rounds where both were under way.
+    assert.ok(lost.connections <= 1);
+    raced += lost.connections;
     await lost.allClosed();
     assert.equal(lost.bytesAfterHandshake(), 0, `round ${round}: the loser got no byte (handshakes: ${lost.handshakes})`);
     winner.socket.destroy();
   }
+  assert.ok(raced >= 1, 'in at least one round the other attempt was under way too');
 });
 
 test('attempts start IPv6 first and alternate families, one after another', async () => {
