@@ -342,12 +342,13 @@ export class BulkPacer {
    *   (once can be TCP starting up again after a pause) starts cruising.
    * - `start` (paths that are not a LAN, from idle): a window of bytes past the last answer that
    *   doubles with what arrived, until deliveries stop growing (then cruising at their rate) or a
-   *   window's probe is 100 ms late (then cruising at that window over that time, and climbing
-   *   faster until the first cut: the path's rate is not found yet).
+   *   window of 64 KiB or more comes back 100 ms late (then cruising from the rate that window
+   *   passed the bottleneck at, which counts as a delivery).
    * - `cruise`: over the target, the rate becomes the path's rate (the best recent delivery) less
    *   enough to drain the excess in about a quarter second — once per drain (at most two round
    *   trips), as probes sent while it drains still show the queue. Clearly under it (below half), the rate
-   *   climbs back to what the path delivered by 15 % a step, and past it by 5 % a step, so a faster
+   *   climbs back to what the path delivered by 25 % a step with no queue at all (else 15 %), and
+   *   past it by 5 % a step, so a faster
    *   path shows itself without a queue chat would wait behind. In between, it holds the path's
    *   rate, with a gain that cycles over eight probes: 1.1 once to learn whether the path got
    *   faster, 0.9 once to drain what that queued, then 1.
@@ -364,13 +365,13 @@ export class BulkPacer {
       const growing = this.lastSample >= this.startDelivery * START_PLATEAU;
       this.startDelivery = Math.max(this.startDelivery, this.lastSample);
       this.startStalls = growing ? 0 : this.startStalls + 1;
-      // A window that takes the bottleneck longer than the chat budget to pass ends the start: the
-      // path's rate is then about the window over the time it took (a lower bound when TCP held
-      // some of it back). It counts as a delivery, so cruising starts from it, not from the
-      // half-empty start's deliveries, less enough to drain what that window queued.
-      // A window goes out, then waits a round trip for its probe: of the time between answers,
-      // all but the path's round trip was the window passing the bottleneck. (Its probe's own
-      // delay misread a window that streamed rather than burst: 17.5 of 12.5 MB/s at 100 ms.)
+      // A window that takes the bottleneck longer than the chat budget to pass ends the start. A
+      // window goes out, then waits a round trip for its probe: of the time between answers, all
+      // but the path's round trip was the window passing the bottleneck, so the window over that
+      // time is about the path's rate (a lower bound when TCP held some of it back). It counts as
+      // a delivery, so cruising starts from it, not from the half-empty start's deliveries, less
+      // enough to drain what the window queued. (The window over its probe's own delay misread a
+      // window that streamed rather than burst: 17.5 of 12.5 MB/s at 100 ms.)
       const passing = this.lastSample > 0 ? arrived / this.lastSample - this.base() / 1000 : 0;
       const measured = passing > 0.005 ? Math.min(arrived / passing, 8 * this.deliveryRate) : 0;
       // While that rate still grows by half a step, the delay is the sender's own pacing (BBR's

@@ -13,12 +13,13 @@ import { RoomClient } from '../../../src-main/session/room-client';
 import type { RoomHost, RoomHostOptions } from '../../../src-main/session/room-host';
 import { chatTexts, closeAll, join, startHost, testIdentity, waitFor } from '../../fixtures/room';
 
-/** The stand-in servers of a test, each with the sockets it accepted that are still open. */
-const servers = new Map<TcpServer, Set<Socket>>();
+/** The stand-in servers of a test, each with the sockets it accepted (watch() records them). */
+const servers = new Map<TcpServer, Socket[]>();
 afterEach(closeAll);
 afterEach(async () => {
   // A server closes only once every socket it accepted has: those are destroyed first, so one
-  // socket a test left open cannot hang the whole file (CI timed the file out twice, unnamed).
+  // socket a test left open cannot hang the whole file (CI timed the file out, unnamed, in about
+  // three runs of six).
   for (const sockets of servers.values()) for (const socket of sockets) socket.destroy();
   await Promise.allSettled([...servers.keys()].map((s) => new Promise((r) => s.close(r))));
   servers.clear();
@@ -46,12 +47,7 @@ interface Listener {
 }
 
 async function listenOn(server: TcpServer, host: string): Promise<number> {
-  const sockets = new Set<Socket>();
-  servers.set(server, sockets);
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
+  if (!servers.has(server)) servers.set(server, []);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, host, () => resolve());
@@ -61,6 +57,7 @@ async function listenOn(server: TcpServer, host: string): Promise<number> {
 
 function watch(server: TcpServer, arrivals?: string[], label?: string): Omit<Listener, 'port' | 'address'> & { sockets: Socket[] } {
   const sockets: Socket[] = [];
+  servers.set(server, sockets);
   const seen = { connections: 0, handshakes: 0, received: 0 };
   server.on('connection', (socket: Socket) => {
     seen.connections += 1;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { PacedOutbox } from '../../../src-main/features/files/paced-outbox';
-import { allocFrame, FramePool, hasHeadroom, holdFrame, releaseFrame, WS_HEADROOM } from '../../../src-main/wire/frame-buffers';
+import { allocFrame, allocReceived, FramePool, hasHeadroom, holdFrame, releaseFrame, WS_HEADROOM } from '../../../src-main/wire/frame-buffers';
 
 test('allocFrame leaves headroom in front; ordinary buffers and views into them have none', () => {
   const frame = allocFrame(1000);
@@ -50,8 +50,7 @@ test('a hold on a piece of a frame keeps the whole frame out of the pool', () =>
   assert.equal(pool.idle, 1);
 });
 
-test('received payloads come from pools by size class, with headroom; the largest are not pooled', async () => {
-  const { allocReceived } = await import('../../../src-main/wire/frame-buffers');
+test('received payloads come from pools by size class, with headroom; the largest are not pooled', () => {
   const full = allocReceived(256 * 1024 + 16);
   assert.equal(full.length, 256 * 1024 + 16);
   assert.ok(hasHeadroom(full));
