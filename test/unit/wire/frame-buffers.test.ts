@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { PacedOutbox } from '../../../src-main/features/files/paced-outbox';
-import { allocFrame, allocReceived, FramePool, hasHeadroom, holdFrame, releaseFrame, WS_HEADROOM } from '../../../src-main/wire/frame-buffers';
+import {
+  allocFrame,
+  allocReceived,
+  FramePool,
+  hasHeadroom,
+  holdFrame,
+  releaseFrame,
+  WS_HEADROOM,
+} from '../../../src-main/wire/frame-buffers';
 
 test('allocFrame leaves headroom in front; ordinary buffers and views into them have none', () => {
   const frame = allocFrame(1000);
